@@ -1,0 +1,77 @@
+/** Who did what, on whose behalf, and why. Carried by every event. */
+export type EventMetadata = {
+  readonly principal: string;
+  readonly projectId: string | null;
+  readonly requestId: string | null;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly at: string;
+};
+
+/** An event ready to be appended: the store assigns version and position. */
+export type NewEvent = {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+};
+
+/** An event as recorded: the envelope of the global log. */
+export type RecordedEvent = NewEvent & {
+  readonly stream: string;
+  /** 1-based version within the stream. */
+  readonly version: number;
+  /** Global, strictly increasing position in commit order. */
+  readonly position: number;
+};
+
+/** `no_stream`: the stream must not exist; `any`: no check; a number: the stream's current version. */
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+export type AppendResult = { readonly nextVersion: number; readonly positions: readonly number[] };
+
+export class WrongExpectedVersion extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`Wrong expected version for ${stream}: expected ${String(expected)}, actual ${actual}`);
+    this.name = 'WrongExpectedVersion';
+  }
+}
+
+export type ReadAllFilter = {
+  readonly types?: readonly string[];
+  readonly stream?: string;
+  readonly projectId?: string;
+};
+
+export type SubscriptionHandler = (events: readonly RecordedEvent[]) => Promise<void>;
+
+export type Subscription = {
+  /** Resolves when the subscription has stopped (after `stop()`, or when the handler failed). */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+};
+
+export interface EventStore {
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  /** All events of a stream from a version (inclusive, default 1), in version order. */
+  readStream(stream: string, fromVersion?: number): Promise<RecordedEvent[]>;
+  /** Up to `limit` events with position > `after`, in position order. */
+  readAll(after: number, limit: number, filter?: ReadAllFilter): Promise<RecordedEvent[]>;
+  /** The position of the last committed event (0 when empty). */
+  headPosition(): Promise<number>;
+  /**
+   * Catch up from `after`, then follow live appends. Batches arrive in position order with no gaps
+   * and no repeats; the next batch is read only after the handler's promise resolved.
+   */
+  subscribe(after: number, handler: SubscriptionHandler, options?: { batchSize?: number }): Subscription;
+  /** True when the backing database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');

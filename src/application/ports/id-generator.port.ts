@@ -1,0 +1,9 @@
+export type IdPrefix = 'prj' | 'usr' | 'tok' | 'ak' | 'op' | 'inst' | 'net' | 'vol' | 'port' | 'sg' | 'host' | 'res';
+
+export interface IdGenerator {
+  /** A new resource id with its type prefix, e.g. `prj-3f9c…`. */
+  next(prefix: IdPrefix): string;
+  /** A new event id (uuid). */
+  uuid(): string;
+}
+export const ID_GENERATOR = Symbol('IdGenerator');

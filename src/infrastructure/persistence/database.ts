@@ -1,0 +1,151 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { types as pgTypes } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { Mutex } from './mutex';
+import { READ_MODEL_ENTITIES } from './read-model.entities';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A transaction: raw SQL and the TypeORM manager bound to the same connection. */
+export type Tx = {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  readonly manager: EntityManager;
+};
+
+// BIGINT comes back as a string by default; positions stay far below 2^53.
+pgTypes.setTypeParser(20, (value: string) => Number(value));
+
+/**
+ * The relational database behind the event store and the read models.
+ * SQLite (embedded): one writer connection guarded by a mutex, one read-only connection (WAL
+ * snapshots, so readers never see a half-done transaction). PostgreSQL: one pool for both.
+ */
+export class Database {
+  private readonly writeMutex = new Mutex();
+
+  private constructor(
+    readonly dialect: Dialect,
+    readonly writer: DataSource,
+    readonly reader: DataSource,
+  ) {}
+
+  static async openSqlite(dataDir: string): Promise<Database> {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const file = path.resolve(dataDir, 'orchestrator.sqlite');
+    const open = (readonly: boolean) =>
+      new DataSource({
+        type: 'better-sqlite3',
+        database: file,
+        readonly,
+        entities: READ_MODEL_ENTITIES,
+        statementCacheSize: 200,
+        prepareDatabase: (db: { pragma(s: string): unknown }) => {
+          // better-sqlite3 is synchronous: a busy wait would block the event loop, and with it any
+          // other connection of this process that holds the lock. The writer retries asynchronously.
+          db.pragma(`busy_timeout = ${readonly ? 2000 : 0}`);
+          if (!readonly) {
+            db.pragma('journal_mode = WAL');
+            // FULL: a commit is on disk before it is acknowledged (nothing acknowledged is lost).
+            db.pragma('synchronous = FULL');
+          }
+        },
+      }).initialize();
+    const writer = await open(false);
+    await writer.query('SELECT 1'); // creates the file before the reader opens it
+    const reader = await open(true);
+    return new Database('sqlite', writer, reader);
+  }
+
+  static async openPostgres(url: string, poolSize: number): Promise<Database> {
+    const ds = await new DataSource({
+      type: 'postgres',
+      url,
+      entities: READ_MODEL_ENTITIES,
+      extra: { max: poolSize },
+    }).initialize();
+    return new Database('postgres', ds, ds);
+  }
+
+  /**
+   * Runs `fn` in a transaction on the writer; commits if it resolves, rolls back if it throws.
+   * SQLite transactions begin IMMEDIATE (write lock first): a deferred one that read before writing
+   * would fail with SQLITE_BUSY when another process wrote in between. Inside `fn`, use the
+   * manager's insert/update/upsert/delete or query builders, not save()/remove(), which open
+   * transactions of their own.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.dialect === 'sqlite' ? this.writeMutex.run(() => this.sqliteTransaction(fn)) : this.postgresTransaction(fn);
+  }
+
+  private async sqliteTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const runner = this.writer.createQueryRunner();
+    await beginImmediate(runner);
+    try {
+      const result = await fn({ query: (sql, params) => runner.query(sql, params), manager: runner.manager });
+      await runner.query('COMMIT');
+      return result;
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async postgresTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const runner = this.writer.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      const result = await fn({ query: (sql, params) => runner.query(sql, params), manager: runner.manager });
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** A query outside any transaction, on the reader. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.reader.query(sql, params);
+  }
+
+  /** Placeholder for the n-th (1-based) parameter in this dialect. */
+  param(n: number): string {
+    return this.dialect === 'postgres' ? `$${n}` : '?';
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.reader.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
+    if (this.writer.isInitialized) await this.writer.destroy();
+  }
+}
+
+const SQLITE_LOCK_WAIT_MS = 15_000;
+
+/** Takes SQLite's write lock, waiting without blocking the event loop while another connection holds it. */
+async function beginImmediate(runner: { query(sql: string): Promise<unknown> }): Promise<void> {
+  const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+    try {
+      await runner.query('BEGIN IMMEDIATE');
+      return;
+    } catch (error) {
+      if (!/SQLITE_BUSY|database is locked/.test(String((error as Error).message) + String((error as { code?: string }).code)) || Date.now() > deadline) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

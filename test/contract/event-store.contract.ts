@@ -1,0 +1,178 @@
+import { EventStore, RecordedEvent, WrongExpectedVersion } from '../../src/application/ports/event-store.port';
+import { newEvent, newEvents, waitUntil } from '../support/events';
+
+/** Opens a store on the adapter's backing storage; every open of one harness sees the same data. */
+export type EventStoreHarness = {
+  open(): Promise<{ store: EventStore; close(): Promise<void> }>;
+  destroy(): Promise<void>;
+};
+
+/** The one suite every EventStore adapter must pass. */
+export function eventStoreContract(makeHarness: () => Promise<EventStoreHarness>): void {
+  let harness: EventStoreHarness;
+  let store: EventStore;
+  let closeStore: () => Promise<void>;
+
+  beforeEach(async () => {
+    harness = await makeHarness();
+    ({ store, close: closeStore } = await harness.open());
+  });
+
+  afterEach(async () => {
+    await closeStore();
+    await harness.destroy();
+  });
+
+  const stream = (name: string) => `${name}-${Math.random().toString(36).slice(2)}`;
+
+  it('appends and reads a stream in order, with the full envelope', async () => {
+    const s = stream('order');
+    const events = [newEvent('A', { n: 1 }, 'prj-1'), newEvent('B', { n: 2 }, 'prj-1'), newEvent('C', { n: 3 }, 'prj-1')];
+    const result = await store.append(s, events, 'no_stream');
+    expect(result.nextVersion).toBe(3);
+    expect(result.positions).toHaveLength(3);
+    expect([...result.positions].sort((a, b) => a - b)).toEqual(result.positions);
+
+    const read = await store.readStream(s);
+    expect(read.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    expect(read.map((e) => e.version)).toEqual([1, 2, 3]);
+    expect(read.map((e) => e.position)).toEqual(result.positions);
+    expect(read[0]).toMatchObject({ id: events[0].id, stream: s, schemaVersion: 1, data: { n: 1 } });
+    expect(read[0].metadata).toEqual(events[0].metadata);
+    expect(await store.readStream(s, 2)).toHaveLength(2);
+    expect(await store.readStream(stream('absent'))).toEqual([]);
+  });
+
+  it('enforces expected versions', async () => {
+    const s = stream('ev');
+    await store.append(s, [newEvent()], 'no_stream');
+    await expect(store.append(s, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersion);
+    await expect(store.append(s, [newEvent()], 0)).rejects.toMatchObject({ actual: 1, expected: 0 });
+    await expect(store.append(s, [newEvent()], 5)).rejects.toBeInstanceOf(WrongExpectedVersion);
+    expect((await store.append(s, [newEvent()], 1)).nextVersion).toBe(2);
+    expect((await store.append(s, [newEvent(), newEvent()], 'any')).nextVersion).toBe(4);
+    expect((await store.append(stream('fresh'), [newEvent()], 'any')).nextVersion).toBe(1);
+    const versions = (await store.readStream(s)).map((e) => e.version);
+    expect(versions).toEqual([1, 2, 3, 4]);
+  });
+
+  it('lets exactly one of 50 concurrent appends at the same expected version succeed', async () => {
+    const s = stream('race');
+    await store.append(s, [newEvent()], 'no_stream');
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => store.append(s, [newEvent('Raced')], 1)));
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const lost = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(49);
+    for (const l of lost) expect(l.reason).toBeInstanceOf(WrongExpectedVersion);
+    expect(await store.readStream(s)).toHaveLength(2);
+  });
+
+  it('appends a batch of 1,000 events atomically and in order', async () => {
+    const s = stream('batch');
+    const events = newEvents(1000);
+    const result = await store.append(s, events, 'no_stream');
+    expect(result.nextVersion).toBe(1000);
+    const read = await store.readStream(s);
+    expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(read.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+    for (let i = 1; i < read.length; i++) expect(read[i].position).toBeGreaterThan(read[i - 1].position);
+  });
+
+  it('fails only the offending append of a group commit (duplicate event id)', async () => {
+    const duplicate = newEvent();
+    await store.append(stream('dup'), [duplicate], 'no_stream');
+    const outcomes = await Promise.allSettled([
+      store.append(stream('ok1'), [newEvent()], 'no_stream'),
+      store.append(stream('bad'), [duplicate], 'no_stream'),
+      store.append(stream('ok2'), [newEvent()], 'no_stream'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('pages through the global log with readAll and filters it', async () => {
+    const head = await store.headPosition();
+    const appended: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const events = [newEvent('X', {}, 'prj-a'), newEvent('Y', {}, 'prj-b'), newEvent('X', {}, 'prj-b')];
+      await store.append(stream(`page${i}`), events, 'no_stream');
+      appended.push(...events.map((e) => e.id));
+    }
+    const seen: RecordedEvent[] = [];
+    let after = head;
+    for (;;) {
+      const page = await store.readAll(after, 4);
+      if (page.length === 0) break;
+      expect(page.length).toBeLessThanOrEqual(4);
+      seen.push(...page);
+      after = page[page.length - 1].position;
+    }
+    expect(seen.map((e) => e.id)).toEqual(appended);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].position).toBeGreaterThan(seen[i - 1].position);
+    expect(await store.headPosition()).toBe(seen[seen.length - 1].position);
+
+    expect((await store.readAll(head, 100, { types: ['Y'] })).length).toBe(5);
+    expect((await store.readAll(head, 100, { projectId: 'prj-a' })).every((e) => e.metadata.projectId === 'prj-a')).toBe(true);
+    expect((await store.readAll(head, 100, { projectId: 'prj-a' })).length).toBe(5);
+    const oneStream = seen[0].stream;
+    expect((await store.readAll(head, 100, { stream: oneStream })).map((e) => e.stream)).toEqual([oneStream, oneStream, oneStream]);
+  });
+
+  it('delivers every event to a subscriber, in order and without gaps, under concurrent writers', async () => {
+    const start = await store.headPosition();
+    // Writers on their own connections (as separate processes would be); the subscriber is on
+    // another one, so it learns of their events only by reading the log.
+    const writers = await Promise.all([harness.open(), harness.open(), harness.open()]);
+    const received: RecordedEvent[] = [];
+    const subscription = store.subscribe(start, async (batch) => {
+      received.push(...batch);
+    });
+    const ids: string[] = [];
+    const perWriter = 60;
+    await Promise.all(
+      writers.map(async (w, wi) => {
+        const pending: Promise<unknown>[] = [];
+        for (let i = 0; i < perWriter; i++) {
+          const events = i % 5 === 0 ? newEvents(3) : [newEvent()];
+          ids.push(...events.map((e) => e.id));
+          pending.push(w.store.append(stream(`w${wi}-${i}`), events, 'no_stream'));
+          if (i % 7 === 0) await Promise.all(pending.splice(0));
+        }
+        await Promise.all(pending);
+      }),
+    );
+    await waitUntil(() => received.length >= ids.length, 30_000, 'the subscriber to receive every event');
+    await subscription.stop();
+    await Promise.all(writers.map((w) => w.close()));
+
+    expect(received).toHaveLength(ids.length);
+    for (let i = 1; i < received.length; i++) expect(received[i].position).toBeGreaterThan(received[i - 1].position);
+    expect(new Set(received.map((e) => e.id))).toEqual(new Set(ids));
+  });
+
+  it('resumes a subscription from a checkpoint', async () => {
+    const s = stream('resume');
+    const first = await store.append(s, newEvents(3), 'no_stream');
+    await store.append(s, newEvents(2, 'Later'), 3);
+    const received: RecordedEvent[] = [];
+    const subscription = store.subscribe(first.positions[2], async (batch) => {
+      received.push(...batch.filter((e) => e.stream === s));
+    });
+    await waitUntil(() => received.length >= 2, 10_000, 'catch-up');
+    await store.append(s, [newEvent('Live')], 5);
+    await waitUntil(() => received.length >= 3, 10_000, 'the live event');
+    await subscription.stop();
+    expect(received.map((e) => e.type)).toEqual(['Later', 'Later', 'Live']);
+  });
+
+  it('keeps every acknowledged event across a restart', async () => {
+    const s = stream('durable');
+    const events = newEvents(10);
+    await store.append(s, events, 'no_stream');
+    await closeStore();
+    ({ store, close: closeStore } = await harness.open());
+    expect((await store.readStream(s)).map((e) => e.id)).toEqual(events.map((e) => e.id));
+    await expect(store.append(s, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersion);
+    expect((await store.append(s, [newEvent()], 10)).nextVersion).toBe(11);
+  });
+}
