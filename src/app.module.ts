@@ -1,0 +1,109 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EventLogQueries } from './application/events/event-log-queries';
+import { CommandExecutor } from './application/event-sourcing/command-executor';
+import { Authenticator } from './application/identity/authenticator';
+import { BootstrapAdmin } from './application/identity/bootstrap-admin';
+import { CreateAccessKeyHandler, DeleteAccessKeyHandler } from './application/identity/commands/access-keys.command';
+import { ChangeRoleHandler } from './application/identity/commands/change-role.command';
+import { CreateProjectHandler } from './application/identity/commands/create-project.command';
+import { CreateUserHandler } from './application/identity/commands/create-user.command';
+import { IssueTokenHandler } from './application/identity/commands/issue-token.command';
+import { RevokeTokenHandler } from './application/identity/commands/revoke-token.command';
+import { UpdateProjectQuotasHandler } from './application/identity/commands/update-project-quotas.command';
+import { IDENTITY_READ_MODEL } from './application/identity/identity-read-model.port';
+import { IdentityQueries } from './application/identity/identity-queries';
+import { CLOCK } from './application/ports/clock.port';
+import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
+import { ID_GENERATOR } from './application/ports/id-generator.port';
+import { IDEMPOTENCY_STORE } from './application/ports/idempotency.port';
+import { LOGGER } from './application/ports/logger.port';
+import { METRICS } from './application/ports/metrics.port';
+import { READ_MODEL_PROGRESS } from './application/ports/read-model-progress.port';
+import { SECRETS } from './application/ports/secrets.port';
+import { Config } from './infrastructure/config/config';
+import { NodeSecrets } from './infrastructure/crypto/node-secrets';
+import { createEventStore } from './infrastructure/event-store/event-store.factory';
+import { JsonLogger } from './infrastructure/logging/json-logger';
+import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
+import { Database } from './infrastructure/persistence/database';
+import { SqlIdempotencyStore } from './infrastructure/persistence/idempotency-store.sql';
+import { TypeOrmIdentityReadModel } from './infrastructure/persistence/identity-read-model.typeorm';
+import { openDatabase } from './infrastructure/persistence/open-database';
+import { identityProjection } from './infrastructure/projections/identity.projection';
+import { ProjectionRunner } from './infrastructure/projections/projection-runner';
+import { randomIds } from './infrastructure/system/random-ids';
+import { systemClock } from './infrastructure/system/system-clock';
+import { EventsController } from './interfaces/http/events/events.controller';
+import { AccessKeysController } from './interfaces/http/identity/access-keys.controller';
+import { AuthController, TOKEN_TTL_SECONDS } from './interfaces/http/identity/auth.controller';
+import { ProjectsController } from './interfaces/http/identity/projects.controller';
+import { UsersController } from './interfaces/http/identity/users.controller';
+import { HealthController } from './interfaces/http/operations/health.controller';
+import { AllExceptionsFilter } from './interfaces/http/shared/all-exceptions.filter';
+import { AuthGuard } from './interfaces/http/shared/auth.guard';
+import { IdempotencyInterceptor } from './interfaces/http/shared/idempotency.interceptor';
+import { Lifecycle } from './lifecycle';
+import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
+
+/** Every projection of the read side, in the order they are started. */
+export const PROJECTIONS = [identityProjection];
+
+const COMMAND_HANDLERS = [
+  CreateProjectHandler,
+  UpdateProjectQuotasHandler,
+  CreateUserHandler,
+  ChangeRoleHandler,
+  IssueTokenHandler,
+  RevokeTokenHandler,
+  CreateAccessKeyHandler,
+  DeleteAccessKeyHandler,
+];
+
+/** The composition root: binds every port to its adapter for one configuration. */
+@Module({})
+export class AppModule {
+  static forRoot(config: Config, logger: JsonLogger): DynamicModule {
+    const metrics = new PrometheusMetrics();
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [HealthController, AuthController, ProjectsController, UsersController, AccessKeysController, EventsController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER_INSTANCE, useValue: logger },
+        { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useValue: metrics },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: ID_GENERATOR, useValue: randomIds },
+        { provide: SECRETS, useValue: new NodeSecrets(config.masterKey) },
+        { provide: TOKEN_TTL_SECONDS, useValue: config.tokenTtlSeconds },
+        { provide: DATABASE, useFactory: () => openDatabase(config) },
+        {
+          provide: EVENT_STORE,
+          inject: [DATABASE],
+          useFactory: (db: Database) => createEventStore(db, { pollIntervalMs: config.pollIntervalMs }),
+        },
+        {
+          provide: ProjectionRunner,
+          inject: [DATABASE, EVENT_STORE],
+          useFactory: (db: Database, store: EventStore) => new ProjectionRunner(db, store, PROJECTIONS, logger),
+        },
+        { provide: READ_MODEL_PROGRESS, useExisting: ProjectionRunner },
+        { provide: IDENTITY_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmIdentityReadModel(db) },
+        { provide: IDEMPOTENCY_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlIdempotencyStore(db) },
+        CommandExecutor,
+        Authenticator,
+        IdentityQueries,
+        EventLogQueries,
+        BootstrapAdmin,
+        ...COMMAND_HANDLERS,
+        Lifecycle,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(logger) },
+      ],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, Clock } from '../ports/clock.port';
+import { SECRETS, Secrets } from '../ports/secrets.port';
+import { unauthenticated } from '../shared/application-error';
+import { Principal } from '../shared/command-context';
+import { IDENTITY_READ_MODEL, IdentityReadModel } from './identity-read-model.port';
+
+/**
+ * Turns a bearer token (`tok-….secret`) into a principal. The role is read at each request, so a
+ * revoked role or a disabled user takes effect at once, not when the token expires.
+ */
+@Injectable()
+export class Authenticator {
+  constructor(
+    @Inject(IDENTITY_READ_MODEL) private readonly readModel: IdentityReadModel,
+    @Inject(SECRETS) private readonly secrets: Secrets,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async authenticate(bearer: string): Promise<Principal> {
+    const match = /^(tok-[0-9a-f]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(bearer);
+    if (!match) throw unauthenticated();
+    const [, tokenId, secret] = match;
+    const token = await this.readModel.getToken(tokenId);
+    if (!token || token.revoked || !this.secrets.digestsEqual(this.secrets.digest(secret), token.secretHash)) throw unauthenticated();
+    if (token.expiresAt <= this.clock.now().toISOString()) throw unauthenticated();
+    const [user, role] = await Promise.all([this.readModel.getUser(token.userId), this.readModel.roleOf(token.userId, token.projectId)]);
+    if (!user || user.status !== 'active' || !role) throw unauthenticated();
+    return { userId: user.id, userName: user.name, projectId: token.projectId, role, tokenId };
+  }
+}

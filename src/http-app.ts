@@ -1,0 +1,46 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
+import { AppModule } from './app.module';
+import { METRICS, Metrics } from './application/ports/metrics.port';
+import { Config } from './infrastructure/config/config';
+import { JsonLogger } from './infrastructure/logging/json-logger';
+import { toErrorResponse } from './interfaces/http/shared/error-response';
+import { HttpRequest } from './interfaces/http/shared/http-request';
+import { bodyErrorMiddleware, requestMiddleware } from './interfaces/http/shared/request-middleware';
+import { validationPipe } from './interfaces/http/shared/validation';
+
+/** Builds the HTTP application for a configuration (used by main and by the end-to-end tests). */
+export async function createHttpApp(config: Config, logger: JsonLogger): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    logger,
+    bodyParser: false,
+    bufferLogs: false,
+  });
+  const metrics = app.get<Metrics>(METRICS);
+  app.disable('x-powered-by');
+  app.use(requestMiddleware(logger, metrics));
+  app.use(json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    bodyErrorMiddleware((error, req: HttpRequest, res) => {
+      const { status, body } = toErrorResponse(error, req.requestId);
+      res.status(status).json(body);
+    }),
+  );
+  app.useGlobalPipes(validationPipe);
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Orchestrator API')
+      .setDescription('Event-sourced IaaS control plane. Errors: { error: { code, message, details, requestId } }.')
+      .setVersion('v1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'v1/openapi.json', yamlDocumentUrl: 'v1/openapi.yaml' });
+  return app;
+}

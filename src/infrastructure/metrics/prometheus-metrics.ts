@@ -1,0 +1,47 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Metrics } from '../../application/ports/metrics.port';
+
+/** Prometheus metrics of one process, served at /metrics. */
+export class PrometheusMetrics implements Metrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'orch_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'orch_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  private readonly appended = new Counter({ name: 'orch_events_appended_total', help: 'Events appended to the store', registers: [this.registry] });
+  private readonly conflicts = new Counter({
+    name: 'orch_command_conflicts_total',
+    help: 'Appends refused for a wrong expected version (retried or reported)',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'orch_' });
+  }
+
+  httpRequest(method: string, route: string, status: number, seconds: number): void {
+    this.requests.inc({ method, route, status: String(status) });
+    this.latency.observe({ method, route }, seconds);
+  }
+
+  eventsAppended(count: number): void {
+    this.appended.inc(count);
+  }
+
+  commandConflict(): void {
+    this.conflicts.inc();
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,3 @@
+import { Clock } from '../../application/ports/clock.port';
+
+export const systemClock: Clock = { now: () => new Date() };

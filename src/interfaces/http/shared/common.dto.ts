@@ -1,0 +1,28 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PageRequest } from '../../../application/identity/identity-read-model.port';
+
+/** Names: a letter or digit first, then letters, digits, space, dot, dash, underscore; no control characters. */
+export const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,63}$/u;
+export const NAME_MESSAGE = 'must be 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit';
+/** Free text without control characters. */
+export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+
+export class ListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export const pageOf = (q: ListQueryDto): PageRequest => ({ limit: q.limit ?? 100, cursor: q.cursor ?? null });

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './infrastructure/config/config';
+import { JsonLogger } from './infrastructure/logging/json-logger';
+import { createHttpApp } from './http-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = new JsonLogger(config.logLevel);
+  const app = await createHttpApp(config, logger);
+  await app.listen(config.httpPort, config.httpHost);
+  logger.info('orchestrator listening', {
+    url: `http://${config.httpHost}:${config.httpPort}`,
+    store: config.store,
+    ...(config.store === 'embedded' ? { dataDir: config.dataDir } : {}),
+  });
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : 'failed to start';
+  process.stdout.write(JSON.stringify({ level: 'error', time: new Date().toISOString(), msg: message, error: String(error) }) + '\n');
+  process.exit(1);
+});
