@@ -33,16 +33,20 @@ export const zeroUsage = (): Record<QuotaResource, number> => ({
 
 const isLimit = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= UNLIMITED && (n as number) <= MAX_QUOTA_LIMIT;
 
+/** Drops entries that are present but undefined (`Partial` allows them; they mean "not given"). */
+const given = (amounts: Amounts) => Object.entries(amounts).filter(([, value]) => value !== undefined);
+
 export function mergeQuotas(base: Quotas, patch: Amounts): Quotas {
-  const details = Object.entries(patch)
+  const entries = given(patch);
+  const details = entries
     .filter(([key, value]) => !QUOTA_RESOURCES.includes(key as QuotaResource) || !isLimit(value))
     .map(([key]) => ({ field: `quotas.${key}`, message: `must be an integer from -1 (unlimited) to ${MAX_QUOTA_LIMIT}` }));
   if (details.length > 0) throw invalid('InvalidQuota', 'Invalid quota values', details);
-  return { ...base, ...patch };
+  return { ...base, ...Object.fromEntries(entries) };
 }
 
 export function validateAmounts(amounts: Amounts): void {
-  const details = Object.entries(amounts)
+  const details = given(amounts)
     .filter(([key, value]) => !QUOTA_RESOURCES.includes(key as QuotaResource) || !Number.isInteger(value) || (value as number) < 0)
     .map(([key]) => ({ field: key, message: 'must be a non-negative integer' }));
   if (details.length > 0) throw invalid('InvalidQuotaAmount', 'Invalid reservation amounts', details);

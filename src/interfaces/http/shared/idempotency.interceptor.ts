@@ -10,12 +10,14 @@ import { ApiError, ErrorBody, ReplayedErrorResponse, toErrorResponse } from './e
 import { HttpRequest } from './http-request';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Refusals that a retry may get past; everything else the request caused is its final answer. */
+const TRANSIENT_CODES = new Set(['ConcurrentModification', 'IdempotencyKeyInProgress']);
 
 /**
  * `Idempotency-Key` on mutating requests: the same key and body get the first response again
  * (nothing done twice); the same key with another body is a 409. Responses are stored encrypted,
- * since some carry secrets (tokens, access keys). Errors that may pass on a retry (5xx, 409
- * concurrency, 503) are not stored, so the key can be used again.
+ * since some carry secrets (tokens, access keys). Errors that may pass on a retry (5xx, 429, a
+ * concurrency conflict) are not stored, so the key can be used again.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -63,7 +65,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return body;
     } catch (error) {
       const { status, body } = toErrorResponse(error, request.requestId);
-      const retryable = status >= 500 || status === 409 || status === 429;
+      const retryable = status >= 500 || status === 429 || TRANSIENT_CODES.has(body.error.code);
       if (retryable) await this.store.abandon(scope, key);
       else await this.store.complete(scope, key, { status, body: this.secrets.encrypt(JSON.stringify(body)) });
       throw error;

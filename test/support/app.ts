@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { EVENT_STORE, EventStore } from '../../src/application/ports/event-store.port';
+import { createHttpApp } from '../../src/http-app';
+import { Config, loadConfig } from '../../src/infrastructure/config/config';
+import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
+import { createTestDatabase } from './postgres';
+
+export const ADMIN_PASSWORD = 'bootstrap-password-for-tests';
+
+export type StoreUnderTest = 'embedded' | 'postgres';
+
+/** Where an app keeps its data; several apps started on one backing share their data (restart tests). */
+export type Backing = { config: Config; destroy(): Promise<void> };
+
+export async function createBacking(store: StoreUnderTest, overrides: NodeJS.ProcessEnv = {}): Promise<Backing> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-e2e-'));
+  const database = store === 'postgres' ? await createTestDatabase('orch_e2e') : null;
+  const config = loadConfig({
+    ORCH_STORE: store,
+    ORCH_DATA_DIR: dataDir,
+    ORCH_DATABASE_URL: database?.url,
+    ORCH_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
+    ORCH_POLL_INTERVAL_MS: '20',
+    ORCH_PG_POOL_SIZE: '10',
+    ...overrides,
+  });
+  return {
+    config,
+    destroy: async () => {
+      await database?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type RunningApp = {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  store: EventStore;
+  logs: string[];
+  login(username: string, password: string, project: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+/** The real application (same module and HTTP set-up as main), listening on an ephemeral port. */
+export async function startApp(backing: Backing): Promise<RunningApp> {
+  const logs: string[] = [];
+  const app = await createHttpApp(backing.config, new JsonLogger('info', (line) => logs.push(line)));
+  await app.listen(0, '127.0.0.1');
+  const http = request(app.getHttpServer());
+  return {
+    app,
+    http,
+    store: app.get<EventStore>(EVENT_STORE),
+    logs,
+    async login(username, password, project) {
+      const response = await http.post('/v1/auth/tokens').send({ username, password, project });
+      if (response.status !== 201) throw new Error(`login ${username}@${project}: ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body.token as string;
+    },
+    close: () => app.close(),
+  };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
