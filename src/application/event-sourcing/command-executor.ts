@@ -7,6 +7,7 @@ import { METRICS, Metrics } from '../ports/metrics.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-progress.port';
 import { ApplicationError } from '../shared/application-error';
 import { CommandContext } from '../shared/command-context';
+import { KeyedMutex } from '../shared/mutex';
 
 export type Execution<S, E> = {
   readonly state: S;
@@ -19,11 +20,15 @@ export const MAX_COMMAND_ATTEMPTS = 5;
 
 /**
  * Runs a command against one aggregate: load its stream, fold, decide, append with the expected
- * version. A concurrent writer makes the append fail; it is then retried on fresh state a bounded
- * number of times, and reported as a 409 conflict after that.
+ * version. Commands on one stream queue up inside this process (a hot stream, such as a project's
+ * quota, would otherwise see most of its concurrent commands conflict); a writer in another process
+ * makes the append fail, and the command is then retried on fresh state a bounded number of times
+ * and reported as a 409 conflict after that.
  */
 @Injectable()
 export class CommandExecutor {
+  private readonly streamLocks = new KeyedMutex();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -49,6 +54,17 @@ export class CommandExecutor {
     context: CommandContext,
     options: { waitForReadModels?: boolean } = {},
   ): Promise<Execution<S, E>> {
+    const execution = await this.streamLocks.run(stream, () => this.decideAndAppend(decider, stream, command, context));
+    if (execution.position > 0 && options.waitForReadModels !== false) await this.progress.waitFor(execution.position);
+    return execution;
+  }
+
+  private async decideAndAppend<S, C, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    stream: string,
+    command: C | ((state: S) => C),
+    context: CommandContext,
+  ): Promise<Execution<S, E>> {
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(stream);
       const state = fold(decider, recorded.map((r) => ({ type: r.type, data: r.data }) as E));
@@ -63,7 +79,6 @@ export class CommandExecutor {
         );
         this.metrics.eventsAppended(events.length);
         const position = result.positions[result.positions.length - 1];
-        if (options.waitForReadModels !== false) await this.progress.waitFor(position);
         return { state: events.reduce(decider.evolve, state), events, position };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { types as pgTypes } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { Mutex } from './mutex';
+import { Mutex } from '../../application/shared/mutex';
 import { READ_MODEL_ENTITIES } from './read-model.entities';
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -1,0 +1,109 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CommandExecutor, MAX_COMMAND_ATTEMPTS } from '../../src/application/event-sourcing/command-executor';
+import { EventStore, WrongExpectedVersion } from '../../src/application/ports/event-store.port';
+import { Metrics } from '../../src/application/ports/metrics.port';
+import { systemContext } from '../../src/application/shared/command-context';
+import { projectDecider, projectStream } from '../../src/domain/identity/project/project.decider';
+import { createEventStore } from '../../src/infrastructure/event-store/event-store.factory';
+import { Database } from '../../src/infrastructure/persistence/database';
+import { runMigrations } from '../../src/infrastructure/persistence/migrations';
+import { randomIds } from '../../src/infrastructure/system/random-ids';
+import { systemClock } from '../../src/infrastructure/system/system-clock';
+import { createTestDatabase } from '../support/postgres';
+import { describeWithPostgres } from '../support/services';
+
+const countingMetrics = () => {
+  const counts = { appended: 0, conflicts: 0 };
+  const metrics: Metrics = {
+    eventsAppended: (n) => (counts.appended += n),
+    commandConflict: () => counts.conflicts++,
+    httpRequest: () => undefined,
+    render: async () => ({ contentType: 'text/plain', body: '' }),
+  };
+  return { counts, metrics };
+};
+const noWait = { waitFor: async () => true };
+const ctx = systemContext('test');
+
+/** `processes` executors, each with its own in-process locks, as separate app processes would have. */
+async function raceReservations(store: EventStore, processes = 1) {
+  const { counts, metrics } = countingMetrics();
+  const executors = Array.from({ length: processes }, () => new CommandExecutor(store, randomIds, systemClock, metrics, noWait));
+  const executor = executors[0];
+  const stream = projectStream('prj-race');
+  await executor.execute(projectDecider, stream, { type: 'CreateProject', projectId: 'prj-race', name: 'race', quotas: { instances: 10 }, now: executor.now() }, ctx);
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 40 }, (_, i) =>
+      executors[i % processes].execute(projectDecider, stream, { type: 'ReserveQuota', reservationId: `r${i}`, amounts: { instances: 1 }, now: executor.now() }, ctx),
+    ),
+  );
+  const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code));
+  return { codes, counts, events: await store.readStream(stream) };
+}
+
+/** Quotas cannot be raced: concurrent reservations serialise on the project's stream version. */
+function quotaRaceSuite(open: () => Promise<{ store: EventStore; close(): Promise<void> }>) {
+  it('grants exactly the quota to 40 concurrent reservations against a limit of 10', async () => {
+    const { store, close } = await open();
+    try {
+      const { codes, events } = await raceReservations(store);
+      expect(codes.filter((c) => c === 'ok')).toHaveLength(10);
+      expect(codes.filter((c) => c !== 'ok').every((c) => c === 'QuotaExceeded' || c === 'ConcurrentModification')).toBe(true);
+      expect(events.filter((e) => e.type === 'QuotaReserved')).toHaveLength(10);
+    } finally {
+      await close();
+    }
+  });
+
+  it('never overshoots when several processes race (optimistic concurrency across processes)', async () => {
+    const { store, close } = await open();
+    try {
+      const { codes, counts, events } = await raceReservations(store, 4);
+      const granted = codes.filter((c) => c === 'ok').length;
+      expect(granted).toBeLessThanOrEqual(10);
+      expect(events.filter((e) => e.type === 'QuotaReserved')).toHaveLength(granted);
+      expect(codes.filter((c) => c !== 'ok').every((c) => c === 'QuotaExceeded' || c === 'ConcurrentModification')).toBe(true);
+      expect(counts.conflicts).toBeGreaterThan(0); // the processes did collide, and the store refused the losers
+    } finally {
+      await close();
+    }
+  });
+}
+
+describe('CommandExecutor on the embedded store', () => {
+  quotaRaceSuite(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-exec-'));
+    const db = await Database.openSqlite(dir);
+    await runMigrations(db);
+    const store = createEventStore(db, { pollIntervalMs: 20 });
+    return { store, close: async () => (await store.close(), await db.close(), fs.rmSync(dir, { recursive: true, force: true })) };
+  });
+
+  it(`retries a conflicting append ${MAX_COMMAND_ATTEMPTS} times, then reports ConcurrentModification`, async () => {
+    // A store whose stream always moves on between read and append (as under a hot writer).
+    const alwaysConflicting: EventStore = {
+      readStream: async () => [],
+      append: async (stream: string) => {
+        throw new WrongExpectedVersion(stream, 'no_stream', 1);
+      },
+    } as unknown as EventStore;
+    const { counts, metrics } = countingMetrics();
+    const executor = new CommandExecutor(alwaysConflicting, randomIds, systemClock, metrics, noWait);
+    await expect(
+      executor.execute(projectDecider, 'project-x', { type: 'CreateProject', projectId: 'x', name: 'x', quotas: {}, now: executor.now() }, ctx),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'ConcurrentModification' });
+    expect(counts.conflicts).toBe(MAX_COMMAND_ATTEMPTS);
+  });
+});
+
+describeWithPostgres('CommandExecutor on PostgreSQL', () => {
+  quotaRaceSuite(async () => {
+    const database = await createTestDatabase();
+    const db = await Database.openPostgres(database.url, 10);
+    await runMigrations(db);
+    const store = createEventStore(db, { pollIntervalMs: 20 });
+    return { store, close: async () => (await store.close(), await db.close(), await database.drop()) };
+  });
+});
