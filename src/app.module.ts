@@ -31,7 +31,6 @@ import { Database } from './infrastructure/persistence/database';
 import { SqlIdempotencyStore } from './infrastructure/persistence/idempotency-store.sql';
 import { TypeOrmIdentityReadModel } from './infrastructure/persistence/identity-read-model.typeorm';
 import { openDatabase } from './infrastructure/persistence/open-database';
-import { identityProjection } from './infrastructure/projections/identity.projection';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner';
 import { randomIds } from './infrastructure/system/random-ids';
 import { systemClock } from './infrastructure/system/system-clock';
@@ -45,10 +44,8 @@ import { AllExceptionsFilter } from './interfaces/http/shared/all-exceptions.fil
 import { AuthGuard } from './interfaces/http/shared/auth.guard';
 import { IdempotencyInterceptor } from './interfaces/http/shared/idempotency.interceptor';
 import { Lifecycle } from './lifecycle';
+import { PROJECTIONS } from './projections';
 import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
-
-/** Every projection of the read side, in the order they are started. */
-export const PROJECTIONS = [identityProjection];
 
 const COMMAND_HANDLERS = [
   CreateProjectHandler,

@@ -22,7 +22,10 @@ for (const store of ['embedded', 'postgres'] as const) {
       backing = await createBacking(store);
       running = await startApp(backing);
       admin = await running.login('admin', ADMIN_PASSWORD, 'admin');
-      const a = await running.http.post('/v1/projects').set(bearer(admin)).send({ name: 'alpha', quotas: { instances: 5 } });
+      const a = await running.http
+        .post('/v1/projects')
+        .set(bearer(admin))
+        .send({ name: 'alpha', quotas: { instances: 5 } });
       const b = await running.http.post('/v1/projects').set(bearer(admin)).send({ name: 'beta' });
       expect([a.status, b.status]).toEqual([201, 201]);
       projectA = a.body.id;
@@ -71,7 +74,10 @@ for (const store of ['embedded', 'postgres'] as const) {
         expect(r.status).toBe(404);
         expect(r.body.error.code).toBe('ProjectNotFound');
       }
-      const patchB = await running.http.patch(`/v1/projects/${projectB}`).set(bearer(alice)).send({ quotas: { instances: 99 } });
+      const patchB = await running.http
+        .patch(`/v1/projects/${projectB}`)
+        .set(bearer(alice))
+        .send({ quotas: { instances: 99 } });
       expect(patchB.status).toBe(404);
       const users = await running.http.get('/v1/users').set(bearer(alice));
       expect(users.body.items.map((u: { name: string }) => u.name).sort()).toEqual(['alice', 'rita']);
@@ -83,7 +89,14 @@ for (const store of ['embedded', 'postgres'] as const) {
       const alice = await running.login('alice', password, 'alpha');
       const rita = await running.login('rita', password, 'alpha');
       expect((await running.http.post('/v1/projects').set(bearer(alice)).send({ name: 'gamma' })).status).toBe(403);
-      expect((await running.http.patch(`/v1/projects/${projectA}`).set(bearer(alice)).send({ quotas: { instances: 99 } })).status).toBe(403);
+      expect(
+        (
+          await running.http
+            .patch(`/v1/projects/${projectA}`)
+            .set(bearer(alice))
+            .send({ quotas: { instances: 99 } })
+        ).status,
+      ).toBe(403);
       expect((await running.http.post('/v1/users').set(bearer(alice)).send({ name: 'eve', password, projectId: projectA, role: 'admin' })).status).toBe(403);
       const readerWrite = await running.http.post('/v1/access-keys').set(bearer(rita));
       expect(readerWrite.status).toBe(403);
@@ -92,10 +105,18 @@ for (const store of ['embedded', 'postgres'] as const) {
     });
 
     it('lets an admin change quotas and shows them in usage', async () => {
-      const patch = await running.http.patch(`/v1/projects/${projectA}`).set(bearer(admin)).send({ quotas: { vcpus: 64, instances: -1 } });
+      const patch = await running.http
+        .patch(`/v1/projects/${projectA}`)
+        .set(bearer(admin))
+        .send({ quotas: { vcpus: 64, instances: -1 } });
       expect(patch.status).toBe(200);
       const usage = await running.http.get(`/v1/projects/${projectA}/usage`).set(bearer(admin));
-      expect(usage.body).toMatchObject({ projectId: projectA, vcpus: { limit: 64, used: 0 }, instances: { limit: -1, used: 0 }, ramMiB: { limit: 51200, used: 0 } });
+      expect(usage.body).toMatchObject({
+        projectId: projectA,
+        vcpus: { limit: 64, used: 0 },
+        instances: { limit: -1, used: 0 },
+        ramMiB: { limit: 51200, used: 0 },
+      });
     });
 
     it('refuses a second project or user with a taken name (case-insensitive)', async () => {

@@ -3,7 +3,12 @@ import { AddressInfo } from 'node:net';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 
 /** Reads Server-Sent Events until `count` events arrived; returns their ids and types. */
-function readSse(port: number, path: string, headers: Record<string, string>, count: number): Promise<Array<{ id: string; event: string; data: { position: number } }>> {
+function readSse(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  count: number,
+): Promise<Array<{ id: string; event: string; data: { position: number } }>> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path, headers }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`SSE status ${res.statusCode}`));
@@ -71,7 +76,16 @@ describe('Operations endpoints (embedded)', () => {
     const doc = await running.http.get('/v1/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    for (const path of ['/v1/auth/tokens', '/v1/projects', '/v1/projects/{id}', '/v1/projects/{id}/usage', '/v1/users', '/v1/access-keys', '/v1/events', '/v1/events/stream']) {
+    for (const path of [
+      '/v1/auth/tokens',
+      '/v1/projects',
+      '/v1/projects/{id}',
+      '/v1/projects/{id}/usage',
+      '/v1/users',
+      '/v1/access-keys',
+      '/v1/events',
+      '/v1/events/stream',
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
     expect(doc.body.components.schemas.CreateProjectDto.required).toEqual(['name']);

@@ -33,10 +33,20 @@ async function raceReservations(store: EventStore, processes = 1) {
   const executors = Array.from({ length: processes }, () => new CommandExecutor(store, randomIds, systemClock, metrics, noWait));
   const executor = executors[0];
   const stream = projectStream('prj-race');
-  await executor.execute(projectDecider, stream, { type: 'CreateProject', projectId: 'prj-race', name: 'race', quotas: { instances: 10 }, now: executor.now() }, ctx);
+  await executor.execute(
+    projectDecider,
+    stream,
+    { type: 'CreateProject', projectId: 'prj-race', name: 'race', quotas: { instances: 10 }, now: executor.now() },
+    ctx,
+  );
   const outcomes = await Promise.allSettled(
     Array.from({ length: 40 }, (_, i) =>
-      executors[i % processes].execute(projectDecider, stream, { type: 'ReserveQuota', reservationId: `r${i}`, amounts: { instances: 1 }, now: executor.now() }, ctx),
+      executors[i % processes].execute(
+        projectDecider,
+        stream,
+        { type: 'ReserveQuota', reservationId: `r${i}`, amounts: { instances: 1 }, now: executor.now() },
+        ctx,
+      ),
     ),
   );
   const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as { code: string }).code));

@@ -67,7 +67,10 @@ export class CommandExecutor {
   ): Promise<Execution<S, E>> {
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(stream);
-      const state = fold(decider, recorded.map((r) => ({ type: r.type, data: r.data }) as E));
+      const state = fold(
+        decider,
+        recorded.map((r) => ({ type: r.type, data: r.data }) as E),
+      );
       const resolved = typeof command === 'function' ? (command as (s: S) => C)(state) : command;
       const events = decider.decide(resolved, state);
       if (events.length === 0) return { state, events, position: 0 };

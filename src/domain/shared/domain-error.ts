@@ -23,7 +23,5 @@ export class DomainError extends Error {
 
 export const notFound = (code: string, message: string) => new DomainError('not_found', code, message);
 export const conflict = (code: string, message: string) => new DomainError('conflict', code, message);
-export const refused = (code: string, message: string, details: readonly ErrorDetail[] = []) =>
-  new DomainError('refused', code, message, details);
-export const invalid = (code: string, message: string, details: readonly ErrorDetail[] = []) =>
-  new DomainError('invalid', code, message, details);
+export const refused = (code: string, message: string, details: readonly ErrorDetail[] = []) => new DomainError('refused', code, message, details);
+export const invalid = (code: string, message: string, details: readonly ErrorDetail[] = []) => new DomainError('invalid', code, message, details);

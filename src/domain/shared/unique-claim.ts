@@ -5,13 +5,9 @@ import { conflict } from './domain-error';
  * A claim on a unique key (a project name, a user name). One stream per key; appending the claim
  * with optimistic concurrency makes uniqueness hold under concurrent requests without a read model.
  */
-export type ClaimEvent =
-  | DomainEvent<'KeyClaimed', { key: string; ownerId: string }>
-  | DomainEvent<'KeyReleased', { key: string; ownerId: string }>;
+export type ClaimEvent = DomainEvent<'KeyClaimed', { key: string; ownerId: string }> | DomainEvent<'KeyReleased', { key: string; ownerId: string }>;
 
-export type ClaimCommand =
-  | { type: 'Claim'; key: string; ownerId: string }
-  | { type: 'Release'; key: string; ownerId: string };
+export type ClaimCommand = { type: 'Claim'; key: string; ownerId: string } | { type: 'Release'; key: string; ownerId: string };
 
 export type ClaimState = { ownerId: string | null };
 

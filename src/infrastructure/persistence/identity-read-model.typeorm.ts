@@ -74,7 +74,10 @@ export class TypeOrmIdentityReadModel implements IdentityReadModel {
 
   async listUsers(projectId: string | null, page: PageRequest): Promise<Page<UserView>> {
     const after = decodeCursor(page.cursor);
-    const query = this.m.createQueryBuilder(UserRow, 'u').orderBy('u.id', 'ASC').take(page.limit + 1);
+    const query = this.m
+      .createQueryBuilder(UserRow, 'u')
+      .orderBy('u.id', 'ASC')
+      .take(page.limit + 1);
     if (projectId) query.innerJoin(UserRoleRow, 'r', 'r.user_id = u.id AND r.project_id = :projectId', { projectId });
     if (after) query.andWhere('u.id > :after', { after });
     const rows = await query.getMany();

@@ -69,10 +69,7 @@ export async function runMigrations(db: Database): Promise<string[]> {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.id)) continue;
       for (const statement of migration.up(db.dialect)) await tx.query(statement);
-      await tx.query(`INSERT INTO schema_migrations (id, applied_at) VALUES (${db.param(1)}, ${db.param(2)})`, [
-        migration.id,
-        new Date().toISOString(),
-      ]);
+      await tx.query(`INSERT INTO schema_migrations (id, applied_at) VALUES (${db.param(1)}, ${db.param(2)})`, [migration.id, new Date().toISOString()]);
       applied.push(migration.id);
     }
   });

@@ -93,4 +93,3 @@ async function applyOne(event: IdentityEvent, { manager }: Tx): Promise<void> {
       return;
   }
 }
-

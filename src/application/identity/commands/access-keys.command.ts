@@ -29,7 +29,11 @@ export class CreateAccessKeyHandler implements ICommandHandler<CreateAccessKey, 
   async execute({ principal, requestId }: CreateAccessKey): Promise<CreatedAccessKey> {
     assertCanWrite(principal);
     // AWS-style: an id of 20 upper-case characters, a 40-character secret, shown once.
-    const accessKeyId = `AK${this.ids.next('ak').replace(/[^0-9a-f]/g, '').slice(0, 18).toUpperCase()}`;
+    const accessKeyId = `AK${this.ids
+      .next('ak')
+      .replace(/[^0-9a-f]/g, '')
+      .slice(0, 18)
+      .toUpperCase()}`;
     const secretAccessKey = this.secrets.randomSecret(30);
     const now = this.executor.now();
     await this.executor.execute(
@@ -70,6 +74,11 @@ export class DeleteAccessKeyHandler implements ICommandHandler<DeleteAccessKey, 
     if (!key || key.status !== 'active' || (!isAdmin(principal) && key.userId !== principal.userId)) {
       throw notFound('AccessKeyNotFound', 'Access key not found');
     }
-    await this.executor.execute(accessKeyDecider, accessKeyStream(accessKeyId), { type: 'DeleteAccessKey', now: this.executor.now() }, contextOf(principal, requestId));
+    await this.executor.execute(
+      accessKeyDecider,
+      accessKeyStream(accessKeyId),
+      { type: 'DeleteAccessKey', now: this.executor.now() },
+      contextOf(principal, requestId),
+    );
   }
 }

@@ -30,12 +30,10 @@ export class ChangeRoleHandler implements ICommandHandler<ChangeRole, UserView> 
     assertAdmin(principal);
     if (!(await this.readModel.getProject(projectId))) throw notFound('ProjectNotFound', `Project ${projectId} not found`);
     const now = this.executor.now();
-    await this.executor.execute(
-      userDecider,
-      userStream(userId),
-      role ? { type: 'AssignRole', projectId, role, now } : { type: 'RevokeRole', projectId, now },
-      { ...contextOf(principal, requestId), projectId },
-    );
+    await this.executor.execute(userDecider, userStream(userId), role ? { type: 'AssignRole', projectId, role, now } : { type: 'RevokeRole', projectId, now }, {
+      ...contextOf(principal, requestId),
+      projectId,
+    });
     return (await this.readModel.getUser(userId)) as UserView;
   }
 }

@@ -25,9 +25,14 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeToken, void> {
   async execute({ tokenId, principal, requestId }: RevokeToken): Promise<void> {
     const token = await this.readModel.getToken(tokenId);
     if (!token || (!isAdmin(principal) && token.userId !== principal.userId)) throw notFound('TokenNotFound', 'Token not found');
-    await this.executor.execute(tokenDecider, tokenStream(tokenId), { type: 'RevokeToken', now: this.executor.now() }, {
-      ...contextOf(principal, requestId),
-      projectId: token.projectId,
-    });
+    await this.executor.execute(
+      tokenDecider,
+      tokenStream(tokenId),
+      { type: 'RevokeToken', now: this.executor.now() },
+      {
+        ...contextOf(principal, requestId),
+        projectId: token.projectId,
+      },
+    );
   }
 }

@@ -14,8 +14,7 @@ export type AccessKeyCommand =
   | { type: 'DeleteAccessKey'; now: string };
 
 export type AccessKeyState =
-  | { status: 'absent' }
-  | { status: 'active' | 'deleted'; accessKeyId: string; userId: string; projectId: string; secretCiphertext: string };
+  { status: 'absent' } | { status: 'active' | 'deleted'; accessKeyId: string; userId: string; projectId: string; secretCiphertext: string };
 
 export const accessKeyStream = (accessKeyId: string) => `access-key-${accessKeyId}`;
 
@@ -31,9 +30,7 @@ export const accessKeyDecider: Decider<AccessKeyState, AccessKeyCommand, AccessK
       }
       case 'DeleteAccessKey':
         if (state.status !== 'active') throw notFound('AccessKeyNotFound', 'Access key not found');
-        return [
-          { type: 'AccessKeyDeleted', data: { accessKeyId: state.accessKeyId, userId: state.userId, projectId: state.projectId, at: command.now } },
-        ];
+        return [{ type: 'AccessKeyDeleted', data: { accessKeyId: state.accessKeyId, userId: state.userId, projectId: state.projectId, at: command.now } }];
       default:
         return assertNever(command);
     }

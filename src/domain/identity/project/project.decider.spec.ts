@@ -19,22 +19,42 @@ describe('Project decider', () => {
     spec.given([created]).when({ type: 'CreateProject', projectId: 'prj-1', name: 'p', quotas: {}, now: at }).thenThrows('ProjectExists'));
 
   it('refuses commands for a project that does not exist', () =>
-    spec.given([]).when({ type: 'UpdateQuotas', quotas: { vcpus: 1 }, now: at }).thenThrows('ProjectNotFound'));
+    spec
+      .given([])
+      .when({ type: 'UpdateQuotas', quotas: { vcpus: 1 }, now: at })
+      .thenThrows('ProjectNotFound'));
 
-  it('refuses invalid quota values', () => spec.given([created]).when({ type: 'UpdateQuotas', quotas: { vcpus: -2 }, now: at }).thenThrows('InvalidQuota'));
+  it('refuses invalid quota values', () =>
+    spec
+      .given([created])
+      .when({ type: 'UpdateQuotas', quotas: { vcpus: -2 }, now: at })
+      .thenThrows('InvalidQuota'));
 
-  it('records nothing when quotas do not change', () => spec.given([created]).when({ type: 'UpdateQuotas', quotas: { instances: 2 }, now: at }).then([]));
+  it('records nothing when quotas do not change', () =>
+    spec
+      .given([created])
+      .when({ type: 'UpdateQuotas', quotas: { instances: 2 }, now: at })
+      .then([]));
 
   it('reserves within the quota and refuses beyond it', () => {
     const reserved: ProjectEvent = { type: 'QuotaReserved', data: { projectId: 'prj-1', reservationId: 'r1', amounts: { instances: 2 }, at } };
-    spec.given([created]).when({ type: 'ReserveQuota', reservationId: 'r1', amounts: { instances: 2 }, now: at }).then([reserved]);
-    spec.given([created, reserved]).when({ type: 'ReserveQuota', reservationId: 'r2', amounts: { instances: 1 }, now: at }).thenThrows('QuotaExceeded');
+    spec
+      .given([created])
+      .when({ type: 'ReserveQuota', reservationId: 'r1', amounts: { instances: 2 }, now: at })
+      .then([reserved]);
+    spec
+      .given([created, reserved])
+      .when({ type: 'ReserveQuota', reservationId: 'r2', amounts: { instances: 1 }, now: at })
+      .thenThrows('QuotaExceeded');
   });
 
   it('treats a repeated reservation id as the same reservation, and releases once', () => {
     const reserved: ProjectEvent = { type: 'QuotaReserved', data: { projectId: 'prj-1', reservationId: 'r1', amounts: { instances: 1 }, at } };
     const released: ProjectEvent = { type: 'QuotaReleased', data: { projectId: 'prj-1', reservationId: 'r1', amounts: { instances: 1 }, at } };
-    spec.given([created, reserved]).when({ type: 'ReserveQuota', reservationId: 'r1', amounts: { instances: 1 }, now: at }).then([]);
+    spec
+      .given([created, reserved])
+      .when({ type: 'ReserveQuota', reservationId: 'r1', amounts: { instances: 1 }, now: at })
+      .then([]);
     spec.given([created, reserved]).when({ type: 'ReleaseQuota', reservationId: 'r1', now: at }).then([released]);
     spec.given([created, reserved, released]).when({ type: 'ReleaseQuota', reservationId: 'r1', now: at }).then([]);
   });
@@ -88,8 +108,14 @@ describe('Project decider', () => {
   it('evolve is total: any event on any state gives a state (property)', () => {
     const event = fc.oneof(
       fc.constant(created),
-      fc.record({ type: fc.constant('QuotaReleased' as const), data: fc.record({ projectId: fc.constant('prj-1'), reservationId: fc.string(), amounts: fc.constant({}), at: fc.constant(at) }) }),
-      fc.record({ type: fc.constant('ProjectQuotasUpdated' as const), data: fc.record({ projectId: fc.constant('prj-1'), quotas: fc.constant(DEFAULT_QUOTAS), at: fc.constant(at) }) }),
+      fc.record({
+        type: fc.constant('QuotaReleased' as const),
+        data: fc.record({ projectId: fc.constant('prj-1'), reservationId: fc.string(), amounts: fc.constant({}), at: fc.constant(at) }),
+      }),
+      fc.record({
+        type: fc.constant('ProjectQuotasUpdated' as const),
+        data: fc.record({ projectId: fc.constant('prj-1'), quotas: fc.constant(DEFAULT_QUOTAS), at: fc.constant(at) }),
+      }),
     );
     fc.assert(fc.property(fc.array(event as fc.Arbitrary<ProjectEvent>), (events) => expect(() => fold(projectDecider, events)).not.toThrow()));
   });

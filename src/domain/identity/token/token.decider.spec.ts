@@ -23,10 +23,20 @@ const spec = specFor(tokenDecider);
 describe('Token decider', () => {
   it('issues a token to an active user with a role in the project', () => spec.given([]).when(issue).then([issued]));
   it('refuses a user without a role there, or a disabled one, with the same code', () => {
-    spec.given([]).when({ ...issue, role: null }).thenThrows('Unauthenticated');
-    spec.given([]).when({ ...issue, userActive: false }).thenThrows('Unauthenticated');
+    spec
+      .given([])
+      .when({ ...issue, role: null })
+      .thenThrows('Unauthenticated');
+    spec
+      .given([])
+      .when({ ...issue, userActive: false })
+      .thenThrows('Unauthenticated');
   });
-  it('refuses a token that would expire before it is issued', () => spec.given([]).when({ ...issue, expiresAt: now }).thenThrows('InvalidTokenLifetime'));
+  it('refuses a token that would expire before it is issued', () =>
+    spec
+      .given([])
+      .when({ ...issue, expiresAt: now })
+      .thenThrows('InvalidTokenLifetime'));
   it('revokes once', () => {
     const revoked: TokenEvent = { type: 'TokenRevoked', data: { tokenId: 'tok-1', userId: 'usr-1', at: later } };
     spec.given([issued]).when({ type: 'RevokeToken', now: later }).then([revoked]);

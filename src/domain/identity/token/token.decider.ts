@@ -27,8 +27,7 @@ export type TokenCommand =
   | { type: 'RevokeToken'; now: string };
 
 export type TokenState =
-  | { status: 'absent' }
-  | { status: 'valid' | 'revoked'; tokenId: string; userId: string; projectId: string; role: Role; secretHash: string; expiresAt: string };
+  { status: 'absent' } | { status: 'valid' | 'revoked'; tokenId: string; userId: string; projectId: string; role: Role; secretHash: string; expiresAt: string };
 
 export const tokenStream = (tokenId: string) => `token-${tokenId}`;
 

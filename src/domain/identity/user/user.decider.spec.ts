@@ -10,10 +10,16 @@ const spec = specFor(userDecider);
 
 describe('User decider', () => {
   it('registers a user with a role in a project', () =>
-    spec.given([]).when({ type: 'RegisterUser', userId: 'usr-1', name: 'alice', passwordHash: 'h', projectId: 'prj-1', role: 'member', now: at }).then(registered));
+    spec
+      .given([])
+      .when({ type: 'RegisterUser', userId: 'usr-1', name: 'alice', passwordHash: 'h', projectId: 'prj-1', role: 'member', now: at })
+      .then(registered));
 
   it('refuses to register twice', () =>
-    spec.given(registered).when({ type: 'RegisterUser', userId: 'usr-1', name: 'alice', passwordHash: 'h', projectId: 'prj-1', role: 'member', now: at }).thenThrows('UserExists'));
+    spec
+      .given(registered)
+      .when({ type: 'RegisterUser', userId: 'usr-1', name: 'alice', passwordHash: 'h', projectId: 'prj-1', role: 'member', now: at })
+      .thenThrows('UserExists'));
 
   it('assigns, changes and revokes roles; repeating changes nothing', () => {
     spec.given(registered).when({ type: 'AssignRole', projectId: 'prj-1', role: 'member', now: at }).then([]);
@@ -21,7 +27,10 @@ describe('User decider', () => {
       .given(registered)
       .when({ type: 'AssignRole', projectId: 'prj-1', role: 'reader', now: at })
       .then([{ type: 'RoleAssigned', data: { userId: 'usr-1', projectId: 'prj-1', role: 'reader', at } }]);
-    spec.given(registered).when({ type: 'RevokeRole', projectId: 'prj-1', now: at }).then([{ type: 'RoleRevoked', data: { userId: 'usr-1', projectId: 'prj-1', at } }]);
+    spec
+      .given(registered)
+      .when({ type: 'RevokeRole', projectId: 'prj-1', now: at })
+      .then([{ type: 'RoleRevoked', data: { userId: 'usr-1', projectId: 'prj-1', at } }]);
     spec.given(registered).when({ type: 'RevokeRole', projectId: 'prj-2', now: at }).then([]);
   });
 

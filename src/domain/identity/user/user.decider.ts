@@ -17,8 +17,7 @@ export type UserCommand =
   | { type: 'DisableUser'; now: string };
 
 export type UserState =
-  | { status: 'absent' }
-  | { status: 'active' | 'disabled'; userId: string; name: string; passwordHash: string; roles: Record<string, Role> };
+  { status: 'absent' } | { status: 'active' | 'disabled'; userId: string; name: string; passwordHash: string; roles: Record<string, Role> };
 
 export const userStream = (userId: string) => `user-${userId}`;
 

@@ -1,7 +1,6 @@
 import { ReadAllFilter } from '../../../application/ports/event-store.port';
-import { Tx } from '../../persistence/database';
 import { EVENT_COLUMNS } from './event-rows';
-import { InsertRow, SqlDialect } from './sql-dialect';
+import { SqlDialect } from './sql-dialect';
 
 /** Any constant will do; it only has to be the same for every appender of one database. */
 const APPEND_LOCK_KEY = 7262001;

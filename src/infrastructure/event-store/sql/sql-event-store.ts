@@ -125,9 +125,7 @@ export class SqlEventStore implements EventStore {
     });
     const positions = rows.length > 0 ? await this.dialect.insert(tx, rows) : [];
     return plans.map((plan) =>
-      plan.ok
-        ? { ok: true as const, result: { nextVersion: plan.nextVersion, positions: positions.slice(plan.first, plan.first + plan.count) } }
-        : plan,
+      plan.ok ? { ok: true as const, result: { nextVersion: plan.nextVersion, positions: positions.slice(plan.first, plan.first + plan.count) } } : plan,
     );
   }
 

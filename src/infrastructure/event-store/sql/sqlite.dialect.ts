@@ -47,8 +47,14 @@ export const sqliteDialect: SqlDialect = {
       where.push(`type IN (${placeholders(filter.types.length)})`);
       params.push(...filter.types);
     }
-    if (filter.stream) where.push('stream = ?') && params.push(filter.stream);
-    if (filter.projectId) where.push('project_id = ?') && params.push(filter.projectId);
+    if (filter.stream) {
+      where.push('stream = ?');
+      params.push(filter.stream);
+    }
+    if (filter.projectId) {
+      where.push('project_id = ?');
+      params.push(filter.projectId);
+    }
     params.push(limit);
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`, params };
   },

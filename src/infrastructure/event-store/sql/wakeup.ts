@@ -10,13 +10,12 @@ export class Wakeup {
 
   wait(maxMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, maxMs);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.waiters = self.waiters.filter((w) => w !== done);
+        this.waiters = this.waiters.filter((w) => w !== done);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, maxMs);
       this.waiters.push(done);
     });
   }

@@ -62,7 +62,7 @@ export class CreateProjectDto {
 export class UpdateProjectDto {
   @ApiProperty({ type: QuotasDto })
   @IsObject()
-  @IsNotEmptyObject({ nullable: false }, { message: "quotas must name at least one resource" })
+  @IsNotEmptyObject({ nullable: false }, { message: 'quotas must name at least one resource' })
   @ValidateNested()
   @Type(() => QuotasDto)
   quotas!: QuotasDto;

@@ -26,7 +26,7 @@ export class ProjectsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Projects: all for an admin, one\'s own otherwise' })
+  @ApiOperation({ summary: "Projects: all for an admin, one's own otherwise" })
   list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queries.listProjects(principal, pageOf(query));
   }
@@ -38,7 +38,7 @@ export class ProjectsController {
 
   @Patch(':id')
   @Access('authenticated')
-  @ApiOperation({ summary: 'Change quotas (admin); another project is 404, one\'s own 403' })
+  @ApiOperation({ summary: "Change quotas (admin); another project is 404, one's own 403" })
   update(@Param('id') id: string, @Body() body: UpdateProjectDto, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string) {
     return this.commands.execute(new UpdateProjectQuotas(id, { ...body.quotas }, principal, requestId));
   }

@@ -42,7 +42,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const route = `${request.method} ${request.originalUrl.split('?')[0]}`;
     const scope = `${request.principal?.userId ?? 'anonymous'}:${route}`;
-    const hash = createHash('sha256').update(route).update('\n').update(JSON.stringify(request.body ?? null)).digest('hex');
+    const hash = createHash('sha256')
+      .update(route)
+      .update('\n')
+      .update(JSON.stringify(request.body ?? null))
+      .digest('hex');
 
     const claim = await this.store.claim(scope, key, hash);
     switch (claim.outcome) {

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test command (npm test): provisions what the tests need, then runs every check and suite.
+# Idempotent; with CI=true nothing may be skipped, so a service that cannot be provisioned fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+echo "== provisioning PostgreSQL"
+if ! bash scripts/ensure-postgres.sh; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "PostgreSQL could not be provisioned and CI=true forbids skipping its suites" >&2
+    exit 1
+  fi
+  echo "!!! PostgreSQL could not be provisioned: its suites will be SKIPPED (see the summary line) !!!"
+fi
+
+echo "== dependency rules";   npx depcruise src --config .dependency-cruiser.js
+echo "== type check";         npx tsc --noEmit -p tsconfig.json
+echo "== lint";               npx eslint src test
+echo "== format";             npx prettier --check "src/**/*.ts" "test/**/*.ts"
+echo "== tests"
+npx jest --ci "$@"

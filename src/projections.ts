@@ -1,0 +1,5 @@
+import { identityProjection } from './infrastructure/projections/identity.projection';
+import { Projection } from './infrastructure/projections/projection';
+
+/** Every projection of the read side, in the order they are started and replayed. */
+export const PROJECTIONS: readonly Projection[] = [identityProjection];
