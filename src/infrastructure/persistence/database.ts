@@ -9,9 +9,15 @@ export type Dialect = 'sqlite' | 'postgres';
 
 /** A transaction: raw SQL and the TypeORM manager bound to the same connection. */
 export type Tx = {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name` makes it a prepared statement on PostgreSQL (planned once per connection; the SQL of a
+   * name must never change). SQLite caches its statements anyway and ignores it.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
   readonly manager: EntityManager;
 };
+
+type PgConnection = { query(config: { name: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }> };
 
 // BIGINT comes back as a string by default; positions stay far below 2^53.
 pgTypes.setTypeParser(20, (value: string) => Number(value));
@@ -93,10 +99,12 @@ export class Database {
 
   private async postgresTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = this.writer.createQueryRunner();
-    await runner.connect();
+    const connection = (await runner.connect()) as PgConnection;
     await runner.startTransaction();
     try {
-      const result = await fn({ query: (sql, params) => runner.query(sql, params), manager: runner.manager });
+      const query = async <T>(sql: string, params?: unknown[], name?: string): Promise<T[]> =>
+        name ? ((await connection.query({ name, text: sql, values: params })).rows as T[]) : runner.query(sql, params);
+      const result = await fn({ query, manager: runner.manager });
       await runner.commitTransaction();
       return result;
     } catch (error) {
@@ -105,6 +113,13 @@ export class Database {
     } finally {
       await runner.release();
     }
+  }
+
+  /** One statement in its own transaction on the writer, prepared once per connection (PostgreSQL only). */
+  async queryPrepared<T = Record<string, unknown>>(name: string, sql: string, params: unknown[]): Promise<T[]> {
+    if (this.dialect !== 'postgres') throw new Error('queryPrepared is for PostgreSQL');
+    const pool = (this.writer.driver as unknown as { master: PgConnection }).master;
+    return (await pool.query({ name, text: sql, values: params })).rows as T[];
   }
 
   /** A query outside any transaction, on the reader. */

@@ -57,6 +57,58 @@ const MIGRATIONS: Migration[] = [
       `CREATE INDEX rm_access_keys_user ON rm_access_keys (user_id)`,
     ],
   },
+  {
+    id: '004-append-batch-function',
+    // PostgreSQL: a group of appends in one statement (one round trip, its own transaction).
+    // Expected versions: -1 any, 0 no stream, n the stream's current version. Data and metadata
+    // come as one JSON array each (cheaper to send than arrays of jsonb). Returns, per append
+    // (1-based), the stream's version before it and the positions written (NULL if refused).
+    up: (d) =>
+      d !== 'postgres'
+        ? []
+        : [
+            `CREATE FUNCTION orch_append_batch(p_streams text[], p_expected int[], p_counts int[], p_ids uuid[], p_types text[],
+               p_schema_versions int[], p_data jsonb, p_metadata jsonb, p_projects text[])
+             RETURNS TABLE (append_index int, actual int, positions bigint[])
+             LANGUAGE plpgsql AS $fn$
+             DECLARE
+               heads jsonb := '{}'::jsonb;
+               offs int := 0;
+               cur int;
+               n int;
+             BEGIN
+               -- Held until commit, i.e. until these events are visible: positions become visible in order.
+               PERFORM pg_advisory_xact_lock(7262001);
+               FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
+                 n := p_counts[i];
+                 IF heads ? p_streams[i] THEN
+                   cur := (heads ->> p_streams[i])::int;
+                 ELSE
+                   SELECT coalesce((SELECT e.version FROM events e WHERE e.stream = p_streams[i] ORDER BY e.version DESC LIMIT 1), 0) INTO cur;
+                 END IF;
+                 append_index := i;
+                 actual := cur;
+                 IF p_expected[i] = -1 OR p_expected[i] = cur THEN
+                   WITH inserted AS (
+                     INSERT INTO events (id, stream, version, type, schema_version, data, metadata, project_id)
+                     SELECT p_ids[offs + k], p_streams[i], cur + k, p_types[offs + k], p_schema_versions[offs + k],
+                            p_data -> (offs + k - 1), p_metadata -> (offs + k - 1), p_projects[offs + k]
+                     FROM generate_series(1, n) AS k
+                     ORDER BY k
+                     RETURNING position
+                   )
+                   SELECT array_agg(position ORDER BY position) INTO positions FROM inserted;
+                   heads := heads || jsonb_build_object(p_streams[i], cur + n);
+                 ELSE
+                   positions := NULL;
+                 END IF;
+                 offs := offs + n;
+                 RETURN NEXT;
+               END LOOP;
+             END
+             $fn$`,
+          ],
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe when several processes start at once. */

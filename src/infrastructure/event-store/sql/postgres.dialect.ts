@@ -1,43 +1,39 @@
-import { ReadAllFilter } from '../../../application/ports/event-store.port';
+import { ExpectedVersion, ReadAllFilter } from '../../../application/ports/event-store.port';
 import { EVENT_COLUMNS } from './event-rows';
 import { SqlDialect } from './sql-dialect';
 
-/** Any constant will do; it only has to be the same for every appender of one database. */
-const APPEND_LOCK_KEY = 7262001;
+/** `orch_append_batch` (migration 004) encodes the expected version as: -1 any, 0 no stream, n the version. */
+const encodeExpected = (expected: ExpectedVersion) => (expected === 'any' ? -1 : expected === 'no_stream' ? 0 : expected);
 
 export const postgresDialect: SqlDialect = {
-  async lockForAppend(tx) {
-    // A transaction-scoped lock is released after the commit became visible, so an event with a
-    // higher position can never be visible while one with a lower position is still in flight.
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK_KEY]);
-  },
-
-  async currentVersions(tx, streams) {
-    const rows = await tx.query<{ stream: string; version: number }>(
-      'SELECT stream, MAX(version) AS version FROM events WHERE stream = ANY($1::text[]) GROUP BY stream',
-      [streams],
-    );
-    return new Map(rows.map((r) => [r.stream, Number(r.version)]));
-  },
-
-  async insert(tx, rows) {
-    const returned = await tx.query<{ id: string; position: number }>(
-      `INSERT INTO events (id, stream, version, type, schema_version, data, metadata, project_id)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::text[])
-       RETURNING id, position`,
+  async appendBatch(db, requests) {
+    // One statement, one round trip, its own transaction: the function takes the append lock,
+    // checks each request against its stream head and inserts the accepted events.
+    const rows = requests.flatMap((r) => r.rows);
+    const result = await db.queryPrepared<{ append_index: number; actual: number; positions: number[] | string[] | null }>(
+      'orch_append_batch',
+      'SELECT append_index, actual, positions FROM orch_append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       [
+        requests.map((r) => r.stream),
+        requests.map((r) => encodeExpected(r.expected)),
+        requests.map((r) => r.rows.length),
         rows.map((r) => r.id),
-        rows.map((r) => r.stream),
-        rows.map((r) => r.version),
         rows.map((r) => r.type),
         rows.map((r) => r.schemaVersion),
-        rows.map((r) => r.data),
-        rows.map((r) => r.metadata),
+        // Already JSON text: joined into one JSON array without escaping anything again.
+        `[${rows.map((r) => r.data).join(',')}]`,
+        `[${rows.map((r) => r.metadata).join(',')}]`,
         rows.map((r) => r.projectId),
       ],
     );
-    const byId = new Map(returned.map((r) => [r.id, Number(r.position)]));
-    return rows.map((r) => byId.get(r.id) as number);
+    const byIndex = new Map(result.map((r) => [Number(r.append_index), r]));
+    return requests.map((request, i) => {
+      const row = byIndex.get(i + 1);
+      if (!row) throw new Error(`orch_append_batch returned no outcome for append ${i + 1}`);
+      const actual = Number(row.actual);
+      if (row.positions === null) return { ok: false as const, actual };
+      return { ok: true as const, nextVersion: actual + request.rows.length, positions: row.positions.map(Number) };
+    });
   },
 
   readAllQuery(after, limit, filter: ReadAllFilter) {

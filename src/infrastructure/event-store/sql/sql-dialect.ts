@@ -1,10 +1,8 @@
-import { ReadAllFilter } from '../../../application/ports/event-store.port';
-import { Tx } from '../../persistence/database';
+import { ExpectedVersion, ReadAllFilter } from '../../../application/ports/event-store.port';
+import { Database } from '../../persistence/database';
 
 export type InsertRow = {
   id: string;
-  stream: string;
-  version: number;
   type: string;
   schemaVersion: number;
   data: string;
@@ -12,13 +10,26 @@ export type InsertRow = {
   projectId: string | null;
 };
 
+export type AppendRequest = { stream: string; expected: ExpectedVersion; rows: InsertRow[] };
+
+/** Per request: its positions, or the stream's actual version when the expected one was wrong. */
+export type AppendOutcome = { ok: true; nextVersion: number; positions: number[] } | { ok: false; actual: number };
+
 /** The statements that differ between SQLite and PostgreSQL. */
 export interface SqlDialect {
-  /** Serialises appenders so that positions are committed in increasing order. */
-  lockForAppend(tx: Tx): Promise<void>;
-  currentVersions(tx: Tx, streams: string[]): Promise<Map<string, number>>;
-  /** Inserts rows in the given order; returns the position of each row, in the same order. */
-  insert(tx: Tx, rows: InsertRow[]): Promise<number[]>;
+  /**
+   * Writes a group of appends in one transaction, serialised against every other appender so
+   * that positions become visible in increasing order. Each request is checked against its
+   * stream's head (including earlier requests of the same group); a wrong one is skipped.
+   * Throws (and writes nothing) if the transaction fails.
+   */
+  appendBatch(db: Database, requests: AppendRequest[]): Promise<AppendOutcome[]>;
   readAllQuery(after: number, limit: number, filter: ReadAllFilter): { sql: string; params: unknown[] };
   readStreamQuery(stream: string, fromVersion: number): { sql: string; params: unknown[] };
+}
+
+export function versionMatches(expected: ExpectedVersion, current: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current === 0;
+  return expected === current;
 }

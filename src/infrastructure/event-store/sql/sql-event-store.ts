@@ -11,7 +11,7 @@ import {
 } from '../../../application/ports/event-store.port';
 import { Database } from '../../persistence/database';
 import { EventRowRaw, toRecordedEvent } from './event-rows';
-import { InsertRow, SqlDialect } from './sql-dialect';
+import { AppendOutcome, InsertRow, SqlDialect } from './sql-dialect';
 import { Wakeup } from './wakeup';
 
 type PendingAppend = {
@@ -33,8 +33,8 @@ export type SqlEventStoreOptions = {
  * The event store on a relational database (SQLite or PostgreSQL).
  *
  * Group commit: concurrent appends are queued and written together in one transaction, which
- * takes the dialect's append lock, checks every expected version against the stream heads, and
- * inserts the accepted events in one statement. One commit (one fsync) then serves many appends;
+ * is serialised against every other appender, checks every expected version against the stream
+ * heads, and inserts the accepted events. One commit (one fsync) then serves many appends;
  * an append whose expected version is wrong fails alone. Because appenders are serialised,
  * positions become visible in increasing order, and a follower that reads `position > checkpoint`
  * can never skip an event that committed late.
@@ -71,6 +71,9 @@ export class SqlEventStore implements EventStore {
       while (this.queue.length > 0) {
         const batch = this.takeBatch();
         await this.flush(batch);
+        // Let the writers just woken by this commit enqueue their next appends, so that the next
+        // commit carries all of them rather than only the first to arrive.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.flushing = false;
@@ -88,9 +91,12 @@ export class SqlEventStore implements EventStore {
   }
 
   private async flush(batch: PendingAppend[]): Promise<void> {
-    let outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }>;
+    let outcomes: AppendOutcome[];
     try {
-      outcomes = await this.db.transaction((tx) => this.writeBatch(tx, batch));
+      outcomes = await this.dialect.appendBatch(
+        this.db,
+        batch.map((a) => ({ stream: a.stream, expected: a.expected, rows: a.events.map(toInsertRow) })),
+      );
     } catch (error) {
       if (batch.length === 1) {
         batch[0].reject(error);
@@ -103,30 +109,10 @@ export class SqlEventStore implements EventStore {
     }
     batch.forEach((append, i) => {
       const outcome = outcomes[i];
-      if (outcome.ok) append.resolve(outcome.result);
-      else append.reject(outcome.error);
+      if (outcome.ok) append.resolve({ nextVersion: outcome.nextVersion, positions: outcome.positions });
+      else append.reject(new WrongExpectedVersion(append.stream, append.expected, outcome.actual));
     });
     if (outcomes.some((o) => o.ok)) this.appended.notify();
-  }
-
-  private async writeBatch(tx: Parameters<Parameters<Database['transaction']>[0]>[0], batch: PendingAppend[]) {
-    await this.dialect.lockForAppend(tx);
-    const heads = await this.dialect.currentVersions(tx, [...new Set(batch.map((a) => a.stream))]);
-    const rows: InsertRow[] = [];
-    const plans = batch.map((append) => {
-      const current = heads.get(append.stream) ?? 0;
-      if (!versionMatches(append.expected, current)) {
-        return { ok: false as const, error: new WrongExpectedVersion(append.stream, append.expected, current) };
-      }
-      const first = rows.length;
-      append.events.forEach((event, i) => rows.push(toInsertRow(append.stream, current + i + 1, event)));
-      heads.set(append.stream, current + append.events.length);
-      return { ok: true as const, first, count: append.events.length, nextVersion: current + append.events.length };
-    });
-    const positions = rows.length > 0 ? await this.dialect.insert(tx, rows) : [];
-    return plans.map((plan) =>
-      plan.ok ? { ok: true as const, result: { nextVersion: plan.nextVersion, positions: positions.slice(plan.first, plan.first + plan.count) } } : plan,
-    );
   }
 
   async readStream(stream: string, fromVersion = 1): Promise<RecordedEvent[]> {
@@ -180,17 +166,9 @@ export class SqlEventStore implements EventStore {
   }
 }
 
-function versionMatches(expected: ExpectedVersion, current: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return current === 0;
-  return expected === current;
-}
-
-function toInsertRow(stream: string, version: number, event: NewEvent): InsertRow {
+function toInsertRow(event: NewEvent): InsertRow {
   return {
     id: event.id,
-    stream,
-    version,
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: JSON.stringify(event.data),

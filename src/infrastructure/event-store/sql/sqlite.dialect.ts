@@ -1,43 +1,58 @@
 import { ReadAllFilter } from '../../../application/ports/event-store.port';
+import { Tx } from '../../persistence/database';
 import { EVENT_COLUMNS } from './event-rows';
-import { InsertRow, SqlDialect } from './sql-dialect';
+import { InsertRow, SqlDialect, versionMatches } from './sql-dialect';
 
 const ROWS_PER_INSERT = 500; // 8 parameters a row, well under SQLite's variable limit
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
+/** Head version of each stream: one index probe per stream (the stream list is one JSON parameter). */
+async function currentVersions(tx: Tx, streams: string[]): Promise<Map<string, number>> {
+  const rows = await tx.query<{ stream: string; version: number | null }>(
+    `SELECT s.value AS stream, (SELECT e.version FROM events e WHERE e.stream = s.value ORDER BY e.version DESC LIMIT 1) AS version
+     FROM json_each(?) AS s`,
+    [JSON.stringify(streams)],
+  );
+  return new Map(rows.filter((r) => r.version !== null).map((r) => [r.stream, Number(r.version)]));
+}
+
+/** Inserts rows in order; returns their positions in the same order. */
+async function insert(tx: Tx, rows: Array<{ stream: string; version: number; row: InsertRow }>): Promise<number[]> {
+  const positions: number[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    const params = chunk.flatMap(({ stream, version, row: r }) => [r.id, stream, version, r.type, r.schemaVersion, r.data, r.metadata, r.projectId]);
+    const returned = await tx.query<{ id: string; position: number }>(
+      `INSERT INTO events (id, stream, version, type, schema_version, data, metadata, project_id)
+       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING id, position`,
+      params,
+    );
+    const byId = new Map(returned.map((r) => [r.id, Number(r.position)]));
+    for (const { row } of chunk) positions.push(byId.get(row.id) as number);
+  }
+  return positions;
+}
+
 export const sqliteDialect: SqlDialect = {
-  async lockForAppend() {
-    // SQLite has one writer at a time (and this process has one writer connection behind a
-    // mutex), so positions are committed in increasing order without any further lock.
-  },
-
-  async currentVersions(tx, streams) {
-    const result = new Map<string, number>();
-    for (let i = 0; i < streams.length; i += ROWS_PER_INSERT) {
-      const chunk = streams.slice(i, i + ROWS_PER_INSERT);
-      const rows = await tx.query<{ stream: string; version: number }>(
-        `SELECT stream, MAX(version) AS version FROM events WHERE stream IN (${placeholders(chunk.length)}) GROUP BY stream`,
-        chunk,
+  async appendBatch(db, requests) {
+    // SQLite has one writer at a time (and this process one writer connection behind a mutex),
+    // so positions are committed in increasing order without a further lock.
+    return db.transaction(async (tx) => {
+      const heads = await currentVersions(tx, [...new Set(requests.map((r) => r.stream))]);
+      const accepted: Array<{ stream: string; version: number; row: InsertRow }> = [];
+      const plans = requests.map((request) => {
+        const current = heads.get(request.stream) ?? 0;
+        if (!versionMatches(request.expected, current)) return { ok: false as const, actual: current };
+        const first = accepted.length;
+        request.rows.forEach((row, i) => accepted.push({ stream: request.stream, version: current + i + 1, row }));
+        heads.set(request.stream, current + request.rows.length);
+        return { ok: true as const, first, count: request.rows.length, nextVersion: current + request.rows.length };
+      });
+      const positions = await insert(tx, accepted);
+      return plans.map((plan) =>
+        plan.ok ? { ok: true as const, nextVersion: plan.nextVersion, positions: positions.slice(plan.first, plan.first + plan.count) } : plan,
       );
-      for (const r of rows) result.set(r.stream, Number(r.version));
-    }
-    return result;
-  },
-
-  async insert(tx, rows: InsertRow[]) {
-    const positions: number[] = [];
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-      const params = chunk.flatMap((r) => [r.id, r.stream, r.version, r.type, r.schemaVersion, r.data, r.metadata, r.projectId]);
-      const returned = await tx.query<{ id: string; position: number }>(
-        `INSERT INTO events (id, stream, version, type, schema_version, data, metadata, project_id)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING id, position`,
-        params,
-      );
-      const byId = new Map(returned.map((r) => [r.id, Number(r.position)]));
-      for (const r of chunk) positions.push(byId.get(r.id) as number);
-    }
-    return positions;
+    });
   },
 
   readAllQuery(after, limit, filter: ReadAllFilter) {
