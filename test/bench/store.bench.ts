@@ -166,41 +166,52 @@ function print(f: Figures): void {
   process.stdout.write(`${row(`readAll replay (${f.replayed} events)`, f.replayStore, f.replayRaw, 'events/s ')}\n`);
 }
 
-async function main(): Promise<void> {
-  const results: Figures[] = [];
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-'));
+/** Opens a fresh store of one adapter, benchmarks it, closes and removes it. */
+async function measure(adapter: string, open: () => Promise<{ db: Database; cleanup(): Promise<void> }>, single: number, batches: number): Promise<Figures> {
+  const { db, cleanup } = await open();
   try {
-    const db = await Database.openSqlite(dir);
     await runMigrations(db);
     const store = createEventStore(db);
-    results.push(await benchAdapter('embedded (SQLite, synchronous=FULL)', db, store, 150, 50));
-    print(results[results.length - 1]);
+    const figures = await benchAdapter(adapter, db, store, single, batches);
+    print(figures);
     await store.close();
-    await db.close();
+    return figures;
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await db.close();
+    await cleanup();
   }
+}
 
+async function main(): Promise<void> {
+  const results: Figures[] = [];
+  results.push(
+    await measure(
+      'embedded (SQLite, synchronous=FULL)',
+      async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-'));
+        return { db: await Database.openSqlite(dir), cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+      },
+      150,
+      50,
+    ),
+  );
   if (await postgresReachable()) {
-    const database = await createTestDatabase('orch_bench');
-    try {
-      const db = await Database.openPostgres(database.url, 20);
-      await runMigrations(db);
-      const store = createEventStore(db);
-      results.push(await benchAdapter('PostgreSQL', db, store, 400, 100));
-      print(results[results.length - 1]);
-      await store.close();
-      await db.close();
-    } finally {
-      await database.drop();
-    }
+    results.push(
+      await measure(
+        'PostgreSQL',
+        async () => {
+          const database = await createTestDatabase('orch_bench');
+          return { db: await Database.openPostgres(database.url, 20), cleanup: database.drop };
+        },
+        400,
+        100,
+      ),
+    );
   } else {
     process.stdout.write('\nPostgreSQL: not reachable, not measured\n');
   }
-  process.stdout.write(
-    `\n${JSON.stringify({ benchmark: 'store', results: results.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v) : v]))) })}\n`,
-  );
+  const rounded = results.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v) : v])));
+  process.stdout.write(`\n${JSON.stringify({ benchmark: 'store', results: rounded })}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -9,13 +9,18 @@ export const NAME_MESSAGE = 'must be 1 to 64 letters, digits, spaces, dots, dash
 /** Free text without control characters. */
 export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 
+/** `?limit=`: 1 to 1000, default 100 (the API's list convention). */
+export const PageLimit = (): PropertyDecorator => (target, key) => {
+  ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })(target, key);
+  IsOptional()(target, key);
+  Type(() => Number)(target, key);
+  IsInt()(target, key);
+  Min(1)(target, key);
+  Max(1000)(target, key);
+};
+
 export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
