@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { specFor } from '../../../../test/support/decider-spec';
+import { fold } from '../../shared/decider';
+import { broadcast, formatIp, parseCidr, parseIp } from './ipv4';
+import { NetworkCommand, NetworkEvent, networkDecider } from './network.decider';
+
+const at = '2026-01-01T00:00:00.000Z';
+const created: NetworkEvent = {
+  type: 'NetworkCreated',
+  data: { networkId: 'net-1', projectId: 'prj-1', name: 'n', cidr: '10.0.0.0/29', gateway: '10.0.0.1', vlan: 100, at },
+};
+const spec = specFor(networkDecider);
+
+describe('IPv4 helpers', () => {
+  it('parses and formats addresses and CIDRs', () => {
+    expect(formatIp(parseIp('192.168.10.255') as number)).toBe('192.168.10.255');
+    expect(parseIp('256.1.1.1')).toBeNull();
+    expect(parseIp('1.2.3')).toBeNull();
+    expect(parseIp('01.2.3.4')).toBeNull();
+    const c = parseCidr('10.1.0.0/16');
+    expect(formatIp(broadcast(c))).toBe('10.1.255.255');
+  });
+
+  it.each(['10.0.0.1/24', '10.0.0.0/8', '10.0.0.0/30', 'garbage', '10.0.0.0/', '10.0.0.0/24/1', '300.0.0.0/24'])('refuses the CIDR %s', (text) => {
+    expect(() => parseCidr(text)).toThrow(expect.objectContaining({ code: 'InvalidCidr' }));
+  });
+});
+
+describe('Network decider', () => {
+  it('creates a network with the first host address as default gateway', () =>
+    spec.given([]).when({ type: 'CreateNetwork', networkId: 'net-1', projectId: 'prj-1', name: 'n', cidr: '10.0.0.0/29', vlan: 100, now: at }).then([created]));
+
+  it('refuses a gateway outside the CIDR and a VLAN out of range', () => {
+    const base = { type: 'CreateNetwork' as const, networkId: 'net-1', projectId: 'prj-1', name: 'n', cidr: '10.0.0.0/29', now: at };
+    spec
+      .given([])
+      .when({ ...base, vlan: 100, gateway: '10.0.1.1' })
+      .thenThrows('InvalidGateway');
+    spec
+      .given([])
+      .when({ ...base, vlan: 100, gateway: '10.0.0.7' })
+      .thenThrows('InvalidGateway'); // broadcast
+    spec
+      .given([])
+      .when({ ...base, vlan: 4095 })
+      .thenThrows('InvalidVlan');
+  });
+
+  it('hands out the lowest free address, skipping the gateway, and honours a requested one', () => {
+    spec
+      .given([created])
+      .when({ type: 'AllocateIp', portId: 'p1', now: at })
+      .then([{ type: 'IpAllocated', data: { networkId: 'net-1', ip: '10.0.0.2', portId: 'p1', at } }]);
+    spec
+      .given([created])
+      .when({ type: 'AllocateIp', portId: 'p1', ip: '10.0.0.5', now: at })
+      .then([{ type: 'IpAllocated', data: { networkId: 'net-1', ip: '10.0.0.5', portId: 'p1', at } }]);
+    spec.given([created]).when({ type: 'AllocateIp', portId: 'p1', ip: '10.0.0.1', now: at }).thenThrows('InvalidIp');
+    spec.given([created]).when({ type: 'AllocateIp', portId: 'p1', ip: '10.0.0.9', now: at }).thenThrows('InvalidIp');
+  });
+
+  it('refuses an address in use, runs out when full, and refuses deleting a network with ports', () => {
+    const used: NetworkEvent = { type: 'IpAllocated', data: { networkId: 'net-1', ip: '10.0.0.2', portId: 'p1', at } };
+    spec.given([created, used]).when({ type: 'AllocateIp', portId: 'p2', ip: '10.0.0.2', now: at }).thenThrows('IpInUse');
+    const full = ['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'].map((ip, i): NetworkEvent => ({
+      type: 'IpAllocated',
+      data: { networkId: 'net-1', ip, portId: `p${i}`, at },
+    }));
+    spec
+      .given([created, ...full])
+      .when({ type: 'AllocateIp', portId: 'px', now: at })
+      .thenThrows('NetworkFull');
+    spec.given([created, used]).when({ type: 'DeleteNetwork', now: at }).thenThrows('NetworkInUse');
+  });
+
+  it('never binds an address twice and never hands out the gateway, whatever the sequence (property)', () => {
+    const ports = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const command: fc.Arbitrary<NetworkCommand> = fc.oneof(
+      fc.record({ type: fc.constant('AllocateIp' as const), portId: fc.constantFrom(...ports), now: fc.constant(at) }),
+      fc.record({
+        type: fc.constant('AllocateIp' as const),
+        portId: fc.constantFrom(...ports),
+        ip: fc.constantFrom('10.0.0.0', '10.0.0.1', '10.0.0.3', '10.0.0.6', '10.0.0.7', '10.0.0.8', 'x'),
+        now: fc.constant(at),
+      }),
+      fc.record({ type: fc.constant('ReleaseIp' as const), portId: fc.constantFrom(...ports), now: fc.constant(at) }),
+    );
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 80 }), (commands) => {
+        const events: NetworkEvent[] = [created];
+        for (const c of commands) {
+          try {
+            events.push(...networkDecider.decide(c, fold(networkDecider, events)));
+          } catch (error) {
+            expect((error as { code?: string }).code).toMatch(/IpInUse|InvalidIp|NetworkFull|PortHasAddress/);
+          }
+          const state = fold(networkDecider, events);
+          if (state.status !== 'active') throw new Error('network vanished');
+          const held = new Map<string, string>();
+          for (const e of events) {
+            if (e.type === 'IpAllocated') {
+              expect(held.has(e.data.ip)).toBe(false); // never bound twice at the same time
+              held.set(e.data.ip, e.data.portId);
+            }
+            if (e.type === 'IpReleased') held.delete(e.data.ip);
+          }
+          expect(held.has('10.0.0.1')).toBe(false);
+          expect([...held.keys()].every((ip) => ['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'].includes(ip))).toBe(true);
+          expect(new Set(held.values()).size).toBe(held.size); // one address per port
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

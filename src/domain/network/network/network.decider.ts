@@ -1,0 +1,125 @@
+import { Decider, DomainEvent, assertNever } from '../../shared/decider';
+import { conflict, invalid, notFound, refused } from '../../shared/domain-error';
+import { Cidr, broadcast, formatIp, isHostAddress, parseCidr, parseIp } from './ipv4';
+
+/**
+ * A tenant network: one IPv4 CIDR (subnet and IPAM folded in), a gateway, a VLAN segment. It owns
+ * its address allocations, so an address can never be handed out twice: every allocation is
+ * decided against the whole list and appended with the stream's expected version.
+ */
+export type NetworkEvent =
+  | DomainEvent<'NetworkCreated', { networkId: string; projectId: string; name: string; cidr: string; gateway: string; vlan: number; at: string }>
+  | DomainEvent<'IpAllocated', { networkId: string; ip: string; portId: string; at: string }>
+  | DomainEvent<'IpReleased', { networkId: string; ip: string; portId: string; at: string }>
+  | DomainEvent<'NetworkDeleted', { networkId: string; projectId: string; vlan: number; at: string }>;
+
+export type NetworkCommand =
+  | { type: 'CreateNetwork'; networkId: string; projectId: string; name: string; cidr: string; gateway?: string; vlan: number; now: string }
+  /** `ip` requests a fixed address; without it the lowest free address is taken. */
+  | { type: 'AllocateIp'; portId: string; ip?: string; now: string }
+  | { type: 'ReleaseIp'; portId: string; now: string }
+  | { type: 'DeleteNetwork'; now: string };
+
+export type NetworkState =
+  | { status: 'absent' }
+  | {
+      status: 'active' | 'deleted';
+      networkId: string;
+      projectId: string;
+      cidr: string;
+      gateway: string;
+      vlan: number;
+      /** ip -> portId */
+      allocations: Record<string, string>;
+    };
+
+export const networkStream = (networkId: string) => `network-${networkId}`;
+export const VLAN_MIN = 2;
+export const VLAN_MAX = 4094;
+
+export const networkDecider: Decider<NetworkState, NetworkCommand, NetworkEvent> = {
+  initialState: () => ({ status: 'absent' }),
+
+  decide(command, state) {
+    if (command.type === 'CreateNetwork') {
+      if (state.status !== 'absent') throw conflict('NetworkExists', `Network ${command.networkId} already exists`);
+      const cidr = parseCidr(command.cidr);
+      const gateway = command.gateway === undefined ? formatIp(cidr.network + 1) : command.gateway;
+      const gatewayIp = parseIp(gateway);
+      if (gatewayIp === null || !isHostAddress(cidr, gatewayIp)) {
+        throw invalid('InvalidGateway', `Gateway ${gateway} is not a host address of ${cidr.text}`, [{ field: 'gateway', message: 'not in the CIDR' }]);
+      }
+      if (!Number.isInteger(command.vlan) || command.vlan < VLAN_MIN || command.vlan > VLAN_MAX) {
+        throw invalid('InvalidVlan', `VLAN must be from ${VLAN_MIN} to ${VLAN_MAX}`, [{ field: 'vlan', message: 'out of range' }]);
+      }
+      const { networkId, projectId, name, vlan, now } = command;
+      return [{ type: 'NetworkCreated', data: { networkId, projectId, name, cidr: cidr.text, gateway: formatIp(gatewayIp), vlan, at: now } }];
+    }
+    if (state.status !== 'active') throw notFound('NetworkNotFound', 'Network not found');
+    switch (command.type) {
+      case 'AllocateIp': {
+        const existing = Object.entries(state.allocations).find(([, port]) => port === command.portId);
+        if (existing) {
+          if (command.ip === undefined || command.ip === existing[0]) return []; // the same allocation again
+          throw conflict('PortHasAddress', `Port ${command.portId} already has ${existing[0]} on this network`);
+        }
+        const ip = command.ip === undefined ? lowestFree(state) : requested(state, command.ip);
+        return [{ type: 'IpAllocated', data: { networkId: state.networkId, ip, portId: command.portId, at: command.now } }];
+      }
+      case 'ReleaseIp': {
+        const held = Object.entries(state.allocations).find(([, port]) => port === command.portId);
+        if (!held) return [];
+        return [{ type: 'IpReleased', data: { networkId: state.networkId, ip: held[0], portId: command.portId, at: command.now } }];
+      }
+      case 'DeleteNetwork':
+        if (Object.keys(state.allocations).length > 0) throw conflict('NetworkInUse', 'The network still has ports; delete them first');
+        return [{ type: 'NetworkDeleted', data: { networkId: state.networkId, projectId: state.projectId, vlan: state.vlan, at: command.now } }];
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'NetworkCreated': {
+        const { networkId, projectId, cidr, gateway, vlan } = event.data;
+        return { status: 'active', networkId, projectId, cidr, gateway, vlan, allocations: {} };
+      }
+      case 'IpAllocated':
+        return state.status === 'absent' ? state : { ...state, allocations: { ...state.allocations, [event.data.ip]: event.data.portId } };
+      case 'IpReleased': {
+        if (state.status === 'absent') return state;
+        const { [event.data.ip]: _released, ...allocations } = state.allocations;
+        return { ...state, allocations };
+      }
+      case 'NetworkDeleted':
+        return state.status === 'absent' ? state : { ...state, status: 'deleted' };
+      default:
+        return assertNever(event);
+    }
+  },
+};
+
+type ActiveNetwork = Extract<NetworkState, { status: 'active' | 'deleted' }>;
+
+const cidrOf = (state: ActiveNetwork): Cidr => parseCidr(state.cidr);
+
+function usable(state: ActiveNetwork, ip: number, cidr: Cidr): boolean {
+  return isHostAddress(cidr, ip) && formatIp(ip) !== state.gateway && state.allocations[formatIp(ip)] === undefined;
+}
+
+function lowestFree(state: ActiveNetwork): string {
+  const cidr = cidrOf(state);
+  for (let ip = cidr.network + 1; ip < broadcast(cidr); ip++) if (usable(state, ip, cidr)) return formatIp(ip);
+  throw refused('NetworkFull', `No free address left in ${state.cidr}`);
+}
+
+function requested(state: ActiveNetwork, text: string): string {
+  const cidr = cidrOf(state);
+  const ip = parseIp(text);
+  if (ip === null || !isHostAddress(cidr, ip) || formatIp(ip) === state.gateway) {
+    throw invalid('InvalidIp', `${text} is not an assignable address of ${state.cidr}`, [{ field: 'ip', message: 'not assignable' }]);
+  }
+  if (state.allocations[formatIp(ip)] !== undefined) throw conflict('IpInUse', `${text} is already in use`);
+  return formatIp(ip);
+}

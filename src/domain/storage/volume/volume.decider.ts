@@ -1,0 +1,147 @@
+import { Decider, DomainEvent, assertNever } from '../../shared/decider';
+import { conflict, invalid, notFound } from '../../shared/domain-error';
+
+/** User-facing volume status (api.md). */
+export type VolumeStatus = 'creating' | 'available' | 'attaching' | 'in-use' | 'detaching' | 'deleting' | 'deleted' | 'error';
+
+export const MAX_VOLUME_GIB = 16_384;
+
+export type VolumeEvent =
+  | DomainEvent<
+      'VolumeRequested',
+      { volumeId: string; projectId: string; name: string; sizeGiB: number; sourceImageId: string | null; bootFor: string | null; at: string }
+    >
+  | DomainEvent<'VolumeCreated', { volumeId: string; at: string }>
+  | DomainEvent<'VolumeCreationFailed', { volumeId: string; reason: string; at: string }>
+  | DomainEvent<'VolumeAttachRequested', { volumeId: string; instanceId: string; at: string }>
+  | DomainEvent<'VolumeAttached', { volumeId: string; instanceId: string; device: string; at: string }>
+  | DomainEvent<'VolumeAttachFailed', { volumeId: string; instanceId: string; reason: string; at: string }>
+  | DomainEvent<'VolumeDetachRequested', { volumeId: string; instanceId: string; at: string }>
+  | DomainEvent<'VolumeDetached', { volumeId: string; instanceId: string; at: string }>
+  | DomainEvent<'VolumeDeleteRequested', { volumeId: string; at: string }>
+  | DomainEvent<'VolumeDeleted', { volumeId: string; projectId: string; sizeGiB: number; at: string }>;
+
+export type VolumeCommand =
+  | {
+      type: 'RequestVolume';
+      volumeId: string;
+      projectId: string;
+      name: string;
+      sizeGiB: number;
+      sourceImageId: string | null;
+      bootFor: string | null;
+      now: string;
+    }
+  | { type: 'RecordCreated'; now: string }
+  | { type: 'RecordCreationFailed'; reason: string; now: string }
+  | { type: 'RequestAttach'; instanceId: string; now: string }
+  | { type: 'RecordAttached'; device: string; now: string }
+  | { type: 'RecordAttachFailed'; reason: string; now: string }
+  | { type: 'RequestDetach'; now: string }
+  | { type: 'RecordDetached'; now: string }
+  | { type: 'RequestDelete'; now: string }
+  | { type: 'RecordDeleted'; now: string };
+
+export type VolumeState =
+  | { status: 'absent' }
+  | {
+      status: VolumeStatus;
+      volumeId: string;
+      projectId: string;
+      sizeGiB: number;
+      /** The instance it is attached (or being attached/detached) to. */
+      instanceId: string | null;
+      device: string | null;
+      /** Set for an instance's root volume: it follows its instance and cannot be detached by hand. */
+      bootFor: string | null;
+    };
+
+export const volumeStream = (volumeId: string) => `volume-${volumeId}`;
+
+type Present = Exclude<VolumeState, { status: 'absent' }>;
+
+const refuse = (s: Present, action: string) => conflict('VolumeStateConflict', `Cannot ${action} a volume that is ${s.status}`);
+
+export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
+  initialState: () => ({ status: 'absent' }),
+
+  decide(command, state) {
+    if (command.type === 'RequestVolume') {
+      if (state.status !== 'absent') throw conflict('VolumeExists', `Volume ${command.volumeId} already exists`);
+      if (!Number.isInteger(command.sizeGiB) || command.sizeGiB < 1 || command.sizeGiB > MAX_VOLUME_GIB) {
+        throw invalid('InvalidVolumeSize', `sizeGiB must be an integer from 1 to ${MAX_VOLUME_GIB}`, [{ field: 'sizeGiB', message: 'out of range' }]);
+      }
+      const { type: _type, now, ...data } = command;
+      return [{ type: 'VolumeRequested', data: { ...data, at: now } }];
+    }
+    if (state.status === 'absent' || state.status === 'deleted') {
+      if (command.type.startsWith('Record')) return [];
+      throw notFound('VolumeNotFound', 'Volume not found');
+    }
+    const s = state;
+    const volumeId = s.volumeId;
+    const at = command.now;
+    switch (command.type) {
+      case 'RecordCreated':
+        return s.status === 'creating' ? [{ type: 'VolumeCreated', data: { volumeId, at } }] : [];
+      case 'RecordCreationFailed':
+        return s.status === 'creating' ? [{ type: 'VolumeCreationFailed', data: { volumeId, reason: command.reason, at } }] : [];
+      case 'RequestAttach':
+        if (s.status === 'attaching' && s.instanceId === command.instanceId) return [];
+        if (s.status !== 'available') throw refuse(s, 'attach');
+        return [{ type: 'VolumeAttachRequested', data: { volumeId, instanceId: command.instanceId, at } }];
+      case 'RecordAttached':
+        return s.status === 'attaching' && s.instanceId
+          ? [{ type: 'VolumeAttached', data: { volumeId, instanceId: s.instanceId, device: command.device, at } }]
+          : [];
+      case 'RecordAttachFailed':
+        return s.status === 'attaching' && s.instanceId
+          ? [{ type: 'VolumeAttachFailed', data: { volumeId, instanceId: s.instanceId, reason: command.reason, at } }]
+          : [];
+      case 'RequestDetach':
+        if (s.status === 'detaching') return [];
+        if (s.status !== 'in-use' || !s.instanceId) throw refuse(s, 'detach');
+        return [{ type: 'VolumeDetachRequested', data: { volumeId, instanceId: s.instanceId, at } }];
+      case 'RecordDetached':
+        return s.status === 'detaching' && s.instanceId ? [{ type: 'VolumeDetached', data: { volumeId, instanceId: s.instanceId, at } }] : [];
+      case 'RequestDelete':
+        if (s.status === 'deleting') return [];
+        if (s.status !== 'available' && s.status !== 'error') throw refuse(s, 'delete');
+        return [{ type: 'VolumeDeleteRequested', data: { volumeId, at } }];
+      case 'RecordDeleted':
+        return s.status === 'deleting' ? [{ type: 'VolumeDeleted', data: { volumeId, projectId: s.projectId, sizeGiB: s.sizeGiB, at } }] : [];
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    if (event.type === 'VolumeRequested') {
+      const { volumeId, projectId, sizeGiB, bootFor } = event.data;
+      return { status: 'creating', volumeId, projectId, sizeGiB, instanceId: null, device: null, bootFor };
+    }
+    if (state.status === 'absent') return state;
+    switch (event.type) {
+      case 'VolumeCreated':
+        return { ...state, status: 'available' };
+      case 'VolumeCreationFailed':
+        return { ...state, status: 'error' };
+      case 'VolumeAttachRequested':
+        return { ...state, status: 'attaching', instanceId: event.data.instanceId };
+      case 'VolumeAttached':
+        return { ...state, status: 'in-use', device: event.data.device };
+      case 'VolumeAttachFailed':
+        return { ...state, status: 'available', instanceId: null };
+      case 'VolumeDetachRequested':
+        return { ...state, status: 'detaching' };
+      case 'VolumeDetached':
+        return { ...state, status: 'available', instanceId: null, device: null };
+      case 'VolumeDeleteRequested':
+        return { ...state, status: 'deleting' };
+      case 'VolumeDeleted':
+        return { ...state, status: 'deleted' };
+      default:
+        return assertNever(event);
+    }
+  },
+};
