@@ -1,0 +1,60 @@
+import { ActualVolume, BlockStorageDriver, VolumeSpec } from '../../../application/storage/ports/block-storage-driver.port';
+import { DriverError } from '../../../application/shared/driver-error';
+import { Simulation, SimulationSettings } from '../../simulation/simulation';
+
+/** In-memory volumes and snapshots with their own actual state. */
+export class SimulatedBlockStorage implements BlockStorageDriver {
+  readonly simulation: Simulation;
+  private readonly volumes = new Map<string, ActualVolume>();
+  private readonly snapshots = new Map<string, string>();
+
+  constructor(settings: SimulationSettings = {}) {
+    this.simulation = new Simulation(settings);
+  }
+
+  async createVolume(spec: VolumeSpec): Promise<void> {
+    await this.simulation.operation('createVolume');
+    if (!this.volumes.has(spec.volumeId)) this.volumes.set(spec.volumeId, { volumeId: spec.volumeId, sizeGiB: spec.sizeGiB, attachedTo: null, device: null });
+  }
+
+  async deleteVolume(volumeId: string): Promise<void> {
+    await this.simulation.operation('deleteVolume');
+    const volume = this.volumes.get(volumeId);
+    if (volume?.attachedTo) throw new DriverError('invalid', 'deleteVolume', `${volumeId} is attached to ${volume.attachedTo}`);
+    this.volumes.delete(volumeId);
+    for (const [snapshot, source] of this.snapshots) if (source === volumeId) this.snapshots.delete(snapshot);
+  }
+
+  async snapshot(volumeId: string, snapshotId: string): Promise<void> {
+    await this.simulation.operation('snapshot');
+    if (!this.volumes.has(volumeId)) throw new DriverError('not_found', 'snapshot', `no volume ${volumeId}`);
+    this.snapshots.set(snapshotId, volumeId);
+  }
+
+  async attach(volumeId: string, instanceId: string): Promise<string> {
+    await this.simulation.operation('attach');
+    const volume = this.volumes.get(volumeId);
+    if (!volume) throw new DriverError('not_found', 'attach', `no volume ${volumeId}`);
+    if (volume.attachedTo === instanceId && volume.device) return volume.device;
+    if (volume.attachedTo) throw new DriverError('invalid', 'attach', `${volumeId} is attached to ${volume.attachedTo}`);
+    const taken = new Set([...this.volumes.values()].filter((v) => v.attachedTo === instanceId).map((v) => v.device));
+    const device = ['vdb', 'vdc', 'vdd', 'vde', 'vdf', 'vdg', 'vdh'].find((d) => !taken.has(d));
+    if (!device) throw new DriverError('invalid', 'attach', `no free device on ${instanceId}`);
+    volume.attachedTo = instanceId;
+    volume.device = device;
+    return device;
+  }
+
+  async detach(volumeId: string, instanceId: string): Promise<void> {
+    await this.simulation.operation('detach');
+    const volume = this.volumes.get(volumeId);
+    if (!volume || volume.attachedTo !== instanceId) return;
+    volume.attachedTo = null;
+    volume.device = null;
+  }
+
+  async list(): Promise<ActualVolume[]> {
+    await this.simulation.operation('list');
+    return [...this.volumes.values()].map((v) => ({ ...v }));
+  }
+}
