@@ -44,6 +44,19 @@ import { AllExceptionsFilter } from './interfaces/http/shared/all-exceptions.fil
 import { AuthGuard } from './interfaces/http/shared/auth.guard';
 import { IdempotencyInterceptor } from './interfaces/http/shared/idempotency.interceptor';
 import { Lifecycle } from './lifecycle';
+import { CreateFlavorHandler, DeleteFlavorHandler, DeleteImageHandler, RegisterImageHandler } from './application/compute/commands/catalog.commands';
+import { DeleteKeyPairHandler, ImportKeyPairHandler } from './application/compute/commands/keypair.commands';
+import { RegisterHostHandler } from './application/compute/commands/register-host.command';
+import { COMPUTE_READ_MODEL } from './application/compute/compute-read-model.port';
+import { ComputeQueries } from './application/compute/compute-queries';
+import { CreateNetworkHandler, DeleteNetworkHandler } from './application/network/commands/network.commands';
+import { NETWORK_READ_MODEL } from './application/network/network-read-model.port';
+import { NetworkQueries } from './application/network/network-queries';
+import { NETWORK_SETTINGS } from './application/network/network-settings';
+import { TypeOrmComputeReadModel } from './infrastructure/persistence/compute-read-model.typeorm';
+import { TypeOrmNetworkReadModel } from './infrastructure/persistence/network-read-model.typeorm';
+import { FlavorsController, HostsController, ImagesController, KeyPairsController } from './interfaces/http/compute/compute.controllers';
+import { NetworksController } from './interfaces/http/network/networks.controller';
 import { PROJECTIONS } from './projections';
 import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
 
@@ -56,6 +69,15 @@ const COMMAND_HANDLERS = [
   RevokeTokenHandler,
   CreateAccessKeyHandler,
   DeleteAccessKeyHandler,
+  CreateFlavorHandler,
+  DeleteFlavorHandler,
+  RegisterImageHandler,
+  DeleteImageHandler,
+  ImportKeyPairHandler,
+  DeleteKeyPairHandler,
+  RegisterHostHandler,
+  CreateNetworkHandler,
+  DeleteNetworkHandler,
 ];
 
 /** The composition root: binds every port to its adapter for one configuration. */
@@ -66,7 +88,19 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [HealthController, AuthController, ProjectsController, UsersController, AccessKeysController, EventsController],
+      controllers: [
+        HealthController,
+        AuthController,
+        ProjectsController,
+        UsersController,
+        AccessKeysController,
+        EventsController,
+        FlavorsController,
+        ImagesController,
+        KeyPairsController,
+        HostsController,
+        NetworksController,
+      ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER_INSTANCE, useValue: logger },
@@ -90,6 +124,11 @@ export class AppModule {
         { provide: READ_MODEL_PROGRESS, useExisting: ProjectionRunner },
         { provide: IDENTITY_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmIdentityReadModel(db) },
         { provide: IDEMPOTENCY_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlIdempotencyStore(db) },
+        { provide: COMPUTE_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmComputeReadModel(db) },
+        { provide: NETWORK_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmNetworkReadModel(db) },
+        { provide: NETWORK_SETTINGS, useValue: { vlanMin: config.vlanMin, vlanMax: config.vlanMax } },
+        ComputeQueries,
+        NetworkQueries,
         CommandExecutor,
         Authenticator,
         IdentityQueries,

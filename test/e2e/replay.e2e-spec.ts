@@ -38,7 +38,10 @@ for (const store of ['embedded', 'postgres'] as const) {
         await app.http.post('/v1/users').set(bearer(admin)).send({ name: 'u', password: 'long enough password', projectId: project, role: 'member' })
       ).body.id;
       await app.http.put(`/v1/users/${user}/roles/${project}`).set(bearer(admin)).send({ role: 'reader' });
+      await app.http.post('/v1/flavors').set(bearer(admin)).send({ name: 'f1', vcpus: 1, ramMiB: 256, diskGiB: 1 });
+      await app.http.post('/v1/hosts').set(bearer(admin)).send({ name: 'h1', driver: 'simulated', vcpus: 2, ramMiB: 2048, diskGiB: 20 });
       const token = await app.login('u', 'long enough password', 'replayed');
+      await app.http.post('/v1/networks').set(bearer(admin)).send({ name: 'n1', cidr: '10.0.0.0/24' });
       await app.http.delete('/v1/auth/tokens').set(bearer(token));
       await app.close();
 
@@ -47,6 +50,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       try {
         const live = await dump(db);
         expect(live.rm_projects.length).toBe(2);
+        expect([live.rm_flavors.length, live.rm_hosts.length, live.rm_networks.length]).toEqual([1, 1, 1]);
         const runner = new ProjectionRunner(db, eventStore, PROJECTIONS, new JsonLogger('error', () => undefined));
         await runner.reset();
         expect((await dump(db)).rm_projects).toEqual([]);

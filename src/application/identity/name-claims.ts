@@ -2,24 +2,27 @@ import { claimDecider } from '../../domain/shared/unique-claim';
 import { CommandExecutor } from '../event-sourcing/command-executor';
 import { CommandContext } from '../shared/command-context';
 
-export type ClaimKind = 'project' | 'user';
+/** What a unique name belongs to; a keypair's name is unique within its project only. */
+export type ClaimKind = 'project' | 'user' | 'flavor' | 'image' | 'host' | 'keypair';
 
 /** Names are unique regardless of case and of Unicode composition. */
 export const nameKey = (name: string) => name.normalize('NFC').toLowerCase();
 export const nameClaimStream = (kind: ClaimKind, name: string) => `name-${kind}-${nameKey(name)}`;
 
-/** Claims a unique name for `ownerId` (409 NameTaken when someone else has it). */
-export async function claimName(executor: CommandExecutor, kind: ClaimKind, name: string, ownerId: string, ctx: CommandContext) {
-  await executor.execute(claimDecider, nameClaimStream(kind, name), { type: 'Claim', key: nameKey(name), ownerId }, ctx, {
-    waitForReadModels: false,
-  });
+/** Claims `key` on `stream` for `ownerId` (409 NameTaken when someone else holds it). */
+export async function claimKey(executor: CommandExecutor, stream: string, key: string, ownerId: string, ctx: CommandContext) {
+  await executor.execute(claimDecider, stream, { type: 'Claim', key, ownerId }, ctx, { waitForReadModels: false });
 }
 
-export async function releaseName(executor: CommandExecutor, kind: ClaimKind, name: string, ownerId: string, ctx: CommandContext) {
-  await executor.execute(claimDecider, nameClaimStream(kind, name), { type: 'Release', key: nameKey(name), ownerId }, ctx, {
-    waitForReadModels: false,
-  });
+export async function releaseKey(executor: CommandExecutor, stream: string, key: string, ownerId: string, ctx: CommandContext) {
+  await executor.execute(claimDecider, stream, { type: 'Release', key, ownerId }, ctx, { waitForReadModels: false });
 }
+
+export const claimName = (executor: CommandExecutor, kind: ClaimKind, name: string, ownerId: string, ctx: CommandContext) =>
+  claimKey(executor, nameClaimStream(kind, name), nameKey(name), ownerId, ctx);
+
+export const releaseName = (executor: CommandExecutor, kind: ClaimKind, name: string, ownerId: string, ctx: CommandContext) =>
+  releaseKey(executor, nameClaimStream(kind, name), nameKey(name), ownerId, ctx);
 
 /**
  * Creates something that owns a unique name: claim the name, then create; if creating fails,

@@ -8,6 +8,8 @@ export interface Secrets {
   digest(secret: string): string;
   /** Constant-time comparison of two digests. */
   digestsEqual(a: string, b: string): boolean;
+  /** OpenSSH's SHA256 fingerprint (`SHA256:…`) of a public key blob given in base64. */
+  sshFingerprint(blobBase64: string): string;
   encrypt(plaintext: string): string;
   decrypt(ciphertext: string): string;
 }

@@ -20,6 +20,8 @@ export type Config = {
   masterKey: Buffer;
   pollIntervalMs: number;
   shutdownGraceMs: number;
+  vlanMin: number;
+  vlanMax: number;
 };
 
 export class ConfigError extends Error {}
@@ -55,6 +57,15 @@ function masterKey(env: NodeJS.ProcessEnv, dataDir: string): Buffer {
   return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');
 }
 
+/** `ORCH_VLAN_RANGE` as `min-max`, within 2-4094. */
+function vlanRange(env: NodeJS.ProcessEnv): { vlanMin: number; vlanMax: number } {
+  const raw = env.ORCH_VLAN_RANGE || '100-3999';
+  const match = /^(\d{1,4})-(\d{1,4})$/.exec(raw);
+  const [min, max] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(min >= 2 && max <= 4094 && min <= max)) throw new ConfigError(`ORCH_VLAN_RANGE must be "min-max" within 2-4094, got "${raw}"`);
+  return { vlanMin: min, vlanMax: max };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.ORCH_DATA_DIR || './data');
   return {
@@ -71,5 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: masterKey(env, dataDir),
     pollIntervalMs: integer(env, 'ORCH_POLL_INTERVAL_MS', 250, 10, 60_000),
     shutdownGraceMs: integer(env, 'ORCH_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    ...vlanRange(env),
   };
 }

@@ -53,6 +53,10 @@ export class NodeSecrets implements Secrets {
     return x.length === y.length && timingSafeEqual(x, y);
   }
 
+  sshFingerprint(blobBase64: string): string {
+    return `SHA256:${createHash('sha256').update(Buffer.from(blobBase64, 'base64')).digest('base64').replace(/=+$/, '')}`;
+  }
+
   encrypt(plaintext: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv);

@@ -109,6 +109,21 @@ const MIGRATIONS: Migration[] = [
              $fn$`,
           ],
   },
+  {
+    id: '005-compute-network-read-models',
+    up: () => [
+      `CREATE TABLE rm_flavors (id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, vcpus INTEGER NOT NULL,
+         ram_mib INTEGER NOT NULL, disk_gib INTEGER NOT NULL, created_at TEXT NOT NULL)`,
+      `CREATE TABLE rm_images (id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, os TEXT NOT NULL,
+         min_disk_gib INTEGER NOT NULL, source TEXT NOT NULL, created_at TEXT NOT NULL)`,
+      `CREATE TABLE rm_keypairs (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,
+         public_key TEXT NOT NULL, fingerprint TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (project_id, name_key))`,
+      `CREATE TABLE rm_hosts (id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, driver TEXT NOT NULL, uri TEXT NULL,
+         zone TEXT NOT NULL, enabled INTEGER NOT NULL, capacity TEXT NOT NULL, ratios TEXT NOT NULL, used TEXT NOT NULL, created_at TEXT NOT NULL)`,
+      `CREATE TABLE rm_networks (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, cidr TEXT NOT NULL,
+         gateway TEXT NOT NULL, vlan INTEGER NOT NULL, used_ips INTEGER NOT NULL, created_at TEXT NOT NULL, UNIQUE (project_id, name_key))`,
+    ],
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe when several processes start at once. */

@@ -58,7 +58,81 @@ export class AccessKeyRow {
   @Column('text', { name: 'created_at' }) createdAt!: string;
 }
 
-export const READ_MODEL_ENTITIES = [CheckpointRow, ProjectRow, UserRow, UserRoleRow, TokenRow, AccessKeyRow];
+@Entity('rm_flavors')
+export class FlavorRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'name_key' }) nameKey!: string;
+  @Column('integer') vcpus!: number;
+  @Column('integer', { name: 'ram_mib' }) ramMiB!: number;
+  @Column('integer', { name: 'disk_gib' }) diskGiB!: number;
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+}
+
+@Entity('rm_images')
+export class ImageRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'name_key' }) nameKey!: string;
+  @Column('text') os!: string;
+  @Column('integer', { name: 'min_disk_gib' }) minDiskGiB!: number;
+  @Column('text') source!: string;
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+}
+
+@Entity('rm_keypairs')
+export class KeyPairRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'name_key' }) nameKey!: string;
+  @Column('text', { name: 'public_key' }) publicKey!: string;
+  @Column('text') fingerprint!: string;
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+}
+
+@Entity('rm_hosts')
+export class HostRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'name_key' }) nameKey!: string;
+  @Column('text') driver!: string;
+  @Column('text', { nullable: true }) uri!: string | null;
+  @Column('text') zone!: string;
+  @Column('integer') enabled!: number;
+  @Column('simple-json') capacity!: { vcpus: number; ramMiB: number; diskGiB: number };
+  @Column('simple-json') ratios!: { cpu: number; ram: number; disk: number };
+  @Column('simple-json') used!: { vcpus: number; ramMiB: number; diskGiB: number };
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+}
+
+@Entity('rm_networks')
+export class NetworkRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'name_key' }) nameKey!: string;
+  @Column('text') cidr!: string;
+  @Column('text') gateway!: string;
+  @Column('integer') vlan!: number;
+  @Column('integer', { name: 'used_ips' }) usedIps!: number;
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+}
+
+export const COMPUTE_NETWORK_ENTITIES = [FlavorRow, ImageRow, KeyPairRow, HostRow, NetworkRow];
+
+export const READ_MODEL_ENTITIES = [CheckpointRow, ProjectRow, UserRow, UserRoleRow, TokenRow, AccessKeyRow, ...COMPUTE_NETWORK_ENTITIES];
 
 /** Tables a projection rebuild empties (everything derived from the log). */
-export const READ_MODEL_TABLES = ['rm_projects', 'rm_users', 'rm_user_roles', 'rm_tokens', 'rm_access_keys'];
+export const READ_MODEL_TABLES = [
+  'rm_projects',
+  'rm_users',
+  'rm_user_roles',
+  'rm_tokens',
+  'rm_access_keys',
+  'rm_flavors',
+  'rm_images',
+  'rm_keypairs',
+  'rm_hosts',
+  'rm_networks',
+];

@@ -68,11 +68,12 @@ export class ProjectionRunner implements ReadModelProgress {
     this.positions.clear();
   }
 
-  /** Applies everything up to the current head and returns how many events each projection processed. */
+  /** Applies everything up to the current head; returns how many events of the log were replayed. */
   async catchUp(): Promise<number> {
-    let processed = 0;
+    let replayed = 0;
     for (const projection of this.projections) {
       let position = await this.checkpointOf(projection.name);
+      let processed = 0;
       for (;;) {
         const batch = await this.store.readAll(position, this.batchSize);
         if (batch.length === 0) break;
@@ -80,8 +81,9 @@ export class ProjectionRunner implements ReadModelProgress {
         position = batch[batch.length - 1].position;
         processed += batch.length;
       }
+      replayed = Math.max(replayed, processed);
     }
-    return processed;
+    return replayed;
   }
 
   private async follow(projection: Projection): Promise<void> {

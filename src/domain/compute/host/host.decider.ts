@@ -71,8 +71,11 @@ export const schedulableCapacity = (capacity: Resources, ratios: AllocationRatio
   diskGiB: Math.floor(capacity.diskGiB * ratios.disk),
 });
 
+/** What is left to claim on a host. */
+export const freeOf = (capacity: Resources, ratios: AllocationRatios, used: Resources): Resources => add(schedulableCapacity(capacity, ratios), used, -1);
+
 export function freeResources(state: Extract<HostState, { status: 'registered' }>): Resources {
-  return add(schedulableCapacity(state.capacity, state.ratios), usedResources(state.claims), -1);
+  return freeOf(state.capacity, state.ratios, usedResources(state.claims));
 }
 
 export const fits = (wanted: Resources, free: Resources) => wanted.vcpus <= free.vcpus && wanted.ramMiB <= free.ramMiB && wanted.diskGiB <= free.diskGiB;

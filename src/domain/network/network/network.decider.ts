@@ -34,6 +34,16 @@ export type NetworkState =
     };
 
 export const networkStream = (networkId: string) => `network-${networkId}`;
+
+/** The canonical CIDR and gateway (default: the first host address), or the reason they are unusable. */
+export function networkLayout(cidrText: string, gatewayText?: string): { cidr: string; gateway: string } {
+  const cidr = parseCidr(cidrText);
+  const gateway = gatewayText === undefined ? cidr.network + 1 : parseIp(gatewayText);
+  if (gateway === null || !isHostAddress(cidr, gateway)) {
+    throw invalid('InvalidGateway', `Gateway ${gatewayText} is not a host address of ${cidr.text}`, [{ field: 'gateway', message: 'not in the CIDR' }]);
+  }
+  return { cidr: cidr.text, gateway: formatIp(gateway) };
+}
 export const VLAN_MIN = 2;
 export const VLAN_MAX = 4094;
 
@@ -43,17 +53,12 @@ export const networkDecider: Decider<NetworkState, NetworkCommand, NetworkEvent>
   decide(command, state) {
     if (command.type === 'CreateNetwork') {
       if (state.status !== 'absent') throw conflict('NetworkExists', `Network ${command.networkId} already exists`);
-      const cidr = parseCidr(command.cidr);
-      const gateway = command.gateway === undefined ? formatIp(cidr.network + 1) : command.gateway;
-      const gatewayIp = parseIp(gateway);
-      if (gatewayIp === null || !isHostAddress(cidr, gatewayIp)) {
-        throw invalid('InvalidGateway', `Gateway ${gateway} is not a host address of ${cidr.text}`, [{ field: 'gateway', message: 'not in the CIDR' }]);
-      }
+      const { cidr, gateway } = networkLayout(command.cidr, command.gateway);
       if (!Number.isInteger(command.vlan) || command.vlan < VLAN_MIN || command.vlan > VLAN_MAX) {
         throw invalid('InvalidVlan', `VLAN must be from ${VLAN_MIN} to ${VLAN_MAX}`, [{ field: 'vlan', message: 'out of range' }]);
       }
       const { networkId, projectId, name, vlan, now } = command;
-      return [{ type: 'NetworkCreated', data: { networkId, projectId, name, cidr: cidr.text, gateway: formatIp(gatewayIp), vlan, at: now } }];
+      return [{ type: 'NetworkCreated', data: { networkId, projectId, name, cidr, gateway, vlan, at: now } }];
     }
     if (state.status !== 'active') throw notFound('NetworkNotFound', 'Network not found');
     switch (command.type) {

@@ -1,0 +1,32 @@
+import { AllocationRatios, HostDriver, Resources } from '../../domain/compute/host/host.decider';
+import { Page, PageRequest } from '../identity/identity-read-model.port';
+
+export type FlavorView = { id: string; name: string; vcpus: number; ramMiB: number; diskGiB: number; createdAt: string };
+export type ImageView = { id: string; name: string; os: string; minDiskGiB: number; source: string; createdAt: string };
+export type KeyPairView = { id: string; projectId: string; name: string; publicKey: string; fingerprint: string; createdAt: string };
+export type HostView = {
+  id: string;
+  name: string;
+  driver: HostDriver;
+  uri: string | null;
+  zone: string;
+  enabled: boolean;
+  capacity: Resources;
+  ratios: AllocationRatios;
+  used: Resources;
+  free: Resources;
+  createdAt: string;
+};
+
+/** Compute's catalog read models. Lookups by name are case-insensitive, like the names themselves. */
+export interface ComputeReadModel {
+  getFlavor(idOrName: string): Promise<FlavorView | null>;
+  listFlavors(page: PageRequest): Promise<Page<FlavorView>>;
+  getImage(idOrName: string): Promise<ImageView | null>;
+  listImages(page: PageRequest): Promise<Page<ImageView>>;
+  getKeyPair(projectId: string, name: string): Promise<KeyPairView | null>;
+  listKeyPairs(projectId: string | null, page: PageRequest): Promise<Page<KeyPairView>>;
+  getHost(idOrName: string): Promise<HostView | null>;
+  listHosts(page: PageRequest): Promise<Page<HostView>>;
+}
+export const COMPUTE_READ_MODEL = Symbol('ComputeReadModel');

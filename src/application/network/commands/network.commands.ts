@@ -1,0 +1,134 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
+import { networkDecider, networkLayout, networkStream } from '../../../domain/network/network/network.decider';
+import { DomainError, refused } from '../../../domain/shared/domain-error';
+import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { assertCanWrite } from '../../identity/access';
+import { claimKey, nameKey, releaseKey } from '../../identity/name-claims';
+import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
+import { forbidden } from '../../shared/application-error';
+import { CommandContext, Principal, contextOf, isAdmin } from '../../shared/command-context';
+import { NetworkQueries } from '../network-queries';
+import { NETWORK_READ_MODEL, NetworkReadModel, NetworkView } from '../network-read-model.port';
+import { NETWORK_SETTINGS, NetworkSettings } from '../network-settings';
+
+const vlanStream = (vlan: number) => `vlan-${vlan}`;
+const networkNameStream = (projectId: string, name: string) => `name-network-${projectId}-${nameKey(name)}`;
+const quotaReservation = (networkId: string) => `network:${networkId}`;
+
+export class CreateNetwork {
+  constructor(
+    readonly name: string,
+    readonly cidr: string,
+    readonly gateway: string | undefined,
+    readonly vlan: number | undefined,
+    readonly principal: Principal,
+    readonly requestId: string | null,
+  ) {}
+}
+
+/**
+ * Reserves the project's network quota, claims a name in the project and a VLAN, then creates the
+ * network. Whatever fails gives back what was taken before it, in reverse order.
+ */
+@CommandHandler(CreateNetwork)
+export class CreateNetworkHandler implements ICommandHandler<CreateNetwork, NetworkView> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(NETWORK_READ_MODEL) private readonly readModel: NetworkReadModel,
+    @Inject(NETWORK_SETTINGS) private readonly settings: NetworkSettings,
+  ) {}
+
+  async execute({ name, cidr, gateway, vlan, principal, requestId }: CreateNetwork): Promise<NetworkView> {
+    assertCanWrite(principal);
+    if (vlan !== undefined && !isAdmin(principal)) throw forbidden('Only an admin may choose the VLAN of a network');
+    networkLayout(cidr, gateway); // refuse a bad CIDR or gateway before taking anything
+    const networkId = this.ids.next('net');
+    const projectId = principal.projectId;
+    const ctx = { ...contextOf(principal, requestId), projectId };
+    const undo: Array<() => Promise<unknown>> = [];
+    try {
+      await this.executor.execute(
+        projectDecider,
+        projectStream(projectId),
+        { type: 'ReserveQuota', reservationId: quotaReservation(networkId), amounts: { networks: 1 }, now: this.executor.now() },
+        ctx,
+        { waitForReadModels: false },
+      );
+      undo.push(() => this.releaseQuota(projectId, networkId, ctx));
+      await claimKey(this.executor, networkNameStream(projectId, name), nameKey(name), networkId, ctx);
+      undo.push(() => releaseKey(this.executor, networkNameStream(projectId, name), nameKey(name), networkId, ctx));
+      const segment = vlan ?? (await this.allocateVlan(networkId, ctx));
+      if (vlan !== undefined) await claimKey(this.executor, vlanStream(vlan), String(vlan), networkId, ctx);
+      undo.push(() => releaseKey(this.executor, vlanStream(segment), String(segment), networkId, ctx));
+      await this.executor.execute(
+        networkDecider,
+        networkStream(networkId),
+        { type: 'CreateNetwork', networkId, projectId, name, cidr, gateway, vlan: segment, now: this.executor.now() },
+        ctx,
+      );
+    } catch (error) {
+      for (const step of undo.reverse()) await step().catch(() => undefined);
+      throw error;
+    }
+    return (await this.readModel.getNetwork(networkId, projectId)) as NetworkView;
+  }
+
+  /** The lowest VLAN of the pool that no live network holds; a lost race moves on to the next. */
+  private async allocateVlan(networkId: string, ctx: CommandContext): Promise<number> {
+    const used = new Set(await this.readModel.usedVlans());
+    for (let vlan = this.settings.vlanMin; vlan <= this.settings.vlanMax; vlan++) {
+      if (used.has(vlan)) continue;
+      try {
+        await claimKey(this.executor, vlanStream(vlan), String(vlan), networkId, ctx);
+        return vlan;
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'NameTaken')) throw error;
+      }
+    }
+    throw refused('VlanPoolExhausted', `No free VLAN left in ${this.settings.vlanMin}-${this.settings.vlanMax}`);
+  }
+
+  private releaseQuota(projectId: string, networkId: string, ctx: CommandContext) {
+    return this.executor.execute(
+      projectDecider,
+      projectStream(projectId),
+      { type: 'ReleaseQuota', reservationId: quotaReservation(networkId), now: this.executor.now() },
+      ctx,
+    );
+  }
+}
+
+export class DeleteNetwork {
+  constructor(
+    readonly idOrName: string,
+    readonly principal: Principal,
+    readonly requestId: string | null,
+  ) {}
+}
+
+/** Deletes an unused network (409 NetworkInUse otherwise) and gives back its VLAN, name and quota. */
+@CommandHandler(DeleteNetwork)
+export class DeleteNetworkHandler implements ICommandHandler<DeleteNetwork, void> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly queries: NetworkQueries,
+  ) {}
+
+  async execute({ idOrName, principal, requestId }: DeleteNetwork): Promise<void> {
+    assertCanWrite(principal);
+    const network = await this.queries.getNetwork(principal, idOrName);
+    const ctx = { ...contextOf(principal, requestId), projectId: network.projectId };
+    await this.executor.execute(networkDecider, networkStream(network.id), { type: 'DeleteNetwork', now: this.executor.now() }, ctx);
+    await releaseKey(this.executor, vlanStream(network.vlan), String(network.vlan), network.id, ctx);
+    await releaseKey(this.executor, networkNameStream(network.projectId, network.name), nameKey(network.name), network.id, ctx);
+    await this.executor.execute(
+      projectDecider,
+      projectStream(network.projectId),
+      { type: 'ReleaseQuota', reservationId: quotaReservation(network.id), now: this.executor.now() },
+      ctx,
+    );
+  }
+}

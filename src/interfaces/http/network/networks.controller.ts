@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CreateNetwork, DeleteNetwork } from '../../../application/network/commands/network.commands';
+import { NetworkQueries } from '../../../application/network/network-queries';
+import { Principal } from '../../../application/shared/command-context';
+import { ListQueryDto, pageOf } from '../shared/common.dto';
+import { CurrentPrincipal, RequestId } from '../shared/decorators';
+import { CreateNetworkDto } from './network.dto';
+
+@ApiTags('network')
+@ApiBearerAuth()
+@Controller('v1/networks')
+export class NetworksController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: NetworkQueries,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a tenant network (one IPv4 CIDR, a gateway, a VLAN); counts against the networks quota' })
+  create(@Body() b: CreateNetworkDto, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
+    return this.commands.execute(new CreateNetwork(b.name, b.cidr, b.gateway, b.vlan, p, r));
+  }
+
+  @Get()
+  list(@Query() q: ListQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.queries.listNetworks(p, pageOf(q));
+  }
+
+  @Get(':idOrName')
+  get(@Param('idOrName') idOrName: string, @CurrentPrincipal() p: Principal) {
+    return this.queries.getNetwork(p, idOrName);
+  }
+
+  @Delete(':idOrName')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an unused network (409 NetworkInUse while it has ports)' })
+  async remove(@Param('idOrName') idOrName: string, @CurrentPrincipal() p: Principal, @RequestId() r: string): Promise<void> {
+    await this.commands.execute(new DeleteNetwork(idOrName, p, r));
+  }
+}
