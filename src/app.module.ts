@@ -57,6 +57,16 @@ import { TypeOrmComputeReadModel } from './infrastructure/persistence/compute-re
 import { TypeOrmNetworkReadModel } from './infrastructure/persistence/network-read-model.typeorm';
 import { FlavorsController, HostsController, ImagesController, KeyPairsController } from './interfaces/http/compute/compute.controllers';
 import { NetworksController } from './interfaces/http/network/networks.controller';
+import { ChangeInstanceHandler } from './application/compute/commands/instance-lifecycle.commands';
+import { LaunchInstancesHandler } from './application/compute/commands/launch-instances.command';
+import { INSTANCE_READ_MODEL } from './application/compute/instance-read-model.port';
+import { InstanceQueries } from './application/compute/instance-queries';
+import { HOST_DRIVERS } from './application/compute/ports/host-drivers.port';
+import { ProvisioningWorker } from './application/compute/provisioning/provisioning-worker';
+import { PROVISIONING_SETTINGS } from './application/compute/provisioning/provisioning-settings';
+import { TypeOrmInstanceReadModel } from './infrastructure/persistence/instance-read-model.typeorm';
+import { SimulatedHostDrivers } from './infrastructure/simulation/simulated-host-drivers';
+import { InstancesController } from './interfaces/http/compute/instances.controller';
 import { PROJECTIONS } from './projections';
 import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
 
@@ -78,6 +88,8 @@ const COMMAND_HANDLERS = [
   RegisterHostHandler,
   CreateNetworkHandler,
   DeleteNetworkHandler,
+  LaunchInstancesHandler,
+  ChangeInstanceHandler,
 ];
 
 /** The composition root: binds every port to its adapter for one configuration. */
@@ -100,6 +112,7 @@ export class AppModule {
         KeyPairsController,
         HostsController,
         NetworksController,
+        InstancesController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -129,6 +142,21 @@ export class AppModule {
         { provide: NETWORK_SETTINGS, useValue: { vlanMin: config.vlanMin, vlanMax: config.vlanMax } },
         ComputeQueries,
         NetworkQueries,
+        InstanceQueries,
+        ProvisioningWorker,
+        { provide: INSTANCE_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmInstanceReadModel(db) },
+        { provide: HOST_DRIVERS, useValue: new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }) },
+        {
+          provide: PROVISIONING_SETTINGS,
+          useValue: {
+            spawnTimeoutMs: config.spawnTimeoutMs,
+            maxAttempts: 3,
+            shutdownTimeoutMs: config.shutdownTimeoutMs,
+            softRebootTimeoutMs: config.softRebootTimeoutMs,
+            concurrency: config.provisionConcurrency,
+            weigher: config.schedulerWeigher,
+          },
+        },
         CommandExecutor,
         Authenticator,
         IdentityQueries,

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ProvisioningWorker } from './application/compute/provisioning/provisioning-worker';
 import { BootstrapAdmin } from './application/identity/bootstrap-admin';
 import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
 import { Config } from './infrastructure/config/config';
@@ -17,6 +18,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(LOGGER_INSTANCE) private readonly logger: JsonLogger,
     private readonly projections: ProjectionRunner,
     private readonly bootstrap: BootstrapAdmin,
+    private readonly provisioning: ProvisioningWorker,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -27,10 +29,12 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
         ...(result.generated ? { generatedPassword: result.password, note: 'shown once; set ORCH_BOOTSTRAP_PASSWORD to choose it' } : {}),
       });
     }
+    await this.provisioning.start();
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info('shutting down', { signal });
+    await this.provisioning.stop();
     await this.projections.stop();
     await this.store.close();
     await this.db.close();

@@ -1,7 +1,8 @@
 import { computeProjection } from './infrastructure/projections/compute.projection';
 import { identityProjection } from './infrastructure/projections/identity.projection';
+import { instanceProjection } from './infrastructure/projections/instance.projection';
 import { networkProjection } from './infrastructure/projections/network.projection';
 import { Projection } from './infrastructure/projections/projection';
 
 /** Every projection of the read side, in the order they are started and replayed. */
-export const PROJECTIONS: readonly Projection[] = [identityProjection, computeProjection, networkProjection];
+export const PROJECTIONS: readonly Projection[] = [identityProjection, computeProjection, networkProjection, instanceProjection];

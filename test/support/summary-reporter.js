@@ -9,7 +9,7 @@ class SummaryReporter {
     const line = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped`;
     process.stdout.write(`\n${line}\n`);
     if (results.numPendingTests > 0) {
-      process.stdout.write(`!!! ${results.numPendingTests} TESTS SKIPPED: see the "SKIPPED" lines above (a service could not be provisioned) !!!\n`);
+      process.stdout.write(`!!! ${results.numPendingTests} TESTS SKIPPED: filtered out by -t, or a service could not be provisioned (see "SKIPPED" lines) !!!\n`);
     }
     void skippedServices;
   }

@@ -22,6 +22,12 @@ export type Config = {
   shutdownGraceMs: number;
   vlanMin: number;
   vlanMax: number;
+  spawnTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  softRebootTimeoutMs: number;
+  provisionConcurrency: number;
+  schedulerWeigher: 'spread' | 'pack';
+  simulatedLatencyMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -83,5 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollIntervalMs: integer(env, 'ORCH_POLL_INTERVAL_MS', 250, 10, 60_000),
     shutdownGraceMs: integer(env, 'ORCH_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     ...vlanRange(env),
+    spawnTimeoutMs: integer(env, 'ORCH_SPAWN_TIMEOUT_MS', 300_000, 100, 3_600_000),
+    shutdownTimeoutMs: integer(env, 'ORCH_GUEST_SHUTDOWN_TIMEOUT_MS', 60_000, 0, 3_600_000),
+    softRebootTimeoutMs: integer(env, 'ORCH_SOFT_REBOOT_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    provisionConcurrency: integer(env, 'ORCH_PROVISION_CONCURRENCY', 64, 1, 10_000),
+    schedulerWeigher: oneOf(env, 'ORCH_SCHEDULER_WEIGHER', ['spread', 'pack'] as const, 'spread'),
+    simulatedLatencyMs: integer(env, 'ORCH_SIM_LATENCY_MS', 0, 0, 600_000),
   };
 }

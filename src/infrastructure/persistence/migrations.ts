@@ -124,6 +124,19 @@ const MIGRATIONS: Migration[] = [
          gateway TEXT NOT NULL, vlan INTEGER NOT NULL, used_ips INTEGER NOT NULL, created_at TEXT NOT NULL, UNIQUE (project_id, name_key))`,
     ],
   },
+  {
+    id: '006-instances-operations-ports',
+    up: () => [
+      `CREATE TABLE rm_instances (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, name TEXT NOT NULL, flavor TEXT NOT NULL, image_id TEXT NOT NULL,
+         vm_state TEXT NOT NULL, task_state TEXT NULL, power_state TEXT NOT NULL, host_id TEXT NULL, addresses TEXT NOT NULL, networks TEXT NOT NULL,
+         volumes TEXT NOT NULL, failure TEXT NULL, operation_id TEXT NOT NULL, released INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      `CREATE INDEX rm_instances_project ON rm_instances (project_id, id)`,
+      `CREATE INDEX rm_instances_operation ON rm_instances (operation_id)`,
+      `CREATE TABLE rm_operations (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, kind TEXT NOT NULL, instance_ids TEXT NOT NULL, created_at TEXT NOT NULL)`,
+      `CREATE TABLE rm_ports (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, network_id TEXT NOT NULL, mac TEXT NOT NULL, ip TEXT NOT NULL,
+         instance_id TEXT NULL, host_id TEXT NULL, status TEXT NOT NULL, security_groups TEXT NOT NULL)`,
+    ],
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe when several processes start at once. */

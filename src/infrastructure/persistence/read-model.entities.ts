@@ -121,7 +121,61 @@ export class NetworkRow {
 
 export const COMPUTE_NETWORK_ENTITIES = [FlavorRow, ImageRow, KeyPairRow, HostRow, NetworkRow];
 
-export const READ_MODEL_ENTITIES = [CheckpointRow, ProjectRow, UserRow, UserRoleRow, TokenRow, AccessKeyRow, ...COMPUTE_NETWORK_ENTITIES];
+@Entity('rm_instances')
+export class InstanceRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text') name!: string;
+  @Column('simple-json') flavor!: { id: string; vcpus: number; ramMiB: number; diskGiB: number };
+  @Column('text', { name: 'image_id' }) imageId!: string;
+  @Column('text', { name: 'vm_state' }) vmState!: string;
+  @Column('text', { name: 'task_state', nullable: true }) taskState!: string | null;
+  @Column('text', { name: 'power_state' }) powerState!: string;
+  @Column('text', { name: 'host_id', nullable: true }) hostId!: string | null;
+  @Column('simple-json') addresses!: Array<{ network: string; ip: string; mac: string; portId: string }>;
+  @Column('simple-json') networks!: string[];
+  @Column('simple-json') volumes!: string[];
+  @Column('text', { nullable: true }) failure!: string | null;
+  @Column('text', { name: 'operation_id' }) operationId!: string;
+  @Column('integer') released!: number;
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+  @Column('text', { name: 'updated_at' }) updatedAt!: string;
+}
+
+@Entity('rm_operations')
+export class OperationRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text') kind!: string;
+  @Column('simple-json', { name: 'instance_ids' }) instanceIds!: string[];
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+}
+
+@Entity('rm_ports')
+export class PortRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text', { name: 'network_id' }) networkId!: string;
+  @Column('text') mac!: string;
+  @Column('text') ip!: string;
+  @Column('text', { name: 'instance_id', nullable: true }) instanceId!: string | null;
+  @Column('text', { name: 'host_id', nullable: true }) hostId!: string | null;
+  @Column('text') status!: string;
+  @Column('simple-json', { name: 'security_groups' }) securityGroups!: string[];
+}
+
+export const READ_MODEL_ENTITIES = [
+  CheckpointRow,
+  ProjectRow,
+  UserRow,
+  UserRoleRow,
+  TokenRow,
+  AccessKeyRow,
+  ...COMPUTE_NETWORK_ENTITIES,
+  InstanceRow,
+  OperationRow,
+  PortRow,
+];
 
 /** Tables a projection rebuild empties (everything derived from the log). */
 export const READ_MODEL_TABLES = [
@@ -135,4 +189,7 @@ export const READ_MODEL_TABLES = [
   'rm_keypairs',
   'rm_hosts',
   'rm_networks',
+  'rm_instances',
+  'rm_operations',
+  'rm_ports',
 ];

@@ -31,6 +31,10 @@ export type InstanceEvent =
   | DomainEvent<'InstanceSpawnFailed', { instanceId: string; hostId: string; attempt: number; reason: string; at: string }>
   | DomainEvent<'InstanceActivated', { instanceId: string; hostId: string; at: string }>
   | DomainEvent<'InstanceFailed', { instanceId: string; reason: string; at: string }>
+  /** A stop, start or reboot that the hypervisor could not carry out; the instance stays as it was. */
+  | DomainEvent<'InstanceActionFailed', { instanceId: string; task: TaskState; reason: string; at: string }>
+  /** Everything an instance held (claim, ports, addresses, root volume, quota) has been given back. */
+  | DomainEvent<'InstanceResourcesReleased', { instanceId: string; at: string }>
   | DomainEvent<'InstanceStopRequested', { instanceId: string; at: string }>
   | DomainEvent<'InstanceStopped', { instanceId: string; at: string }>
   | DomainEvent<'InstanceStartRequested', { instanceId: string; at: string }>
@@ -49,6 +53,8 @@ export type InstanceCommand =
   | { type: 'RecordSpawnFailed'; reason: string; now: string }
   | { type: 'RecordRunning'; now: string }
   | { type: 'RecordFailed'; reason: string; now: string }
+  | { type: 'RecordResourcesReleased'; now: string }
+  | { type: 'RecordActionFailed'; reason: string; now: string }
   | { type: 'Stop'; now: string }
   | { type: 'RecordStopped'; now: string }
   | { type: 'Start'; now: string }
@@ -59,13 +65,20 @@ export type InstanceCommand =
   | { type: 'RecordDeleted'; now: string }
   | { type: 'RecordPowerState'; observed: PowerState; now: string };
 
+export type InstanceRequest = Omit<Extract<InstanceEvent, { type: 'InstanceRequested' }>['data'], 'at'>;
+
 export type InstanceState =
   | { status: 'absent' }
   | {
       status: 'present';
       instanceId: string;
       projectId: string;
+      request: InstanceRequest;
       flavor: FlavorSpec;
+      /** Hosts where spawning failed, not to be tried again. */
+      triedHosts: string[];
+      /** False while an instance in error (or being deleted) still holds resources. */
+      released: boolean;
       vmState: VmState;
       taskState: TaskState;
       powerState: PowerState;
@@ -127,6 +140,12 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
       case 'RecordFailed':
         if (s.vmState === 'error') return [];
         return [{ type: 'InstanceFailed', data: { instanceId: id, reason: command.reason, at } }];
+      case 'RecordActionFailed':
+        if (!inTask(s, 'powering_off', 'powering_on', 'rebooting', 'rebooting_hard')) return [];
+        return [{ type: 'InstanceActionFailed', data: { instanceId: id, task: s.taskState, reason: command.reason, at } }];
+      case 'RecordResourcesReleased':
+        if (s.released || s.vmState !== 'error') return [];
+        return [{ type: 'InstanceResourcesReleased', data: { instanceId: id, at } }];
       case 'Stop':
         requireIdle(s, 'stop', ['active']);
         return [{ type: 'InstanceStopRequested', data: { instanceId: id, at } }];
@@ -163,11 +182,15 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
 
   evolve(state, event) {
     if (event.type === 'InstanceRequested') {
+      const { at: _at, ...request } = event.data;
       return {
         status: 'present',
         instanceId: event.data.instanceId,
         projectId: event.data.projectId,
+        request,
         flavor: event.data.flavor,
+        triedHosts: [],
+        released: false,
         vmState: 'building',
         taskState: 'scheduling',
         powerState: 'nostate',
@@ -188,11 +211,15 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
         return { ...state, rootVolumeId: event.data.volumeId, taskState: 'spawning' };
       case 'InstanceSpawnFailed':
         // Back to scheduling: the saga either picks another host or gives up (InstanceFailed).
-        return { ...state, hostId: null, taskState: 'scheduling', failure: event.data.reason };
+        return { ...state, hostId: null, taskState: 'scheduling', failure: event.data.reason, triedHosts: [...state.triedHosts, event.data.hostId] };
       case 'InstanceActivated':
         return { ...state, vmState: 'active', taskState: null, powerState: 'running', failure: null };
       case 'InstanceFailed':
         return { ...state, vmState: 'error', taskState: null, failure: event.data.reason };
+      case 'InstanceActionFailed':
+        return { ...state, taskState: null, failure: event.data.reason };
+      case 'InstanceResourcesReleased':
+        return { ...state, released: true, hostId: null, attachments: [], rootVolumeId: null };
       case 'InstanceStopRequested':
         return { ...state, taskState: 'powering_off' };
       case 'InstanceStopped':
@@ -208,7 +235,7 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
       case 'InstanceDeleteRequested':
         return { ...state, taskState: 'deleting' };
       case 'InstanceDeleted':
-        return { ...state, vmState: 'deleted', taskState: null, powerState: 'nostate', hostId: null };
+        return { ...state, vmState: 'deleted', taskState: null, powerState: 'nostate', hostId: null, released: true };
       case 'InstancePowerStateDrifted':
         return { ...state, powerState: event.data.observed };
       default:

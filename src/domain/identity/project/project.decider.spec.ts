@@ -59,6 +59,16 @@ describe('Project decider', () => {
     spec.given([created, reserved, released]).when({ type: 'ReleaseQuota', reservationId: 'r1', now: at }).then([]);
   });
 
+  it('reserves a batch all or nothing', () => {
+    const batch = (n: number): ProjectCommand => ({
+      type: 'ReserveQuotaBatch',
+      reservations: Array.from({ length: n }, (_, i) => ({ reservationId: `i${i}`, amounts: { instances: 1, vcpus: 2 } })),
+      now: at,
+    });
+    spec.given([created]).when(batch(3)).thenThrows('QuotaExceeded');
+    expect(projectDecider.decide(batch(2), fold(projectDecider, [created]))).toHaveLength(2);
+  });
+
   it('never lets usage exceed a limit, whatever the sequence of commands (property)', () => {
     const resource = fc.constantFrom(...QUOTA_RESOURCES);
     const command: fc.Arbitrary<ProjectCommand> = fc.oneof(

@@ -1,5 +1,5 @@
 import { Decider, DomainEvent, assertNever } from '../../shared/decider';
-import { conflict, notFound, refused } from '../../shared/domain-error';
+import { conflict, invalid, notFound, refused } from '../../shared/domain-error';
 import {
   Amounts,
   DEFAULT_QUOTAS,
@@ -23,6 +23,8 @@ export type ProjectCommand =
   | { type: 'CreateProject'; projectId: string; name: string; quotas: Amounts; now: string }
   | { type: 'UpdateQuotas'; quotas: Amounts; now: string }
   | { type: 'ReserveQuota'; reservationId: string; amounts: Amounts; now: string }
+  /** Several reservations at once, all or none (a launch of N instances). */
+  | { type: 'ReserveQuotaBatch'; reservations: Array<{ reservationId: string; amounts: Amounts }>; now: string }
   | { type: 'ReleaseQuota'; reservationId: string; now: string };
 
 export type ProjectState =
@@ -74,6 +76,24 @@ export const projectDecider: Decider<ProjectState, ProjectCommand, ProjectEvent>
             data: { projectId: state.projectId, reservationId: command.reservationId, amounts: command.amounts, at: command.now },
           },
         ];
+      }
+      case 'ReserveQuotaBatch': {
+        const fresh = command.reservations.filter((r) => !state.reservations[r.reservationId]);
+        if (new Set(fresh.map((r) => r.reservationId)).size !== fresh.length) throw invalid('DuplicateReservation', 'A reservation id appears twice');
+        fresh.forEach((r) => validateAmounts(r.amounts));
+        const total = fresh.reduce<Amounts>((sum, r) => addAmounts(sum as Record<QuotaResource, number>, r.amounts, 1), zeroUsage());
+        const exceeded = exceededResources(state.quotas, state.usage, total);
+        if (exceeded.length > 0) {
+          throw refused(
+            'QuotaExceeded',
+            `Quota exceeded for ${exceeded.join(', ')}`,
+            exceeded.map((r) => ({ field: r, message: `limit ${state.quotas[r]}, used ${state.usage[r]}, requested ${total[r] ?? 0}` })),
+          );
+        }
+        return fresh.map((r) => ({
+          type: 'QuotaReserved' as const,
+          data: { projectId: state.projectId, reservationId: r.reservationId, amounts: r.amounts, at: command.now },
+        }));
       }
       case 'ReleaseQuota': {
         const amounts = state.reservations[command.reservationId];

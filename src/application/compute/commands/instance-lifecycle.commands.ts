@@ -1,0 +1,67 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { InstanceCommand, RebootType, instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
+import { operationDecider, operationStream } from '../../../domain/compute/operation/operation.decider';
+import { notFound } from '../../../domain/shared/domain-error';
+import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { assertCanWrite, assertInScope } from '../../identity/access';
+import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
+import { Principal, contextOf } from '../../shared/command-context';
+import { INSTANCE_READ_MODEL, InstanceReadModel } from '../instance-read-model.port';
+
+export type InstanceAction = { action: 'stop' | 'start' | 'reboot' | 'delete'; type?: RebootType };
+
+export class ChangeInstance {
+  constructor(
+    readonly instanceId: string,
+    readonly change: InstanceAction,
+    readonly principal: Principal,
+    readonly requestId: string | null,
+  ) {}
+}
+
+export type ChangeAccepted = { operation: { id: string; status: 'running'; kind: 'action' | 'delete' }; instance: { id: string } };
+
+/** Stop, start, reboot or delete: the state change is recorded at once (409 if it clashes), the worker carries it out. */
+@CommandHandler(ChangeInstance)
+export class ChangeInstanceHandler implements ICommandHandler<ChangeInstance, ChangeAccepted> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
+  ) {}
+
+  async execute({ instanceId, change, principal, requestId }: ChangeInstance): Promise<ChangeAccepted> {
+    assertCanWrite(principal);
+    const instance = await this.instances.getInstance(instanceId);
+    if (!instance || instance.state === 'deleted') throw notFound('InstanceNotFound', 'Instance not found');
+    assertInScope(principal, instance.projectId, { code: 'InstanceNotFound', message: 'Instance not found' });
+    const now = this.executor.now();
+    const command: InstanceCommand =
+      change.action === 'stop'
+        ? { type: 'Stop', now }
+        : change.action === 'start'
+          ? { type: 'Start', now }
+          : change.action === 'reboot'
+            ? { type: 'Reboot', rebootType: change.type ?? 'soft', now }
+            : { type: 'Delete', now };
+    const operationId = this.ids.next('op');
+    const kind = change.action === 'delete' ? 'delete' : 'action';
+    const ctx = { ...contextOf(principal, requestId), projectId: instance.projectId, correlationId: operationId };
+    await this.executor.execute(instanceDecider, instanceStream(instanceId), command, ctx, { waitForReadModels: false });
+    await this.executor.execute(
+      operationDecider,
+      operationStream(operationId),
+      {
+        type: 'StartOperation',
+        operationId,
+        projectId: instance.projectId,
+        kind,
+        instanceIds: [instanceId],
+        now,
+      },
+      ctx,
+    );
+    return { operation: { id: operationId, status: 'running', kind }, instance: { id: instanceId } };
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { notFound } from '../../domain/shared/domain-error';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
+import { redact } from '../events/event-log-queries';
+import { assertInScope, listingScope } from '../identity/access';
+import { PageRequest } from '../identity/identity-read-model.port';
+import { Principal } from '../shared/command-context';
+import { INSTANCE_READ_MODEL, InstanceFilter, InstanceReadModel, InstanceView } from './instance-read-model.port';
+
+const INSTANCE_NOT_FOUND = { code: 'InstanceNotFound', message: 'Instance not found' };
+
+export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'compensated';
+
+/**
+ * An operation's status, from its instances: running while any still has work (including giving
+ * back what a failed one held); then for a launch
+ * succeeded (all active), compensated (all failed, everything given back) or failed (some failed);
+ * for a delete succeeded once all are deleted; for an action succeeded unless one ended in error.
+ */
+export function operationStatus(kind: string, instances: InstanceView[]): OperationStatus {
+  if (instances.some((i) => i.state === 'pending' || i.taskState !== null || (i.state === 'error' && !i.released))) return 'running';
+  if (kind === 'delete') return instances.every((i) => i.state === 'deleted') ? 'succeeded' : 'failed';
+  const failed = instances.filter((i) => i.state === 'error');
+  if (failed.length === 0) return 'succeeded';
+  return kind === 'launch' && failed.length === instances.length ? 'compensated' : 'failed';
+}
+
+@Injectable()
+export class InstanceQueries {
+  constructor(
+    @Inject(INSTANCE_READ_MODEL) private readonly readModel: InstanceReadModel,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async getInstance(p: Principal, id: string): Promise<InstanceView> {
+    const instance = await this.readModel.getInstance(id);
+    if (!instance) throw notFound(INSTANCE_NOT_FOUND.code, INSTANCE_NOT_FOUND.message);
+    assertInScope(p, instance.projectId, INSTANCE_NOT_FOUND);
+    return instance;
+  }
+
+  listInstances(p: Principal, filter: InstanceFilter, page: PageRequest) {
+    return this.readModel.listInstances(listingScope(p), filter, page);
+  }
+
+  /** The instance's own history, oldest first. */
+  async instanceEvents(p: Principal, id: string) {
+    await this.getInstance(p, id);
+    return { items: (await this.store.readStream(`instance-${id}`)).map(redact) };
+  }
+
+  async getOperation(p: Principal, id: string) {
+    const operation = await this.readModel.getOperation(id);
+    if (!operation) throw notFound('OperationNotFound', 'Operation not found');
+    assertInScope(p, operation.projectId, { code: 'OperationNotFound', message: 'Operation not found' });
+    const instances = await this.readModel.getInstances(operation.instanceIds);
+    const ordered = operation.instanceIds.map((iid) => instances.find((i) => i.id === iid)).filter((i): i is InstanceView => i !== undefined);
+    return {
+      id: operation.id,
+      kind: operation.kind,
+      projectId: operation.projectId,
+      status: operationStatus(operation.kind, ordered),
+      createdAt: operation.createdAt,
+      steps: ordered.map((i) => ({ instanceId: i.id, name: i.name, state: i.state, taskState: i.taskState, error: i.failure })),
+      errors: ordered.filter((i) => i.state === 'error').map((i) => ({ instanceId: i.id, message: i.failure })),
+    };
+  }
+
+  async getPort(p: Principal, id: string) {
+    const port = await this.readModel.getPort(id);
+    if (!port) throw notFound('PortNotFound', 'Port not found');
+    assertInScope(p, port.projectId, { code: 'PortNotFound', message: 'Port not found' });
+    return port;
+  }
+
+  listPorts(p: Principal, page: PageRequest) {
+    return this.readModel.listPorts(listingScope(p), page);
+  }
+}

@@ -1,0 +1,63 @@
+import { Decider, DomainEvent, assertNever } from '../../shared/decider';
+import { conflict, invalid } from '../../shared/domain-error';
+
+/** A port: a MAC and an address on a network, owned by an instance (or by nobody, unbound). */
+export type PortEvent =
+  | DomainEvent<
+      'PortCreated',
+      { portId: string; projectId: string; networkId: string; mac: string; ip: string; instanceId: string | null; securityGroups: string[]; at: string }
+    >
+  | DomainEvent<'PortBound', { portId: string; instanceId: string; hostId: string; at: string }>
+  | DomainEvent<'PortDeleted', { portId: string; networkId: string; ip: string; at: string }>;
+
+export type PortCommand =
+  | ({ type: 'CreatePort'; now: string } & Omit<Extract<PortEvent, { type: 'PortCreated' }>['data'], 'at'>)
+  | { type: 'BindPort'; instanceId: string; hostId: string; now: string }
+  | { type: 'DeletePort'; now: string };
+
+export type PortState =
+  | { status: 'absent' | 'deleted' }
+  | { status: 'down' | 'active'; portId: string; networkId: string; ip: string; instanceId: string | null; hostId: string | null };
+
+export const portStream = (portId: string) => `port-${portId}`;
+
+type LivePort = Extract<PortState, { status: 'down' | 'active' }>;
+const isLive = (s: PortState): s is LivePort => s.status === 'down' || s.status === 'active';
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
+export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
+  initialState: () => ({ status: 'absent' }),
+  decide(command, state) {
+    switch (command.type) {
+      case 'CreatePort': {
+        if (state.status !== 'absent') return []; // created already (a retried saga step)
+        if (!MAC.test(command.mac)) throw invalid('InvalidMac', `${command.mac} is not a MAC address`);
+        const { type: _type, now, ...data } = command;
+        return [{ type: 'PortCreated', data: { ...data, at: now } }];
+      }
+      case 'BindPort':
+        if (!isLive(state)) throw conflict('PortNotFound', 'Port not found');
+        if (state.hostId === command.hostId && state.instanceId === command.instanceId) return [];
+        return [{ type: 'PortBound', data: { portId: state.portId, instanceId: command.instanceId, hostId: command.hostId, at: command.now } }];
+      case 'DeletePort':
+        if (!isLive(state)) return [];
+        return [{ type: 'PortDeleted', data: { portId: state.portId, networkId: state.networkId, ip: state.ip, at: command.now } }];
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'PortCreated': {
+        const { portId, networkId, ip, instanceId } = event.data;
+        return { status: 'down', portId, networkId, ip, instanceId, hostId: null };
+      }
+      case 'PortBound':
+        return isLive(state) ? { ...state, status: 'active', instanceId: event.data.instanceId, hostId: event.data.hostId } : state;
+      case 'PortDeleted':
+        return { status: 'deleted' };
+      default:
+        return assertNever(event);
+    }
+  },
+};
