@@ -5,7 +5,7 @@ import { redact } from '../events/event-log-queries';
 import { assertInScope, listingScope } from '../identity/access';
 import { PageRequest } from '../identity/identity-read-model.port';
 import { Principal } from '../shared/command-context';
-import { INSTANCE_READ_MODEL, InstanceFilter, InstanceReadModel, InstanceView } from './instance-read-model.port';
+import { INSTANCE_READ_MODEL, InstanceFilter, InstanceReadModel, InstanceView, OperationRecord } from './instance-read-model.port';
 
 const INSTANCE_NOT_FOUND = { code: 'InstanceNotFound', message: 'Instance not found' };
 
@@ -23,6 +23,28 @@ export function operationStatus(kind: string, instances: InstanceView[]): Operat
   const failed = instances.filter((i) => i.state === 'error');
   if (failed.length === 0) return 'succeeded';
   return kind === 'launch' && failed.length === instances.length ? 'compensated' : 'failed';
+}
+
+/** An instance the read model does not show yet: still at the start of its work. */
+function notYetProjected(instanceId: string, operation: OperationRecord): InstanceView {
+  return {
+    id: instanceId,
+    name: '',
+    projectId: operation.projectId,
+    flavor: { id: '', vcpus: 0, ramMiB: 0, diskGiB: 0 },
+    image: '',
+    state: operation.kind === 'launch' ? 'pending' : 'unknown',
+    taskState: 'scheduling',
+    powerState: 'nostate',
+    host: null,
+    addresses: [],
+    volumes: [],
+    failure: null,
+    released: false,
+    operationId: operation.id,
+    createdAt: operation.createdAt,
+    updatedAt: operation.createdAt,
+  };
 }
 
 @Injectable()
@@ -50,11 +72,12 @@ export class InstanceQueries {
   }
 
   async getOperation(p: Principal, id: string) {
-    const operation = await this.readModel.getOperation(id);
+    // Read models may lag behind a burst of launches; the operation's own stream never does.
+    const operation = (await this.readModel.getOperation(id)) ?? (await this.operationFromLog(id));
     if (!operation) throw notFound('OperationNotFound', 'Operation not found');
     assertInScope(p, operation.projectId, { code: 'OperationNotFound', message: 'Operation not found' });
-    const instances = await this.readModel.getInstances(operation.instanceIds);
-    const ordered = operation.instanceIds.map((iid) => instances.find((i) => i.id === iid)).filter((i): i is InstanceView => i !== undefined);
+    const instances = new Map((await this.readModel.getInstances(operation.instanceIds)).map((i) => [i.id, i]));
+    const ordered = operation.instanceIds.map((iid) => instances.get(iid) ?? notYetProjected(iid, operation));
     return {
       id: operation.id,
       kind: operation.kind,
@@ -64,6 +87,13 @@ export class InstanceQueries {
       steps: ordered.map((i) => ({ instanceId: i.id, name: i.name, state: i.state, taskState: i.taskState, error: i.failure })),
       errors: ordered.filter((i) => i.state === 'error').map((i) => ({ instanceId: i.id, message: i.failure })),
     };
+  }
+
+  private async operationFromLog(id: string): Promise<OperationRecord | null> {
+    const [started] = await this.store.readStream(`operation-${id}`);
+    if (!started) return null;
+    const d = started.data as { operationId: string; projectId: string; kind: string; instanceIds: string[]; at: string };
+    return { id: d.operationId, projectId: d.projectId, kind: d.kind, instanceIds: d.instanceIds, createdAt: d.at };
   }
 
   async getPort(p: Principal, id: string) {

@@ -14,19 +14,3 @@ export class Mutex {
     }
   }
 }
-
-/** One FIFO mutex per key, forgotten when nobody holds or waits for it. */
-export class KeyedMutex {
-  private readonly locks = new Map<string, { mutex: Mutex; users: number }>();
-
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    let entry = this.locks.get(key);
-    if (!entry) this.locks.set(key, (entry = { mutex: new Mutex(), users: 0 }));
-    entry.users++;
-    try {
-      return await entry.mutex.run(fn);
-    } finally {
-      if (--entry.users === 0) this.locks.delete(key);
-    }
-  }
-}

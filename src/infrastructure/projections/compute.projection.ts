@@ -29,9 +29,34 @@ export const computeProjection: Projection = {
   name: 'compute',
   tables: ['rm_flavors', 'rm_images', 'rm_keypairs', 'rm_hosts'],
   async apply(events: readonly RecordedEvent[], tx: Tx) {
-    for (const e of events) if (TYPES.has(e.type)) await applyOne({ type: e.type, data: e.data } as ComputeCatalogEvent, tx);
+    const claims = new Map<string, { vcpus: number; ramMiB: number; diskGiB: number }>();
+    for (const e of events) {
+      if (!TYPES.has(e.type)) continue;
+      const event = { type: e.type, data: e.data } as ComputeCatalogEvent;
+      if (event.type === 'ResourcesClaimed' || event.type === 'ClaimReleased') {
+        // Summed per host and written once per batch: a launch claims on every host many times.
+        const sign = event.type === 'ResourcesClaimed' ? 1 : -1;
+        const sum = claims.get(event.data.hostId) ?? { vcpus: 0, ramMiB: 0, diskGiB: 0 };
+        const r = event.data.resources;
+        claims.set(event.data.hostId, { vcpus: sum.vcpus + sign * r.vcpus, ramMiB: sum.ramMiB + sign * r.ramMiB, diskGiB: sum.diskGiB + sign * r.diskGiB });
+        continue;
+      }
+      if (event.type === 'HostRegistered') await flushClaims(claims, tx); // claims may follow in the same batch
+      await applyOne(event, tx);
+    }
+    await flushClaims(claims, tx);
   },
 };
+
+async function flushClaims(claims: Map<string, { vcpus: number; ramMiB: number; diskGiB: number }>, { manager }: Tx): Promise<void> {
+  for (const [hostId, delta] of claims) {
+    const row = await manager.findOneBy(HostRow, { id: hostId });
+    if (!row) continue;
+    const used = { vcpus: row.used.vcpus + delta.vcpus, ramMiB: row.used.ramMiB + delta.ramMiB, diskGiB: row.used.diskGiB + delta.diskGiB };
+    await manager.update(HostRow, { id: hostId }, { used });
+  }
+  claims.clear();
+}
 
 async function applyOne(event: ComputeCatalogEvent, { manager }: Tx): Promise<void> {
   switch (event.type) {
@@ -81,14 +106,7 @@ async function applyOne(event: ComputeCatalogEvent, { manager }: Tx): Promise<vo
       await manager.update(HostRow, { id: event.data.hostId }, { enabled: event.type === 'HostEnabled' ? 1 : 0 });
       return;
     case 'ResourcesClaimed':
-    case 'ClaimReleased': {
-      const row = await manager.findOneBy(HostRow, { id: event.data.hostId });
-      if (!row) return;
-      const sign = event.type === 'ResourcesClaimed' ? 1 : -1;
-      const r = event.data.resources;
-      const used = { vcpus: row.used.vcpus + sign * r.vcpus, ramMiB: row.used.ramMiB + sign * r.ramMiB, diskGiB: row.used.diskGiB + sign * r.diskGiB };
-      await manager.update(HostRow, { id: row.id }, { used });
-      return;
-    }
+    case 'ClaimReleased':
+      return; // summed per batch in apply()
   }
 }

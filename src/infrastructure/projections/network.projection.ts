@@ -12,7 +12,22 @@ export const networkProjection: Projection = {
   name: 'network',
   tables: ['rm_networks'],
   async apply(events: readonly RecordedEvent[], tx: Tx) {
-    for (const e of events) if (TYPES.has(e.type)) await applyOne({ type: e.type, data: e.data } as NetworkEvent, tx);
+    const used = new Map<string, number>();
+    const flush = async () => {
+      for (const [networkId, delta] of used) if (delta !== 0) await tx.manager.increment(NetworkRow, { id: networkId }, 'usedIps', delta);
+      used.clear();
+    };
+    for (const e of events) {
+      if (!TYPES.has(e.type)) continue;
+      const event = { type: e.type, data: e.data } as NetworkEvent;
+      if (event.type === 'IpAllocated' || event.type === 'IpReleased') {
+        used.set(event.data.networkId, (used.get(event.data.networkId) ?? 0) + (event.type === 'IpAllocated' ? 1 : -1));
+        continue;
+      }
+      await flush();
+      await applyOne(event, tx);
+    }
+    await flush();
   },
 };
 
@@ -25,8 +40,7 @@ async function applyOne(event: NetworkEvent, { manager }: Tx): Promise<void> {
     }
     case 'IpAllocated':
     case 'IpReleased':
-      await manager.increment(NetworkRow, { id: event.data.networkId }, 'usedIps', event.type === 'IpAllocated' ? 1 : -1);
-      return;
+      return; // summed per batch in apply()
     case 'NetworkDeleted':
       await manager.delete(NetworkRow, { id: event.data.networkId });
       return;

@@ -137,7 +137,8 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
         ),
       ),
     );
-    await this.progress.waitFor(Math.max(0, ...appended.map((a) => a.position)), 2_000);
+    // Brief: the answer must not wait on a busy read side; the operation is readable from its stream meanwhile.
+    await this.progress.waitFor(Math.max(0, ...appended.map((a) => a.position)), 50);
     return {
       operation: { id: operationId, status: 'running', kind: 'launch' },
       instances: instanceIds.map((id, i) => ({ id, name: names[i], state: 'pending' as const })),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hostDecider, hostStream } from '../../../domain/compute/host/host.decider';
-import { rankHosts } from '../../../domain/compute/host/scheduler';
+import { HostState, freeResources, hostDecider, hostStream } from '../../../domain/compute/host/host.decider';
+import { HostCandidate, rankHosts } from '../../../domain/compute/host/scheduler';
 import { InstanceCommand, InstanceState, instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
 import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
 import { networkDecider, networkStream } from '../../../domain/network/network/network.decider';
@@ -223,6 +223,23 @@ export class ProvisioningWorker {
       return;
     }
     await this.fail(s, 'No valid host was found: no enabled host in the zone has the resources');
+  }
+
+  /**
+   * Hosts as the Host aggregates see them: the cached folded state where this process has one
+   * (exact for its own claims, so decisions taken one after another spread correctly without
+   * waiting for the read models), the read model otherwise. The claim itself is the guarantee.
+   */
+  private async hostCandidates(): Promise<HostCandidate[]> {
+    const hosts = (await this.compute.listHosts({ limit: 1000, cursor: null })).items;
+    return Promise.all(
+      hosts.map(async (h) => {
+        const state = this.executor.peek<HostState>(hostDecider, hostStream(h.id)) ?? (await this.executor.load(hostDecider, hostStream(h.id))).state;
+        const free = state.status === 'registered' ? freeResources(state) : h.free;
+        const enabled = state.status === 'registered' ? state.enabled : h.enabled;
+        return { hostId: h.id, name: h.name, zone: h.zone, enabled, free };
+      }),
+    );
   }
 
   private async network(s: Present): Promise<void> {

@@ -1,0 +1,184 @@
+/**
+ * npm run bench:provision: 1,000 instances in one request over 20 simulated hosts (zero spawn
+ * latency), on the embedded store and on PostgreSQL. Prints time until all are active,
+ * instances/s, events appended, the POST latency of the big request and p50/p99 of 200 single
+ * launches (10 at a time), peak RSS; beside it the floor: the same number of events appended
+ * straight to the same store (single-event appends, 64 writers), and the ratio floor/provisioning.
+ * Last line (PostgreSQL): `instances_per_s=<n> ratio_to_floor=<r>`. Prints figures, checks nothing.
+ * Knobs: BENCH_INSTANCES (1000), BENCH_CONCURRENCY (worker concurrency, 64), BENCH_PG_POOL (20).
+ */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import request from 'supertest';
+import { EVENT_STORE, EventStore } from '../../src/application/ports/event-store.port';
+import { createHttpApp } from '../../src/http-app';
+import { loadConfig } from '../../src/infrastructure/config/config';
+import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
+import { createTestDatabase, postgresReachable } from '../support/postgres';
+
+const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
+const HOSTS = 20;
+const PASSWORD = 'bench-password-123';
+
+type Result = {
+  store: string;
+  seconds: number;
+  instancesPerSecond: number;
+  events: number;
+  postMs: number;
+  p50: number;
+  p99: number;
+  peakRssMiB: number;
+  floorSeconds: number;
+  ratio: number;
+};
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promise<Result> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-prov-'));
+  const config = loadConfig({
+    ORCH_STORE: store,
+    ORCH_DATA_DIR: dataDir,
+    ORCH_DATABASE_URL: databaseUrl,
+    ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
+    ORCH_LOG_LEVEL: 'error',
+    ORCH_POLL_INTERVAL_MS: '20',
+    ORCH_PROVISION_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64',
+    ORCH_PG_POOL_SIZE: process.env.BENCH_PG_POOL ?? '20',
+  });
+  const app = await createHttpApp(config, new JsonLogger('error'));
+  await app.init();
+  const http = request(app.getHttpServer());
+  const eventStore = app.get<EventStore>(EVENT_STORE);
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  try {
+    const token = (await http.post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token;
+    const auth = { Authorization: `Bearer ${token}` };
+    const projectId = (await http.get('/v1/projects').set(auth)).body.items[0].id;
+    await http
+      .patch(`/v1/projects/${projectId}`)
+      .set(auth)
+      .send({ quotas: { instances: -1, vcpus: -1, ramMiB: -1 } });
+    await http.post('/v1/flavors').set(auth).send({ name: 'bench', vcpus: 1, ramMiB: 256, diskGiB: 1 });
+    await http.post('/v1/images').set(auth).send({ name: 'bench', os: 'linux', minDiskGiB: 0, source: 'bench' });
+    for (let h = 0; h < HOSTS; h++)
+      await http
+        .post('/v1/hosts')
+        .set(auth)
+        .send({ name: `bench-${h}`, driver: 'simulated', vcpus: 8, ramMiB: 32768, diskGiB: 1000 });
+    await http.post('/v1/networks').set(auth).send({ name: 'bench', cidr: '10.64.0.0/16' });
+
+    const headBefore = await eventStore.headPosition();
+    const started = process.hrtime.bigint();
+    const post = await http
+      .post('/v1/instances')
+      .set(auth)
+      .send({ name: 'b', flavor: 'bench', image: 'bench', networks: [{ network: 'bench' }], minCount: COUNT, maxCount: COUNT });
+    const postMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (post.status !== 202) throw new Error(`launch refused: ${post.status} ${JSON.stringify(post.body)}`);
+    for (;;) {
+      const op = (await http.get(`/v1/operations/${post.body.operation.id}`).set(auth)).body;
+      if (op.status !== 'running') {
+        if (op.status !== 'succeeded') throw new Error(`operation ended ${op.status}: ${JSON.stringify(op.errors.slice(0, 3))}`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const events = (await eventStore.headPosition()) - headBefore;
+
+    const latencies: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const t = process.hrtime.bigint();
+          const r = await http
+            .post('/v1/instances')
+            .set(auth)
+            .send({ name: `s${round}-${i}`, flavor: 'bench', image: 'bench', networks: [{ network: 'bench' }] });
+          if (r.status !== 202) throw new Error(`single launch refused: ${r.status}`);
+          latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+        }),
+      );
+    }
+    latencies.sort((a, b) => a - b);
+
+    // Floor: the same number of events, appended straight to the same store by 64 writers.
+    const floorStarted = process.hrtime.bigint();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < events) {
+          next++;
+          await eventStore.append(
+            `floor-${randomUUID()}`,
+            [
+              {
+                id: randomUUID(),
+                type: 'FloorEvent',
+                schemaVersion: 1,
+                data: { n: next },
+                metadata: { principal: 'bench', projectId: null, requestId: null, correlationId: 'floor', causationId: null, at: new Date().toISOString() },
+              },
+            ],
+            'no_stream',
+          );
+        }
+      }),
+    );
+    const floorSeconds = Number(process.hrtime.bigint() - floorStarted) / 1e9;
+    return {
+      store,
+      seconds,
+      instancesPerSecond: COUNT / seconds,
+      events,
+      postMs,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      peakRssMiB: peakRss / 1024 / 1024,
+      floorSeconds,
+      ratio: floorSeconds / seconds,
+    };
+  } finally {
+    clearInterval(sampler);
+    await app.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function print(r: Result): void {
+  process.stdout.write(
+    `\n${r.store}: ${COUNT} instances active in ${r.seconds.toFixed(2)} s = ${r.instancesPerSecond.toFixed(1)} instances/s; ${r.events} events appended\n` +
+      `  POST of ${COUNT}: ${r.postMs.toFixed(0)} ms; single POSTs (200, 10 at a time): p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms\n` +
+      `  peak RSS ${r.peakRssMiB.toFixed(0)} MiB; floor (same events appended directly) ${r.floorSeconds.toFixed(2)} s; ratio floor/provisioning ${r.ratio.toFixed(2)}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  results.push(await run('embedded'));
+  print(results[0]);
+  if (await postgresReachable()) {
+    const database = await createTestDatabase('orch_bench_prov');
+    try {
+      results.push(await run('postgres', database.url));
+      print(results[1]);
+    } finally {
+      await database.drop();
+    }
+  } else {
+    process.stdout.write('\nPostgreSQL: not reachable, not measured\n');
+  }
+  process.stdout.write(`\n${JSON.stringify({ benchmark: 'provision', instances: COUNT, hosts: HOSTS, results })}\n`);
+  const pg = results.find((r) => r.store === 'postgres');
+  if (pg) process.stdout.write(`instances_per_s=${pg.instancesPerSecond.toFixed(1)} ratio_to_floor=${pg.ratio.toFixed(2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${String(error)}\n`);
+  process.exit(1);
+});
