@@ -67,6 +67,7 @@ import { PROVISIONING_SETTINGS } from './application/compute/provisioning/provis
 import { TypeOrmInstanceReadModel } from './infrastructure/persistence/instance-read-model.typeorm';
 import { SimulatedHostDrivers } from './infrastructure/simulation/simulated-host-drivers';
 import { InstancesController } from './interfaces/http/compute/instances.controller';
+import { RECONCILER_SETTINGS, Reconciler } from './application/compute/reconciliation/reconciler';
 import { PROJECTIONS } from './projections';
 import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
 
@@ -144,6 +145,11 @@ export class AppModule {
         NetworkQueries,
         InstanceQueries,
         ProvisioningWorker,
+        Reconciler,
+        {
+          provide: RECONCILER_SETTINGS,
+          useValue: { intervalMs: config.reconcileIntervalMs, orphanGraceMs: config.orphanGraceMs, powerDriftPolicy: config.powerDriftPolicy },
+        },
         { provide: INSTANCE_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmInstanceReadModel(db) },
         { provide: HOST_DRIVERS, useValue: new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }) },
         {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ProvisioningWorker } from './application/compute/provisioning/provisioning-worker';
+import { Reconciler } from './application/compute/reconciliation/reconciler';
 import { BootstrapAdmin } from './application/identity/bootstrap-admin';
 import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
 import { Config } from './infrastructure/config/config';
@@ -19,6 +20,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly projections: ProjectionRunner,
     private readonly bootstrap: BootstrapAdmin,
     private readonly provisioning: ProvisioningWorker,
+    private readonly reconciler: Reconciler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -30,10 +32,12 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       });
     }
     await this.provisioning.start();
+    this.reconciler.start();
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info('shutting down', { signal });
+    await this.reconciler.stop();
     await this.provisioning.stop();
     await this.projections.stop();
     await this.store.close();

@@ -38,6 +38,8 @@ export interface InstanceReadModel {
   getInstance(id: string): Promise<InstanceView | null>;
   listInstances(projectId: string | null, filter: InstanceFilter, page: PageRequest): Promise<Page<InstanceView>>;
   getInstances(ids: string[]): Promise<InstanceView[]>;
+  /** Every instance placed on a host that is not deleted (whatever its state). */
+  listOnHost(hostId: string): Promise<InstanceView[]>;
   /** Instances with work left: building, a task running, or an error whose resources are not yet released. */
   listUnfinished(): Promise<string[]>;
   getOperation(id: string): Promise<OperationRecord | null>;

@@ -28,6 +28,9 @@ export type Config = {
   provisionConcurrency: number;
   schedulerWeigher: 'spread' | 'pack';
   simulatedLatencyMs: number;
+  reconcileIntervalMs: number;
+  orphanGraceMs: number;
+  powerDriftPolicy: 'accept' | 'restore';
 };
 
 export class ConfigError extends Error {}
@@ -95,5 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provisionConcurrency: integer(env, 'ORCH_PROVISION_CONCURRENCY', 64, 1, 10_000),
     schedulerWeigher: oneOf(env, 'ORCH_SCHEDULER_WEIGHER', ['spread', 'pack'] as const, 'spread'),
     simulatedLatencyMs: integer(env, 'ORCH_SIM_LATENCY_MS', 0, 0, 600_000),
+    reconcileIntervalMs: integer(env, 'ORCH_RECONCILE_INTERVAL_MS', 10_000, 50, 3_600_000),
+    orphanGraceMs: integer(env, 'ORCH_ORPHAN_GRACE_MS', 300_000, 0, 7 * 24 * 3_600_000),
+    powerDriftPolicy: oneOf(env, 'ORCH_POWER_DRIFT_POLICY', ['accept', 'restore'] as const, 'accept'),
   };
 }

@@ -82,6 +82,10 @@ export class TypeOrmInstanceReadModel implements InstanceReadModel {
     return (await this.m.find(InstanceRow, { where: { id: In(ids) } })).map(toInstance);
   }
 
+  async listOnHost(hostId: string) {
+    return (await this.m.find(InstanceRow, { where: { hostId } })).filter((r) => r.vmState !== 'deleted').map(toInstance);
+  }
+
   async listUnfinished(): Promise<string[]> {
     const rows = await this.m
       .createQueryBuilder(InstanceRow, 'i')

@@ -8,26 +8,8 @@ import { Tx } from '../persistence/database';
 import { InstanceRow, OperationRow, PortRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
 
-const INSTANCE_TYPES = new Set<string>([
-  'InstanceRequested',
-  'InstanceScheduled',
-  'InstanceNetworked',
-  'InstanceRootVolumeReady',
-  'InstanceSpawnFailed',
-  'InstanceActivated',
-  'InstanceFailed',
-  'InstanceResourcesReleased',
-  'InstanceActionFailed',
-  'InstanceStopRequested',
-  'InstanceStopped',
-  'InstanceStartRequested',
-  'InstanceStarted',
-  'InstanceRebootRequested',
-  'InstanceRebooted',
-  'InstanceDeleteRequested',
-  'InstanceDeleted',
-  'InstancePowerStateDrifted',
-]);
+/** Every instance event is named Instance…; a new one cannot be forgotten here. */
+const isInstanceEvent = (type: string) => type.startsWith('Instance');
 const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted']);
 
 /** Instances (their Nova states), operations and ports. */
@@ -36,7 +18,7 @@ export const instanceProjection: Projection = {
   tables: ['rm_instances', 'rm_operations', 'rm_ports'],
   async apply(events: readonly RecordedEvent[], tx: Tx) {
     await applyInstances(
-      events.filter((e) => INSTANCE_TYPES.has(e.type)),
+      events.filter((e) => isInstanceEvent(e.type)),
       tx,
     );
     for (const e of events) {
@@ -97,7 +79,7 @@ function newRow(d: Extract<InstanceEvent, { type: 'InstanceRequested' }>['data']
     volumes: [],
     failure: null,
     operationId: d.operationId,
-    released: 0,
+    released: 1, // nothing waiting to be given back
     createdAt: d.at,
     updatedAt: d.at,
   };
@@ -116,7 +98,7 @@ function evolveRow(row: InstanceRow, event: InstanceEvent, at: string): Instance
     addresses: next.attachments.map((a) => ({ network: a.networkId, ip: a.ip, mac: a.mac, portId: a.portId })),
     volumes: next.rootVolumeId ? [next.rootVolumeId] : [],
     failure: next.failure,
-    released: next.released ? 1 : 0,
+    released: next.releasePending ? 0 : 1,
     updatedAt: at,
   };
 }
@@ -130,7 +112,7 @@ function stateOf(row: InstanceRow): InstanceState {
     request: { networks: row.networks.map((networkId) => ({ networkId })) } as never,
     flavor: { flavorId: row.flavor.id, vcpus: row.flavor.vcpus, ramMiB: row.flavor.ramMiB, diskGiB: row.flavor.diskGiB },
     triedHosts: [],
-    released: row.released === 1,
+    releasePending: row.released === 0 && row.vmState === 'error',
     vmState: row.vmState as never,
     taskState: row.taskState as never,
     powerState: row.powerState as never,

@@ -130,13 +130,18 @@ export class ProvisioningWorker {
 
   /** Performs the next step; false when nothing is left to do. */
   private async step(s: Present): Promise<boolean> {
+    if (s.vmState === 'deleted') return false;
+    if (s.taskState === 'deleting') {
+      await this.releaseEverything(s);
+      await this.record(s, { type: 'RecordDeleted', now: this.executor.now() });
+      return true;
+    }
     if (s.vmState === 'error') {
-      if (s.released) return false;
+      if (!s.releasePending) return false; // a lost instance keeps its resources until deleted
       await this.releaseEverything(s);
       await this.record(s, { type: 'RecordResourcesReleased', now: this.executor.now() });
       return true;
     }
-    if (s.vmState === 'deleted') return false;
     switch (s.taskState) {
       case 'scheduling':
         await this.scheduling.run(() => this.schedule(s));
@@ -167,10 +172,6 @@ export class ProvisioningWorker {
       case 'rebooting':
       case 'rebooting_hard':
         await this.reboot(s);
-        return true;
-      case 'deleting':
-        await this.releaseEverything(s);
-        await this.record(s, { type: 'RecordDeleted', now: this.executor.now() });
         return true;
       case null:
         return false;

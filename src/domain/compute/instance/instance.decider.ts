@@ -31,6 +31,8 @@ export type InstanceEvent =
   | DomainEvent<'InstanceSpawnFailed', { instanceId: string; hostId: string; attempt: number; reason: string; at: string }>
   | DomainEvent<'InstanceActivated', { instanceId: string; hostId: string; at: string }>
   | DomainEvent<'InstanceFailed', { instanceId: string; reason: string; at: string }>
+  /** The guest vanished from its host at run time: error, but its resources stay until it is deleted (as in Nova). */
+  | DomainEvent<'InstanceLost', { instanceId: string; hostId: string; reason: string; at: string }>
   /** A stop, start or reboot that the hypervisor could not carry out; the instance stays as it was. */
   | DomainEvent<'InstanceActionFailed', { instanceId: string; task: TaskState; reason: string; at: string }>
   /** Everything an instance held (claim, ports, addresses, root volume, quota) has been given back. */
@@ -55,6 +57,7 @@ export type InstanceCommand =
   | { type: 'RecordFailed'; reason: string; now: string }
   | { type: 'RecordResourcesReleased'; now: string }
   | { type: 'RecordActionFailed'; reason: string; now: string }
+  | { type: 'RecordLost'; reason: string; now: string }
   | { type: 'Stop'; now: string }
   | { type: 'RecordStopped'; now: string }
   | { type: 'Start'; now: string }
@@ -77,8 +80,8 @@ export type InstanceState =
       flavor: FlavorSpec;
       /** Hosts where spawning failed, not to be tried again. */
       triedHosts: string[];
-      /** False while an instance in error (or being deleted) still holds resources. */
-      released: boolean;
+      /** True from a failed build until everything it held has been given back. */
+      releasePending: boolean;
       vmState: VmState;
       taskState: TaskState;
       powerState: PowerState;
@@ -140,11 +143,14 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
       case 'RecordFailed':
         if (s.vmState === 'error') return [];
         return [{ type: 'InstanceFailed', data: { instanceId: id, reason: command.reason, at } }];
+      case 'RecordLost':
+        if (s.taskState !== null || (s.vmState !== 'active' && s.vmState !== 'stopped') || !s.hostId) return [];
+        return [{ type: 'InstanceLost', data: { instanceId: id, hostId: s.hostId, reason: command.reason, at } }];
       case 'RecordActionFailed':
         if (!inTask(s, 'powering_off', 'powering_on', 'rebooting', 'rebooting_hard')) return [];
         return [{ type: 'InstanceActionFailed', data: { instanceId: id, task: s.taskState, reason: command.reason, at } }];
       case 'RecordResourcesReleased':
-        if (s.released || s.vmState !== 'error') return [];
+        if (!s.releasePending) return [];
         return [{ type: 'InstanceResourcesReleased', data: { instanceId: id, at } }];
       case 'Stop':
         requireIdle(s, 'stop', ['active']);
@@ -172,7 +178,8 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
         return inTask(s, 'deleting') ? [{ type: 'InstanceDeleted', data: { instanceId: id, at } }] : [];
       case 'RecordPowerState': {
         const expected = expectedPower(s);
-        if (expected === null || expected === command.observed) return [];
+        // A stopped instance is consistent with any guest that is not running.
+        if (expected === null || expected === command.observed || (expected === 'shutdown' && command.observed !== 'running')) return [];
         return [{ type: 'InstancePowerStateDrifted', data: { instanceId: id, expected, observed: command.observed, at } }];
       }
       default:
@@ -190,7 +197,7 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
         request,
         flavor: event.data.flavor,
         triedHosts: [],
-        released: false,
+        releasePending: false,
         vmState: 'building',
         taskState: 'scheduling',
         powerState: 'nostate',
@@ -215,11 +222,14 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
       case 'InstanceActivated':
         return { ...state, vmState: 'active', taskState: null, powerState: 'running', failure: null };
       case 'InstanceFailed':
-        return { ...state, vmState: 'error', taskState: null, failure: event.data.reason };
+        return { ...state, vmState: 'error', taskState: null, failure: event.data.reason, releasePending: true };
+      case 'InstanceLost':
+        // Nothing to give back automatically: the user decides (delete, or later rebuild).
+        return { ...state, vmState: 'error', taskState: null, powerState: 'nostate', failure: event.data.reason };
       case 'InstanceActionFailed':
         return { ...state, taskState: null, failure: event.data.reason };
       case 'InstanceResourcesReleased':
-        return { ...state, released: true, hostId: null, attachments: [], rootVolumeId: null };
+        return { ...state, releasePending: false, hostId: null, attachments: [], rootVolumeId: null };
       case 'InstanceStopRequested':
         return { ...state, taskState: 'powering_off' };
       case 'InstanceStopped':
@@ -235,7 +245,7 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
       case 'InstanceDeleteRequested':
         return { ...state, taskState: 'deleting' };
       case 'InstanceDeleted':
-        return { ...state, vmState: 'deleted', taskState: null, powerState: 'nostate', hostId: null, released: true };
+        return { ...state, vmState: 'deleted', taskState: null, powerState: 'nostate', hostId: null, releasePending: false };
       case 'InstancePowerStateDrifted':
         return { ...state, powerState: event.data.observed };
       default:
