@@ -151,7 +151,7 @@ export class AppModule {
           useValue: { intervalMs: config.reconcileIntervalMs, orphanGraceMs: config.orphanGraceMs, powerDriftPolicy: config.powerDriftPolicy },
         },
         { provide: INSTANCE_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmInstanceReadModel(db) },
-        { provide: HOST_DRIVERS, useValue: new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }) },
+        { provide: HOST_DRIVERS, useValue: new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }, config.simulatedStateFile) },
         {
           provide: PROVISIONING_SETTINGS,
           useValue: {

@@ -84,6 +84,8 @@ export class CommandExecutor {
   }
 
   private remember(stream: string, decider: unknown, state: unknown, version: number): void {
+    const known = this.states.get(stream);
+    if (known && known.decider === decider && known.version > version) return; // a slower, older read must not win
     this.states.delete(stream);
     this.states.set(stream, { decider, state, version });
     if (this.states.size > STATE_CACHE_STREAMS) this.states.delete(this.states.keys().next().value as string);

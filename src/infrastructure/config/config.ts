@@ -28,6 +28,7 @@ export type Config = {
   provisionConcurrency: number;
   schedulerWeigher: 'spread' | 'pack';
   simulatedLatencyMs: number;
+  simulatedStateFile: string | null;
   reconcileIntervalMs: number;
   orphanGraceMs: number;
   powerDriftPolicy: 'accept' | 'restore';
@@ -98,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provisionConcurrency: integer(env, 'ORCH_PROVISION_CONCURRENCY', 64, 1, 10_000),
     schedulerWeigher: oneOf(env, 'ORCH_SCHEDULER_WEIGHER', ['spread', 'pack'] as const, 'spread'),
     simulatedLatencyMs: integer(env, 'ORCH_SIM_LATENCY_MS', 0, 0, 600_000),
+    simulatedStateFile: env.ORCH_SIM_STATE_FILE ? path.resolve(env.ORCH_SIM_STATE_FILE) : null,
     reconcileIntervalMs: integer(env, 'ORCH_RECONCILE_INTERVAL_MS', 10_000, 50, 3_600_000),
     orphanGraceMs: integer(env, 'ORCH_ORPHAN_GRACE_MS', 300_000, 0, 7 * 24 * 3_600_000),
     powerDriftPolicy: oneOf(env, 'ORCH_POWER_DRIFT_POLICY', ['accept', 'restore'] as const, 'accept'),

@@ -198,13 +198,17 @@ export class ProvisioningWorker {
       return this.fail(s, `No valid host after ${s.attempt} attempts; last error: ${s.failure ?? 'none'}`);
     }
     const image = await this.compute.getImage(s.request.imageId);
-    const hosts = (await this.compute.listHosts({ limit: 1000, cursor: null })).items;
     const resources = { vcpus: s.flavor.vcpus, ramMiB: s.flavor.ramMiB, diskGiB: s.flavor.diskGiB };
-    const ranked = rankHosts(
-      hosts.map((h) => ({ hostId: h.id, name: h.name, zone: h.zone, enabled: h.enabled, free: h.free })),
-      { resources, zone: s.request.zone, imageMinDiskGiB: image?.minDiskGiB ?? 0, excludeHostIds: s.triedHosts },
-      this.settings.weigher,
-    );
+    const candidates = await this.hostCandidates(s.instanceId);
+    // A claim made before a crash, whose scheduling was never recorded: take that host, do not claim a second one.
+    const claimed = candidates.find((c) => c.holdsClaim && !s.triedHosts.includes(c.hostId));
+    const ranked = claimed
+      ? [claimed]
+      : rankHosts(
+          candidates,
+          { resources, zone: s.request.zone, imageMinDiskGiB: image?.minDiskGiB ?? 0, excludeHostIds: s.triedHosts },
+          this.settings.weigher,
+        );
     for (const host of ranked) {
       try {
         await this.executor.execute(
@@ -231,14 +235,20 @@ export class ProvisioningWorker {
    * (exact for its own claims, so decisions taken one after another spread correctly without
    * waiting for the read models), the read model otherwise. The claim itself is the guarantee.
    */
-  private async hostCandidates(): Promise<HostCandidate[]> {
+  private async hostCandidates(instanceId: string): Promise<Array<HostCandidate & { holdsClaim: boolean }>> {
     const hosts = (await this.compute.listHosts({ limit: 1000, cursor: null })).items;
     return Promise.all(
       hosts.map(async (h) => {
         const state = this.executor.peek<HostState>(hostDecider, hostStream(h.id)) ?? (await this.executor.load(hostDecider, hostStream(h.id))).state;
-        const free = state.status === 'registered' ? freeResources(state) : h.free;
-        const enabled = state.status === 'registered' ? state.enabled : h.enabled;
-        return { hostId: h.id, name: h.name, zone: h.zone, enabled, free };
+        const registered = state.status === 'registered';
+        return {
+          hostId: h.id,
+          name: h.name,
+          zone: h.zone,
+          enabled: registered ? state.enabled : h.enabled,
+          free: registered ? freeResources(state) : h.free,
+          holdsClaim: registered && state.claims[instanceId] !== undefined,
+        };
       }),
     );
   }

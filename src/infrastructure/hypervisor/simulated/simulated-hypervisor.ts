@@ -15,15 +15,26 @@ export class SimulatedHypervisor implements HypervisorDriver {
   private readonly domains = new Map<string, Domain>();
   private readonly listeners = new Set<(event: LifecycleEvent) => void>();
   private readonly readyWaiters = new Map<string, Array<() => void>>();
+  /** Called after every change of actual state (used to persist it, see SimulatedHostDrivers). */
+  onChange: () => void = () => undefined;
 
   constructor(settings: SimulationSettings = {}) {
     this.simulation = new Simulation(settings);
+  }
+
+  exportState(): Array<{ spec: DomainSpec; power: PowerState }> {
+    return [...this.domains.values()].map((d) => ({ spec: d.spec, power: d.power }));
+  }
+
+  importState(domains: Array<{ spec: DomainSpec; power: PowerState }>): void {
+    for (const d of domains) this.domains.set(d.spec.instanceId, { spec: d.spec, power: d.power });
   }
 
   async define(spec: DomainSpec): Promise<void> {
     await this.simulation.operation('define');
     const existing = this.domains.get(spec.instanceId);
     this.domains.set(spec.instanceId, { spec, power: existing?.power ?? 'shutdown' });
+    this.onChange();
   }
 
   async start(instanceId: string): Promise<void> {
@@ -31,6 +42,7 @@ export class SimulatedHypervisor implements HypervisorDriver {
     const domain = this.require(instanceId, 'start');
     if (domain.power === 'running') return;
     domain.power = 'running';
+    this.onChange();
     this.emit(instanceId, 'started');
     for (const wake of this.readyWaiters.get(instanceId) ?? []) wake();
     this.readyWaiters.delete(instanceId);
@@ -41,6 +53,7 @@ export class SimulatedHypervisor implements HypervisorDriver {
     const domain = this.require(instanceId, 'shutdown');
     if (domain.power !== 'running') return 'graceful';
     domain.power = 'shutdown';
+    this.onChange();
     this.emit(instanceId, 'stopped');
     return 'graceful';
   }
@@ -50,6 +63,7 @@ export class SimulatedHypervisor implements HypervisorDriver {
     const domain = this.domains.get(instanceId);
     if (!domain || domain.power === 'shutdown') return;
     domain.power = 'shutdown';
+    this.onChange();
     this.emit(instanceId, 'stopped');
   }
 
@@ -58,6 +72,7 @@ export class SimulatedHypervisor implements HypervisorDriver {
     const domain = this.require(instanceId, 'reboot');
     if (domain.power !== 'running' && type === 'soft') throw new DriverError('invalid', 'reboot', 'a soft reboot needs a running guest');
     domain.power = 'running';
+    this.onChange();
     this.emit(instanceId, 'rebooted');
   }
 
@@ -67,6 +82,7 @@ export class SimulatedHypervisor implements HypervisorDriver {
     if (!domain) return;
     if (domain.power === 'running') throw new DriverError('invalid', 'undefine', 'destroy the running guest first');
     this.domains.delete(instanceId);
+    this.onChange();
     this.emit(instanceId, 'undefined');
   }
 
@@ -101,17 +117,20 @@ export class SimulatedHypervisor implements HypervisorDriver {
     const domain = this.domains.get(instanceId);
     if (!domain) return;
     domain.power = power;
+    this.onChange();
     this.emit(instanceId, power === 'crashed' ? 'crashed' : 'stopped');
   }
 
   /** A domain appears that the orchestrator did not create. */
   defineOutOfBand(spec: DomainSpec, power: PowerState = 'running'): void {
     this.domains.set(spec.instanceId, { spec, power });
+    this.onChange();
   }
 
   /** The domain vanishes entirely (its definition deleted behind our back). */
   forgetDomain(instanceId: string): void {
     this.domains.delete(instanceId);
+    this.onChange();
   }
 
   private require(instanceId: string, operation: string): Domain {

@@ -8,13 +8,25 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
   private readonly volumes = new Map<string, ActualVolume>();
   private readonly snapshots = new Map<string, string>();
 
+  onChange: () => void = () => undefined;
+
   constructor(settings: SimulationSettings = {}) {
     this.simulation = new Simulation(settings);
+  }
+
+  exportState(): { volumes: ActualVolume[]; snapshots: Array<[string, string]> } {
+    return { volumes: [...this.volumes.values()], snapshots: [...this.snapshots.entries()] };
+  }
+
+  importState(state: { volumes: ActualVolume[]; snapshots: Array<[string, string]> }): void {
+    for (const v of state.volumes) this.volumes.set(v.volumeId, v);
+    for (const [id, source] of state.snapshots) this.snapshots.set(id, source);
   }
 
   async createVolume(spec: VolumeSpec): Promise<void> {
     await this.simulation.operation('createVolume');
     if (!this.volumes.has(spec.volumeId)) this.volumes.set(spec.volumeId, { volumeId: spec.volumeId, sizeGiB: spec.sizeGiB, attachedTo: null, device: null });
+    this.onChange();
   }
 
   async deleteVolume(volumeId: string): Promise<void> {
@@ -23,12 +35,14 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
     if (volume?.attachedTo) throw new DriverError('invalid', 'deleteVolume', `${volumeId} is attached to ${volume.attachedTo}`);
     this.volumes.delete(volumeId);
     for (const [snapshot, source] of this.snapshots) if (source === volumeId) this.snapshots.delete(snapshot);
+    this.onChange();
   }
 
   async snapshot(volumeId: string, snapshotId: string): Promise<void> {
     await this.simulation.operation('snapshot');
     if (!this.volumes.has(volumeId)) throw new DriverError('not_found', 'snapshot', `no volume ${volumeId}`);
     this.snapshots.set(snapshotId, volumeId);
+    this.onChange();
   }
 
   async attach(volumeId: string, instanceId: string): Promise<string> {
@@ -42,6 +56,7 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
     if (!device) throw new DriverError('invalid', 'attach', `no free device on ${instanceId}`);
     volume.attachedTo = instanceId;
     volume.device = device;
+    this.onChange();
     return device;
   }
 
@@ -51,6 +66,7 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
     if (!volume || volume.attachedTo !== instanceId) return;
     volume.attachedTo = null;
     volume.device = null;
+    this.onChange();
   }
 
   async list(): Promise<ActualVolume[]> {

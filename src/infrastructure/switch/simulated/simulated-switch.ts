@@ -7,35 +7,51 @@ export class SimulatedSwitch implements SwitchDriver {
   private readonly segments = new Map<string, SegmentSpec>();
   private readonly ports = new Map<string, ActualPort>();
 
+  onChange: () => void = () => undefined;
+
   constructor(settings: SimulationSettings = {}) {
     this.simulation = new Simulation(settings);
+  }
+
+  exportState(): { segments: SegmentSpec[]; ports: ActualPort[] } {
+    return { segments: [...this.segments.values()], ports: [...this.ports.values()] };
+  }
+
+  importState(state: { segments: SegmentSpec[]; ports: ActualPort[] }): void {
+    for (const s of state.segments) this.segments.set(s.networkId, s);
+    for (const p of state.ports) this.ports.set(p.portId, p);
   }
 
   async ensureSegment(segment: SegmentSpec): Promise<void> {
     await this.simulation.operation('ensureSegment');
     this.segments.set(segment.networkId, { ...segment });
+    this.onChange();
   }
 
   async removeSegment(networkId: string): Promise<void> {
     await this.simulation.operation('removeSegment');
     this.segments.delete(networkId);
+    this.onChange();
   }
 
   async plugPort(port: PortSpec): Promise<void> {
     await this.simulation.operation('plugPort');
     const rules = this.ports.get(port.portId)?.rules ?? [];
     this.ports.set(port.portId, { portId: port.portId, vlan: port.vlan, mac: port.mac, rules });
+    this.onChange();
   }
 
   async unplugPort(portId: string): Promise<void> {
     await this.simulation.operation('unplugPort');
     this.ports.delete(portId);
+    this.onChange();
   }
 
   async applySecurityRules(portId: string, rules: SecurityRule[]): Promise<void> {
     await this.simulation.operation('applySecurityRules');
     const port = this.ports.get(portId);
     if (port) port.rules = rules.map((r) => ({ ...r }));
+    this.onChange();
   }
 
   async listPorts(): Promise<ActualPort[]> {
@@ -51,5 +67,6 @@ export class SimulatedSwitch implements SwitchDriver {
   /** Someone removed the port from the bridge by hand. */
   removePortOutOfBand(portId: string): void {
     this.ports.delete(portId);
+    this.onChange();
   }
 }
