@@ -39,6 +39,7 @@ export class Reconciler {
   private readonly unsubscribers: Array<() => void> = [];
   private running: Promise<void> | null = null;
   private again = false;
+  private stopped = false;
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -50,11 +51,13 @@ export class Reconciler {
   ) {}
 
   start(): void {
+    this.stopped = false;
     this.timer = setInterval(() => this.trigger(), this.settings.intervalMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.unsubscribers.splice(0).forEach((unsubscribe) => unsubscribe());
@@ -63,6 +66,7 @@ export class Reconciler {
 
   /** Runs a pass now, or right after the one in progress. */
   trigger(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -71,7 +75,7 @@ export class Reconciler {
       .catch((error: unknown) => this.log.errorWith('reconciliation pass failed', { error: String(error) }))
       .finally(() => {
         this.running = null;
-        if (this.again) {
+        if (this.again && !this.stopped) {
           this.again = false;
           this.trigger();
         }
