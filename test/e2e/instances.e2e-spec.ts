@@ -2,16 +2,7 @@ import { HOST_DRIVERS } from '../../src/application/compute/ports/host-drivers.p
 import { SimulatedHostDrivers } from '../../src/infrastructure/simulation/simulated-host-drivers';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 import { describeWithPostgres } from '../support/services';
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { eventually } from '../support/eventually';
 
 for (const store of ['embedded', 'postgres'] as const) {
   (store === 'postgres' ? describeWithPostgres : describe)(`Instances over HTTP (${store})`, () => {

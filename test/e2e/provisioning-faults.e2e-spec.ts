@@ -1,16 +1,7 @@
 import { HOST_DRIVERS } from '../../src/application/compute/ports/host-drivers.port';
 import { SimulatedHostDrivers } from '../../src/infrastructure/simulation/simulated-host-drivers';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { eventually } from '../support/eventually';
 
 /**
  * Saga failure at every step: whatever fails, the instance ends in error and holds nothing:

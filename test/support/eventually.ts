@@ -1,0 +1,15 @@
+/** Polls `probe` until `done` holds for its value (a probe that throws counts as not done yet). */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await probe();
+      if (done(last)) return last;
+    } catch {
+      // not ready yet
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
