@@ -68,6 +68,12 @@ import { TypeOrmInstanceReadModel } from './infrastructure/persistence/instance-
 import { SimulatedHostDrivers } from './infrastructure/simulation/simulated-host-drivers';
 import { InstancesController } from './interfaces/http/compute/instances.controller';
 import { RECONCILER_SETTINGS, Reconciler } from './application/compute/reconciliation/reconciler';
+import { ChangeVolumeHandler, CreateVolumeHandler } from './application/storage/commands/volume.commands';
+import { VOLUME_READ_MODEL } from './application/storage/volume-read-model.port';
+import { VolumeQueries } from './application/storage/volume-queries';
+import { VolumeWorker } from './application/storage/volume-worker';
+import { TypeOrmVolumeReadModel } from './infrastructure/persistence/volume-read-model.typeorm';
+import { VolumesController } from './interfaces/http/storage/volumes.controller';
 import { PROJECTIONS } from './projections';
 import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
 
@@ -91,6 +97,8 @@ const COMMAND_HANDLERS = [
   DeleteNetworkHandler,
   LaunchInstancesHandler,
   ChangeInstanceHandler,
+  CreateVolumeHandler,
+  ChangeVolumeHandler,
 ];
 
 /** The composition root: binds every port to its adapter for one configuration. */
@@ -114,6 +122,7 @@ export class AppModule {
         HostsController,
         NetworksController,
         InstancesController,
+        VolumesController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -146,6 +155,9 @@ export class AppModule {
         InstanceQueries,
         ProvisioningWorker,
         Reconciler,
+        VolumeWorker,
+        VolumeQueries,
+        { provide: VOLUME_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmVolumeReadModel(db) },
         {
           provide: RECONCILER_SETTINGS,
           useValue: { intervalMs: config.reconcileIntervalMs, orphanGraceMs: config.orphanGraceMs, powerDriftPolicy: config.powerDriftPolicy },

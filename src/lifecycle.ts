@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ProvisioningWorker } from './application/compute/provisioning/provisioning-worker';
 import { Reconciler } from './application/compute/reconciliation/reconciler';
+import { VolumeWorker } from './application/storage/volume-worker';
 import { BootstrapAdmin } from './application/identity/bootstrap-admin';
 import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
 import { Config } from './infrastructure/config/config';
@@ -21,6 +22,7 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly bootstrap: BootstrapAdmin,
     private readonly provisioning: ProvisioningWorker,
     private readonly reconciler: Reconciler,
+    private readonly volumes: VolumeWorker,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -32,12 +34,14 @@ export class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       });
     }
     await this.provisioning.start();
+    await this.volumes.start();
     this.reconciler.start();
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info('shutting down', { signal });
     await this.reconciler.stop();
+    await this.volumes.stop();
     await this.provisioning.stop();
     await this.projections.stop();
     await this.store.close();

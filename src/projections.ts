@@ -3,6 +3,7 @@ import { identityProjection } from './infrastructure/projections/identity.projec
 import { instanceProjection } from './infrastructure/projections/instance.projection';
 import { networkProjection } from './infrastructure/projections/network.projection';
 import { Projection } from './infrastructure/projections/projection';
+import { volumeProjection } from './infrastructure/projections/volume.projection';
 
 /** Every projection of the read side, in the order they are started and replayed. */
-export const PROJECTIONS: readonly Projection[] = [identityProjection, computeProjection, networkProjection, instanceProjection];
+export const PROJECTIONS: readonly Projection[] = [identityProjection, computeProjection, networkProjection, instanceProjection, volumeProjection];

@@ -5,7 +5,16 @@ import { redact } from '../events/event-log-queries';
 import { assertInScope, listingScope } from '../identity/access';
 import { PageRequest } from '../identity/identity-read-model.port';
 import { Principal } from '../shared/command-context';
+import { VOLUME_READ_MODEL, VolumeReadModel } from '../storage/volume-read-model.port';
 import { INSTANCE_READ_MODEL, InstanceFilter, InstanceReadModel, InstanceView, OperationRecord } from './instance-read-model.port';
+
+/** The status a volume operation aims at. */
+const VOLUME_GOALS: Record<string, string> = {
+  'volume-create': 'available',
+  'volume-attach': 'in-use',
+  'volume-detach': 'available',
+  'volume-delete': 'deleted',
+};
 
 const INSTANCE_NOT_FOUND = { code: 'InstanceNotFound', message: 'Instance not found' };
 
@@ -51,6 +60,7 @@ function notYetProjected(instanceId: string, operation: OperationRecord): Instan
 export class InstanceQueries {
   constructor(
     @Inject(INSTANCE_READ_MODEL) private readonly readModel: InstanceReadModel,
+    @Inject(VOLUME_READ_MODEL) private readonly volumes: VolumeReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -71,11 +81,29 @@ export class InstanceQueries {
     return { items: (await this.store.readStream(`instance-${id}`)).map(redact) };
   }
 
+  /** A volume operation: running while the volume is in transition, then whether it reached what was asked. */
+  private async volumeOperation(operation: OperationRecord) {
+    const volumes = await Promise.all(operation.volumeIds.map((v) => this.volumes.getVolume(v)));
+    const goal = VOLUME_GOALS[operation.kind];
+    const running = volumes.some((v) => !v || ['creating', 'attaching', 'detaching', 'deleting'].includes(v.status));
+    const status: OperationStatus = running ? 'running' : volumes.every((v) => v?.status === goal) ? 'succeeded' : 'failed';
+    return {
+      id: operation.id,
+      kind: operation.kind,
+      projectId: operation.projectId,
+      status,
+      createdAt: operation.createdAt,
+      steps: volumes.map((v, i) => ({ volumeId: operation.volumeIds[i], status: v?.status ?? 'creating' })),
+      errors: status === 'failed' ? volumes.map((v, i) => ({ volumeId: operation.volumeIds[i], message: `ended ${v?.status}, expected ${goal}` })) : [],
+    };
+  }
+
   async getOperation(p: Principal, id: string) {
     // Read models may lag behind a burst of launches; the operation's own stream never does.
     const operation = (await this.readModel.getOperation(id)) ?? (await this.operationFromLog(id));
     if (!operation) throw notFound('OperationNotFound', 'Operation not found');
     assertInScope(p, operation.projectId, { code: 'OperationNotFound', message: 'Operation not found' });
+    if (operation.kind.startsWith('volume-')) return this.volumeOperation(operation);
     const instances = new Map((await this.readModel.getInstances(operation.instanceIds)).map((i) => [i.id, i]));
     const ordered = operation.instanceIds.map((iid) => instances.get(iid) ?? notYetProjected(iid, operation));
     return {
@@ -92,8 +120,8 @@ export class InstanceQueries {
   private async operationFromLog(id: string): Promise<OperationRecord | null> {
     const [started] = await this.store.readStream(`operation-${id}`);
     if (!started) return null;
-    const d = started.data as { operationId: string; projectId: string; kind: string; instanceIds: string[]; at: string };
-    return { id: d.operationId, projectId: d.projectId, kind: d.kind, instanceIds: d.instanceIds, createdAt: d.at };
+    const d = started.data as { operationId: string; projectId: string; kind: string; instanceIds: string[]; volumeIds?: string[]; at: string };
+    return { id: d.operationId, projectId: d.projectId, kind: d.kind, instanceIds: d.instanceIds, volumeIds: d.volumeIds ?? [], createdAt: d.at };
   }
 
   async getPort(p: Principal, id: string) {

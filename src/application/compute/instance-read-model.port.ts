@@ -21,7 +21,7 @@ export type InstanceView = {
 };
 
 export type InstanceFilter = { state?: string; name?: string; host?: string; network?: string };
-export type OperationRecord = { id: string; projectId: string; kind: string; instanceIds: string[]; createdAt: string };
+export type OperationRecord = { id: string; projectId: string; kind: string; instanceIds: string[]; volumeIds: string[]; createdAt: string };
 export type PortView = {
   id: string;
   projectId: string;

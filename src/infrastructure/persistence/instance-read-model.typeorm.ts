@@ -97,7 +97,9 @@ export class TypeOrmInstanceReadModel implements InstanceReadModel {
 
   async getOperation(id: string): Promise<OperationRecord | null> {
     const row = await this.m.findOneBy(OperationRow, { id });
-    return row ? { id: row.id, projectId: row.projectId, kind: row.kind, instanceIds: row.instanceIds, createdAt: row.createdAt } : null;
+    return row
+      ? { id: row.id, projectId: row.projectId, kind: row.kind, instanceIds: row.instanceIds, volumeIds: row.volumeIds ?? [], createdAt: row.createdAt }
+      : null;
   }
 
   async getPort(id: string) {

@@ -137,6 +137,16 @@ const MIGRATIONS: Migration[] = [
          instance_id TEXT NULL, host_id TEXT NULL, status TEXT NOT NULL, security_groups TEXT NOT NULL)`,
     ],
   },
+  {
+    id: '007-volumes',
+    up: () => [
+      `ALTER TABLE rm_operations ADD COLUMN volume_ids TEXT NOT NULL DEFAULT '[]'`,
+      `CREATE TABLE rm_volumes (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, name TEXT NOT NULL, size_gib INTEGER NOT NULL, status TEXT NOT NULL,
+         instance_id TEXT NULL, device TEXT NULL, boot_for TEXT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      `CREATE INDEX rm_volumes_project ON rm_volumes (project_id, id)`,
+      `CREATE INDEX rm_volumes_instance ON rm_volumes (instance_id)`,
+    ],
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe when several processes start at once. */

@@ -148,6 +148,7 @@ export class OperationRow {
   @Column('text', { name: 'project_id' }) projectId!: string;
   @Column('text') kind!: string;
   @Column('simple-json', { name: 'instance_ids' }) instanceIds!: string[];
+  @Column('simple-json', { name: 'volume_ids' }) volumeIds!: string[];
   @Column('text', { name: 'created_at' }) createdAt!: string;
 }
 
@@ -164,6 +165,20 @@ export class PortRow {
   @Column('simple-json', { name: 'security_groups' }) securityGroups!: string[];
 }
 
+@Entity('rm_volumes')
+export class VolumeRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text') name!: string;
+  @Column('integer', { name: 'size_gib' }) sizeGiB!: number;
+  @Column('text') status!: string;
+  @Column('text', { name: 'instance_id', nullable: true }) instanceId!: string | null;
+  @Column('text', { nullable: true }) device!: string | null;
+  @Column('text', { name: 'boot_for', nullable: true }) bootFor!: string | null;
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+  @Column('text', { name: 'updated_at' }) updatedAt!: string;
+}
+
 export const READ_MODEL_ENTITIES = [
   CheckpointRow,
   ProjectRow,
@@ -175,6 +190,7 @@ export const READ_MODEL_ENTITIES = [
   InstanceRow,
   OperationRow,
   PortRow,
+  VolumeRow,
 ];
 
 /** Tables a projection rebuild empties (everything derived from the log). */
@@ -192,4 +208,5 @@ export const READ_MODEL_TABLES = [
   'rm_instances',
   'rm_operations',
   'rm_ports',
+  'rm_volumes',
 ];

@@ -24,8 +24,8 @@ export const instanceProjection: Projection = {
     for (const e of events) {
       if (PORT_TYPES.has(e.type)) await applyPort({ type: e.type, data: e.data } as PortEvent, tx);
       else if (e.type === 'OperationStarted') {
-        const { operationId, projectId, kind, instanceIds, at } = (e as unknown as OperationEvent).data;
-        await tx.manager.insert(OperationRow, { id: operationId, projectId, kind, instanceIds, createdAt: at });
+        const { operationId, projectId, kind, instanceIds, volumeIds, at } = (e as unknown as OperationEvent).data;
+        await tx.manager.insert(OperationRow, { id: operationId, projectId, kind, instanceIds, volumeIds: volumeIds ?? [], createdAt: at });
       }
     }
   },

@@ -14,6 +14,8 @@ import { LOGGER, AppLogger } from '../../ports/logger.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../ports/read-model-progress.port';
 import { CommandContext } from '../../shared/command-context';
 import { DriverError } from '../../shared/driver-error';
+import { VOLUME_READ_MODEL, VolumeReadModel } from '../../storage/volume-read-model.port';
+import { KeyedWorkQueue } from '../../shared/keyed-work-queue';
 import { Mutex } from '../../shared/mutex';
 import { COMPUTE_READ_MODEL, ComputeReadModel, HostView } from '../compute-read-model.port';
 import { INSTANCE_READ_MODEL, InstanceReadModel } from '../instance-read-model.port';
@@ -48,12 +50,11 @@ const NO_WAIT = { waitForReadModels: false };
  */
 @Injectable()
 export class ProvisioningWorker {
-  private readonly active = new Map<string, { again: boolean }>();
-  private readonly waiting: string[] = [];
+  private readonly queue: KeyedWorkQueue;
   private subscription: Subscription | null = null;
+  private stopped = false;
   /** Scheduling decisions are taken one at a time, each on a host view that includes the claims before it. */
   private readonly scheduling = new Mutex();
-  private stopped = false;
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -62,13 +63,17 @@ export class ProvisioningWorker {
     @Inject(COMPUTE_READ_MODEL) private readonly compute: ComputeReadModel,
     @Inject(NETWORK_READ_MODEL) private readonly networks: NetworkReadModel,
     @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
+    @Inject(VOLUME_READ_MODEL) private readonly volumes: VolumeReadModel,
     @Inject(HOST_DRIVERS) private readonly drivers: HostDrivers,
     @Inject(PROVISIONING_SETTINGS) private readonly settings: ProvisioningSettings,
     @Inject(LOGGER) private readonly log: AppLogger,
-  ) {}
+  ) {
+    this.queue = new KeyedWorkQueue(settings.concurrency, (id) => this.drive(id));
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.queue.start();
     const head = await this.store.headPosition();
     this.subscription = this.store.subscribe(head, async (events) => {
       for (const e of events) if (TRIGGERS.has(e.type)) this.kick((e.data as { instanceId: string }).instanceId);
@@ -82,40 +87,21 @@ export class ProvisioningWorker {
   /** Stops taking work and waits a little for steps in flight; whatever is cut short resumes at the next start. */
   async stop(graceMs = 5_000): Promise<void> {
     this.stopped = true;
-    this.waiting.length = 0;
     await this.subscription?.stop();
-    const deadline = Date.now() + graceMs;
-    while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await this.queue.stop(graceMs);
   }
 
   /** Instances being driven or waiting for a slot. */
   backlog(): number {
-    return this.active.size + this.waiting.length;
+    return this.queue.size;
   }
 
   kick(instanceId: string): void {
-    const running = this.active.get(instanceId);
-    if (running) {
-      running.again = true;
-      return;
-    }
-    if (this.active.size >= this.settings.concurrency) {
-      if (!this.waiting.includes(instanceId)) this.waiting.push(instanceId);
-      return;
-    }
-    const entry = { again: false };
-    this.active.set(instanceId, entry);
-    void this.drive(instanceId, entry).finally(() => {
-      this.active.delete(instanceId);
-      if (entry.again && !this.stopped) this.kick(instanceId);
-      const next = this.waiting.shift();
-      if (next && !this.stopped) this.kick(next);
-    });
+    this.queue.kick(instanceId);
   }
 
-  private async drive(instanceId: string, entry: { again: boolean }): Promise<void> {
+  private async drive(instanceId: string): Promise<void> {
     for (let steps = 0; !this.stopped && steps < 50; steps++) {
-      entry.again = false;
       const { state } = await this.executor.load(instanceDecider, instanceStream(instanceId));
       if (state.status !== 'present') return;
       try {
@@ -437,6 +423,19 @@ export class ProvisioningWorker {
   /** Gives back everything the instance may hold, in reverse order of taking it. Every call is idempotent. */
   private async releaseEverything(s: Present): Promise<void> {
     const host = await this.hostOf(s.hostId);
+    // Data volumes are detached, not deleted (as in Nova): they outlive the instance.
+    for (const volume of await this.volumes.listAttachedTo(s.instanceId)) {
+      await this.drivers.storage().detach(volume.id, s.instanceId);
+      const stream = volumeStream(volume.id);
+      const ctx = this.ctx(s);
+      const now = this.executor.now();
+      if (volume.status === 'attaching')
+        await this.executor.execute(volumeDecider, stream, { type: 'RecordAttachFailed', reason: 'instance deleted', now }, ctx, NO_WAIT);
+      else {
+        if (volume.status === 'in-use') await this.executor.execute(volumeDecider, stream, { type: 'RequestDetach', now }, ctx, NO_WAIT);
+        await this.executor.execute(volumeDecider, stream, { type: 'RecordDetached', now }, ctx, NO_WAIT);
+      }
+    }
     if (host) await this.cleanHost(s, host);
     const volumeId = rootVolumeIdFor(s.instanceId);
     const volume = await this.executor.load(volumeDecider, volumeStream(volumeId));

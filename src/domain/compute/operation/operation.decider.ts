@@ -4,7 +4,14 @@ import { conflict } from '../../shared/domain-error';
 /** An asynchronous request (a launch of N instances): what was asked, for whom. Progress lives on the instances. */
 export type OperationEvent = DomainEvent<
   'OperationStarted',
-  { operationId: string; projectId: string; kind: 'launch' | 'delete' | 'action'; instanceIds: string[]; at: string }
+  {
+    operationId: string;
+    projectId: string;
+    kind: 'launch' | 'delete' | 'action' | 'volume-create' | 'volume-attach' | 'volume-detach' | 'volume-delete';
+    instanceIds: string[];
+    volumeIds?: string[];
+    at: string;
+  }
 >;
 export type OperationCommand = { type: 'StartOperation'; now: string } & Omit<Extract<OperationEvent, { type: 'OperationStarted' }>['data'], 'at'>;
 export type OperationState = { status: 'absent' } | { status: 'started'; operationId: string };

@@ -1,0 +1,25 @@
+import { Page, PageRequest } from '../identity/identity-read-model.port';
+
+export type VolumeView = {
+  id: string;
+  projectId: string;
+  name: string;
+  sizeGiB: number;
+  status: string;
+  instanceId: string | null;
+  device: string | null;
+  /** The instance whose root disk it is (managed with the instance, not through this API). */
+  bootFor: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export interface VolumeReadModel {
+  getVolume(id: string): Promise<VolumeView | null>;
+  listVolumes(projectId: string | null, page: PageRequest): Promise<Page<VolumeView>>;
+  /** Data volumes attached (or being attached or detached) to an instance. */
+  listAttachedTo(instanceId: string): Promise<VolumeView[]>;
+  /** Data volumes with work left (creating, attaching, detaching, deleting). */
+  listUnfinished(): Promise<string[]>;
+}
+export const VOLUME_READ_MODEL = Symbol('VolumeReadModel');

@@ -1,0 +1,24 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { MAX_VOLUME_GIB } from '../../../domain/storage/volume/volume.decider';
+import { NAME_MESSAGE, NAME_PATTERN } from '../shared/common.dto';
+
+export class CreateVolumeDto {
+  @ApiProperty({ example: 'data' })
+  @IsString()
+  @Matches(NAME_PATTERN, { message: `name ${NAME_MESSAGE}` })
+  name!: string;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_VOLUME_GIB })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_VOLUME_GIB)
+  sizeGiB!: number;
+}
+
+export class AttachVolumeDto {
+  @ApiProperty({ example: 'inst-0123456789abcdef0123' })
+  @IsString()
+  @Matches(/^inst-[0-9a-f]{20}$/, { message: 'instanceId must be an instance id' })
+  instanceId!: string;
+}
