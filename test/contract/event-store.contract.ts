@@ -1,5 +1,6 @@
 import { EventStore, RecordedEvent, WrongExpectedVersion } from '../../src/application/ports/event-store.port';
-import { newEvent, newEvents, waitUntil } from '../support/events';
+import { newEvent, newEvents } from '../support/events';
+import { eventually } from '../support/eventually';
 
 /** Opens a store on the adapter's backing storage; every open of one harness sees the same data. */
 export type EventStoreHarness = {
@@ -141,7 +142,13 @@ export function eventStoreContract(makeHarness: () => Promise<EventStoreHarness>
         await Promise.all(pending);
       }),
     );
-    await waitUntil(() => received.length >= ids.length, 30_000, 'the subscriber to receive every event');
+    await eventually(
+      async () => received.length >= ids.length,
+      (done) => done,
+      'the subscriber to receive every event',
+      30_000,
+      10,
+    );
     await subscription.stop();
     await Promise.all(writers.map((w) => w.close()));
 
@@ -158,9 +165,21 @@ export function eventStoreContract(makeHarness: () => Promise<EventStoreHarness>
     const subscription = store.subscribe(first.positions[2], async (batch) => {
       received.push(...batch.filter((e) => e.stream === s));
     });
-    await waitUntil(() => received.length >= 2, 10_000, 'catch-up');
+    await eventually(
+      async () => received.length >= 2,
+      (done) => done,
+      'catch-up',
+      10_000,
+      10,
+    );
     await store.append(s, [newEvent('Live')], 5);
-    await waitUntil(() => received.length >= 3, 10_000, 'the live event');
+    await eventually(
+      async () => received.length >= 3,
+      (done) => done,
+      'the live event',
+      10_000,
+      10,
+    );
     await subscription.stop();
     expect(received.map((e) => e.type)).toEqual(['Later', 'Later', 'Live']);
   });

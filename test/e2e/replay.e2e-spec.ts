@@ -2,7 +2,6 @@ import { createEventStore } from '../../src/infrastructure/event-store/event-sto
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { Database } from '../../src/infrastructure/persistence/database';
 import { openDatabase } from '../../src/infrastructure/persistence/open-database';
-import { READ_MODEL_TABLES } from '../../src/infrastructure/persistence/read-model.entities';
 import { ProjectionRunner } from '../../src/infrastructure/projections/projection-runner';
 import { PROJECTIONS } from '../../src/projections';
 import { ADMIN_PASSWORD, Backing, bearer, createBacking, startApp } from '../support/app';
@@ -10,7 +9,7 @@ import { describeWithPostgres } from '../support/services';
 
 async function dump(db: Database): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
-  for (const table of READ_MODEL_TABLES) result[table] = await db.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+  for (const table of PROJECTIONS.flatMap((p) => p.tables)) result[table] = await db.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
   return result;
 }
 

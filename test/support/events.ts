@@ -12,11 +12,3 @@ export function newEvent(type = 'Something', data: unknown = {}, projectId: stri
 }
 
 export const newEvents = (n: number, type = 'Something') => Array.from({ length: n }, (_, i) => newEvent(type, { i }));
-
-export async function waitUntil(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

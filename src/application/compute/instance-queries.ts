@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { instanceStream } from '../../domain/compute/instance/instance.decider';
+import { operationStream } from '../../domain/compute/operation/operation.decider';
 import { notFound } from '../../domain/shared/domain-error';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { redact } from '../events/event-log-queries';
@@ -78,7 +80,7 @@ export class InstanceQueries {
   /** The instance's own history, oldest first. */
   async instanceEvents(p: Principal, id: string) {
     await this.getInstance(p, id);
-    return { items: (await this.store.readStream(`instance-${id}`)).map(redact) };
+    return { items: (await this.store.readStream(instanceStream(id))).map(redact) };
   }
 
   /** A volume operation: running while the volume is in transition, then whether it reached what was asked. */
@@ -118,7 +120,7 @@ export class InstanceQueries {
   }
 
   private async operationFromLog(id: string): Promise<OperationRecord | null> {
-    const [started] = await this.store.readStream(`operation-${id}`);
+    const [started] = await this.store.readStream(operationStream(id));
     if (!started) return null;
     const d = started.data as { operationId: string; projectId: string; kind: string; instanceIds: string[]; volumeIds?: string[]; at: string };
     return { id: d.operationId, projectId: d.projectId, kind: d.kind, instanceIds: d.instanceIds, volumeIds: d.volumeIds ?? [], createdAt: d.at };

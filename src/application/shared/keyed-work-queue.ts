@@ -33,10 +33,6 @@ export class KeyedWorkQueue {
     });
   }
 
-  get size(): number {
-    return this.active.size + this.waiting.length;
-  }
-
   /** Takes no more work; waits up to `graceMs` for the work in flight. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;

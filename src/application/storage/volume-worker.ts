@@ -9,6 +9,7 @@ import { AppLogger, LOGGER } from '../ports/logger.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-progress.port';
 import { CommandContext } from '../shared/command-context';
 import { DriverError } from '../shared/driver-error';
+import { followWork } from '../shared/follow-work';
 import { KeyedWorkQueue } from '../shared/keyed-work-queue';
 import { VOLUME_READ_MODEL, VolumeReadModel } from './volume-read-model.port';
 
@@ -39,13 +40,11 @@ export class VolumeWorker {
   ) {}
 
   async start(): Promise<void> {
-    this.queue.start();
-    const head = await this.store.headPosition();
-    this.subscription = this.store.subscribe(head, async (events) => {
-      for (const e of events) if (TRIGGERS.has(e.type)) this.queue.kick((e.data as { volumeId: string }).volumeId);
-    });
-    await this.progress.waitFor(head);
-    for (const id of await this.volumes.listUnfinished()) this.queue.kick(id);
+    ({ subscription: this.subscription } = await followWork(this.store, this.progress, this.queue, {
+      triggers: TRIGGERS,
+      keyOf: (data) => (data as { volumeId: string }).volumeId,
+      unfinished: () => this.volumes.listUnfinished(),
+    }));
   }
 
   async stop(): Promise<void> {

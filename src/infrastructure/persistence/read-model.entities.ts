@@ -192,21 +192,3 @@ export const READ_MODEL_ENTITIES = [
   PortRow,
   VolumeRow,
 ];
-
-/** Tables a projection rebuild empties (everything derived from the log). */
-export const READ_MODEL_TABLES = [
-  'rm_projects',
-  'rm_users',
-  'rm_user_roles',
-  'rm_tokens',
-  'rm_access_keys',
-  'rm_flavors',
-  'rm_images',
-  'rm_keypairs',
-  'rm_hosts',
-  'rm_networks',
-  'rm_instances',
-  'rm_operations',
-  'rm_ports',
-  'rm_volumes',
-];

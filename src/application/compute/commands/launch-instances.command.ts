@@ -5,7 +5,7 @@ import { operationDecider, operationStream } from '../../../domain/compute/opera
 import { ProjectState, projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
 import { QUOTA_RESOURCES, UNLIMITED } from '../../../domain/identity/quota/quota';
 import { networkLayout } from '../../../domain/network/network/network.decider';
-import { parseIp } from '../../../domain/network/network/ipv4';
+import { isHostAddress, parseCidr, parseIp } from '../../../domain/network/network/ipv4';
 import { invalid, refused } from '../../../domain/shared/domain-error';
 import { CommandExecutor } from '../../event-sourcing/command-executor';
 import { assertCanWrite } from '../../identity/access';
@@ -157,10 +157,8 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
             { field: `networks.${i}.ip`, message: 'maxCount > 1' },
           ]);
         const { cidr, gateway } = networkLayout(network.cidr, network.gateway);
-        const [base, prefix] = cidr.split('/');
-        const ip = parseIp(n.ip) as number;
-        const start = parseIp(base) as number;
-        if (ip <= start || ip >= start + 2 ** (32 - Number(prefix)) - 1 || n.ip === gateway) {
+        const ip = parseIp(n.ip);
+        if (ip === null || !isHostAddress(parseCidr(cidr), ip) || n.ip === gateway) {
           throw invalid('InvalidIp', `${n.ip} is not an assignable address of ${network.name} (${network.cidr})`, [
             { field: `networks.${i}.ip`, message: 'not assignable' },
           ]);

@@ -15,6 +15,7 @@ import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../ports/read-model-p
 import { CommandContext } from '../../shared/command-context';
 import { DriverError } from '../../shared/driver-error';
 import { VOLUME_READ_MODEL, VolumeReadModel } from '../../storage/volume-read-model.port';
+import { followWork } from '../../shared/follow-work';
 import { KeyedWorkQueue } from '../../shared/keyed-work-queue';
 import { Mutex } from '../../shared/mutex';
 import { COMPUTE_READ_MODEL, ComputeReadModel, HostView } from '../compute-read-model.port';
@@ -73,15 +74,13 @@ export class ProvisioningWorker {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.queue.start();
-    const head = await this.store.headPosition();
-    this.subscription = this.store.subscribe(head, async (events) => {
-      for (const e of events) if (TRIGGERS.has(e.type)) this.kick((e.data as { instanceId: string }).instanceId);
+    const { subscription, resumed } = await followWork(this.store, this.progress, this.queue, {
+      triggers: TRIGGERS,
+      keyOf: (data) => (data as { instanceId: string }).instanceId,
+      unfinished: () => this.instances.listUnfinished(),
     });
-    await this.progress.waitFor(head);
-    const unfinished = await this.instances.listUnfinished();
-    if (unfinished.length > 0) this.log.info('provisioning: resuming unfinished instances', { count: unfinished.length });
-    for (const id of unfinished) this.kick(id);
+    this.subscription = subscription;
+    if (resumed > 0) this.log.info('provisioning: resuming unfinished instances', { count: resumed });
   }
 
   /** Stops taking work and waits a little for steps in flight; whatever is cut short resumes at the next start. */
@@ -89,15 +88,6 @@ export class ProvisioningWorker {
     this.stopped = true;
     await this.subscription?.stop();
     await this.queue.stop(graceMs);
-  }
-
-  /** Instances being driven or waiting for a slot. */
-  backlog(): number {
-    return this.queue.size;
-  }
-
-  kick(instanceId: string): void {
-    this.queue.kick(instanceId);
   }
 
   private async drive(instanceId: string): Promise<void> {
