@@ -18,6 +18,24 @@ if ! bash scripts/ensure-postgres.sh; then
   echo "!!! PostgreSQL could not be provisioned: its suites will be SKIPPED (see the summary line) !!!"
 fi
 
+echo "== provisioning libvirt, Open vSwitch and the test guest image"
+if ! { bash scripts/ensure-virt.sh && bash scripts/build-guest-image.sh; }; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "libvirt/Open vSwitch or the guest image could not be provisioned and CI=true forbids skipping their suites" >&2
+    exit 1
+  fi
+  echo "!!! libvirt/Open vSwitch could not be provisioned: the real-infrastructure suites will be SKIPPED !!!"
+fi
+
+echo "== provisioning a Kafka broker"
+if ! bash scripts/ensure-kafka.sh; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "the Kafka broker could not be provisioned and CI=true forbids skipping its suites" >&2
+    exit 1
+  fi
+  echo "!!! the Kafka broker could not be provisioned: its suites will be SKIPPED !!!"
+fi
+
 echo "== dependency rules";   npx depcruise src --config .dependency-cruiser.js
 echo "== type check";         npx tsc --noEmit -p tsconfig.json
 echo "== lint";               npx eslint src test

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventLogQueries } from './application/events/event-log-queries';
@@ -16,7 +16,7 @@ import { IDENTITY_READ_MODEL } from './application/identity/identity-read-model.
 import { IdentityQueries } from './application/identity/identity-queries';
 import { CLOCK } from './application/ports/clock.port';
 import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
-import { ID_GENERATOR } from './application/ports/id-generator.port';
+import { ID_GENERATOR, IdGenerator } from './application/ports/id-generator.port';
 import { IDEMPOTENCY_STORE } from './application/ports/idempotency.port';
 import { LOGGER } from './application/ports/logger.port';
 import { METRICS } from './application/ports/metrics.port';
@@ -47,9 +47,20 @@ import { Lifecycle } from './lifecycle';
 import { CreateFlavorHandler, DeleteFlavorHandler, DeleteImageHandler, RegisterImageHandler } from './application/compute/commands/catalog.commands';
 import { DeleteKeyPairHandler, ImportKeyPairHandler } from './application/compute/commands/keypair.commands';
 import { RegisterHostHandler } from './application/compute/commands/register-host.command';
-import { COMPUTE_READ_MODEL } from './application/compute/compute-read-model.port';
+import { COMPUTE_READ_MODEL, ComputeReadModel } from './application/compute/compute-read-model.port';
 import { ComputeQueries } from './application/compute/compute-queries';
 import { CreateNetworkHandler, DeleteNetworkHandler } from './application/network/commands/network.commands';
+import {
+  ChangeSecurityGroupRulesHandler,
+  CreateSecurityGroupHandler,
+  DeleteSecurityGroupHandler,
+} from './application/network/commands/security-group.commands';
+import { SecurityGroupWorker } from './application/network/security-group-worker';
+import { AllocateFloatingIpHandler, ChangeFloatingIpHandler, FloatingIpNat } from './application/network/commands/floating-ip.commands';
+import { FloatingIpsController } from './interfaces/http/network/floating-ips.controller';
+import { SecurityRules } from './application/network/security-rules';
+import { PortRepairer } from './application/compute/reconciliation/port-repair';
+import { SecurityGroupsController } from './interfaces/http/network/security-groups.controller';
 import { NETWORK_READ_MODEL } from './application/network/network-read-model.port';
 import { NetworkQueries } from './application/network/network-queries';
 import { NETWORK_SETTINGS } from './application/network/network-settings';
@@ -66,16 +77,45 @@ import { ProvisioningWorker } from './application/compute/provisioning/provision
 import { PROVISIONING_SETTINGS } from './application/compute/provisioning/provisioning-settings';
 import { TypeOrmInstanceReadModel } from './infrastructure/persistence/instance-read-model.typeorm';
 import { SimulatedHostDrivers } from './infrastructure/simulation/simulated-host-drivers';
+import { ConfiguredHostDrivers } from './infrastructure/drivers/configured-host-drivers';
 import { InstancesController } from './interfaces/http/compute/instances.controller';
 import { RECONCILER_SETTINGS, Reconciler } from './application/compute/reconciliation/reconciler';
 import { ChangeVolumeHandler, CreateVolumeHandler } from './application/storage/commands/volume.commands';
+import { CreateSnapshotHandler, DeleteSnapshotHandler } from './application/storage/commands/snapshot.commands';
 import { VOLUME_READ_MODEL } from './application/storage/volume-read-model.port';
 import { VolumeQueries } from './application/storage/volume-queries';
 import { VolumeWorker } from './application/storage/volume-worker';
 import { TypeOrmVolumeReadModel } from './infrastructure/persistence/volume-read-model.typeorm';
 import { VolumesController } from './interfaces/http/storage/volumes.controller';
 import { PROJECTIONS } from './projections';
+import { INTEGRATION_BUS } from './application/ports/integration-bus.port';
+import { CHECKPOINT_STORE } from './application/ports/checkpoint-store.port';
+import { EventRelay, RELAY_SETTINGS } from './application/integration/event-relay';
+import { BILLING_SETTINGS, BillingConsumer } from './application/billing/billing-consumer';
+import { BILLING_STORE } from './application/billing/billing-store.port';
+import { BillingQueries } from './application/billing/billing-queries';
+import { PRICE_SHEET } from './application/billing/price-sheet';
+import { KafkaBus } from './infrastructure/messaging/kafka-bus';
+import { InProcessBus } from './infrastructure/messaging/in-process-bus';
+import { SqlCheckpointStore } from './infrastructure/persistence/sql-checkpoint-store';
+import { SqlBillingStore } from './infrastructure/billing/sql-billing-store';
+import { BillingController } from './interfaces/http/billing/billing.controller';
+import { NO_HOSTS } from './application/compute/agents/no-hosts-scope';
+import { AuditQueries } from './application/events/audit-queries';
+import { LOG_INTEGRITY } from './application/ports/log-integrity.port';
+import { ChainVerifier } from './infrastructure/event-store/sql/chain-verifier';
+import { AuditController } from './interfaces/http/events/audit.controller';
+import { PROCESS_ROLE, ProcessRole } from './process-role';
+import { HOST_SCOPE } from './application/compute/host-scope';
+import { ControllerScope } from './application/compute/agents/controller-scope';
+import { AgentScope } from './application/compute/agents/agent-scope';
+import { CheckpointProgress } from './infrastructure/projections/checkpoint-progress';
 import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
+import { IdentityGrpcController } from './interfaces/grpc/identity.grpc';
+import { ComputeGrpcController } from './interfaces/grpc/compute.grpc';
+import { NetworkGrpcController } from './interfaces/grpc/network.grpc';
+import { StorageGrpcController } from './interfaces/grpc/storage.grpc';
+import { EventsGrpcController } from './interfaces/grpc/events.grpc';
 
 const COMMAND_HANDLERS = [
   CreateProjectHandler,
@@ -95,16 +135,40 @@ const COMMAND_HANDLERS = [
   RegisterHostHandler,
   CreateNetworkHandler,
   DeleteNetworkHandler,
+  CreateSecurityGroupHandler,
+  ChangeSecurityGroupRulesHandler,
+  DeleteSecurityGroupHandler,
+  AllocateFloatingIpHandler,
+  ChangeFloatingIpHandler,
   LaunchInstancesHandler,
   ChangeInstanceHandler,
   CreateVolumeHandler,
+  CreateSnapshotHandler,
+  DeleteSnapshotHandler,
   ChangeVolumeHandler,
 ];
+
+/** Which hosts this process drives (see HostScope): every host for the orchestrator, its own for an agent, none for the relay or billing. */
+function hostScopeProvider(role: ProcessRole): Provider {
+  if (role.kind === 'orchestrator') return { provide: HOST_SCOPE, useClass: ControllerScope };
+  if (role.kind === 'agent') {
+    return {
+      provide: HOST_SCOPE,
+      inject: [COMPUTE_READ_MODEL, CommandExecutor, ID_GENERATOR],
+      useFactory: async (compute: ComputeReadModel, executor: CommandExecutor, ids: IdGenerator) => {
+        const host = await compute.getHost(role.host);
+        if (!host) throw new Error(`No host "${role.host}": register it with POST /v1/hosts first`);
+        return new AgentScope(host.id, ids.next('agt'), executor);
+      },
+    };
+  }
+  return { provide: HOST_SCOPE, useValue: NO_HOSTS };
+}
 
 /** The composition root: binds every port to its adapter for one configuration. */
 @Module({})
 export class AppModule {
-  static forRoot(config: Config, logger: JsonLogger): DynamicModule {
+  static forRoot(config: Config, logger: JsonLogger, role: ProcessRole = { kind: 'orchestrator' }): DynamicModule {
     const metrics = new PrometheusMetrics();
     return {
       module: AppModule,
@@ -116,13 +180,22 @@ export class AppModule {
         UsersController,
         AccessKeysController,
         EventsController,
+        AuditController,
+        BillingController,
         FlavorsController,
         ImagesController,
         KeyPairsController,
         HostsController,
         NetworksController,
+        SecurityGroupsController,
+        FloatingIpsController,
         InstancesController,
         VolumesController,
+        IdentityGrpcController,
+        ComputeGrpcController,
+        NetworkGrpcController,
+        StorageGrpcController,
+        EventsGrpcController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -144,14 +217,31 @@ export class AppModule {
           inject: [DATABASE, EVENT_STORE],
           useFactory: (db: Database, store: EventStore) => new ProjectionRunner(db, store, PROJECTIONS, logger),
         },
-        { provide: READ_MODEL_PROGRESS, useExisting: ProjectionRunner },
+        role.kind === 'orchestrator'
+          ? { provide: READ_MODEL_PROGRESS, useExisting: ProjectionRunner }
+          : {
+              provide: READ_MODEL_PROGRESS,
+              inject: [DATABASE],
+              useFactory: (db: Database) =>
+                new CheckpointProgress(
+                  db,
+                  PROJECTIONS.map((p) => p.name),
+                  config.pollIntervalMs,
+                ),
+            },
+        { provide: PROCESS_ROLE, useValue: role },
+        hostScopeProvider(role),
         { provide: IDENTITY_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmIdentityReadModel(db) },
         { provide: IDEMPOTENCY_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlIdempotencyStore(db) },
         { provide: COMPUTE_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmComputeReadModel(db) },
         { provide: NETWORK_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmNetworkReadModel(db) },
-        { provide: NETWORK_SETTINGS, useValue: { vlanMin: config.vlanMin, vlanMax: config.vlanMax } },
+        { provide: NETWORK_SETTINGS, useValue: { vlanMin: config.vlanMin, vlanMax: config.vlanMax, floatingIpPool: config.floatingIpPool } },
         ComputeQueries,
         NetworkQueries,
+        SecurityRules,
+        FloatingIpNat,
+        SecurityGroupWorker,
+        PortRepairer,
         InstanceQueries,
         ProvisioningWorker,
         Reconciler,
@@ -163,7 +253,10 @@ export class AppModule {
           useValue: { intervalMs: config.reconcileIntervalMs, orphanGraceMs: config.orphanGraceMs, powerDriftPolicy: config.powerDriftPolicy },
         },
         { provide: INSTANCE_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new TypeOrmInstanceReadModel(db) },
-        { provide: HOST_DRIVERS, useValue: new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }, config.simulatedStateFile) },
+        {
+          provide: HOST_DRIVERS,
+          useValue: new ConfiguredHostDrivers(new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }, config.simulatedStateFile), config),
+        },
         {
           provide: PROVISIONING_SETTINGS,
           useValue: {
@@ -179,6 +272,23 @@ export class AppModule {
         Authenticator,
         IdentityQueries,
         EventLogQueries,
+        AuditQueries,
+        {
+          provide: INTEGRATION_BUS,
+          useFactory: () =>
+            config.kafkaBrokers.length > 0
+              ? new KafkaBus({ brokers: config.kafkaBrokers, clientId: `orchestrator-${role.kind}`, partitions: 3 }, logger)
+              : new InProcessBus(),
+        },
+        { provide: CHECKPOINT_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlCheckpointStore(db) },
+        { provide: RELAY_SETTINGS, useValue: { topicPrefix: config.topicPrefix, name: `relay-${config.topicPrefix}`, batchSize: 500 } },
+        { provide: BILLING_SETTINGS, useValue: { topicPrefix: config.topicPrefix, group: `${config.topicPrefix}-billing` } },
+        { provide: BILLING_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlBillingStore(db) },
+        { provide: PRICE_SHEET, useValue: config.priceSheet },
+        EventRelay,
+        BillingConsumer,
+        BillingQueries,
+        { provide: LOG_INTEGRITY, inject: [DATABASE], useFactory: (db: Database) => new ChainVerifier(db) },
         BootstrapAdmin,
         ...COMMAND_HANDLERS,
         Lifecycle,

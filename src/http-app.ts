@@ -11,8 +11,12 @@ import { toErrorResponse } from './interfaces/http/shared/error-response';
 import { HttpRequest } from './interfaces/http/shared/http-request';
 import { bodyErrorMiddleware, requestMiddleware } from './interfaces/http/shared/request-middleware';
 import { validationPipe } from './interfaces/http/shared/validation';
+import { grpcOptions } from './interfaces/grpc/grpc-options';
 
-/** Builds the HTTP application for a configuration (used by main and by the end-to-end tests). */
+/**
+ * Builds the application for a configuration (used by main and by the end-to-end tests): the REST API,
+ * and the gRPC API beside it unless ORCH_GRPC_PORT is off (started by app.startAllMicroservices()).
+ */
 export async function createHttpApp(config: Config, logger: JsonLogger): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     logger,
@@ -31,6 +35,8 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
   );
   app.useGlobalPipes(validationPipe);
   app.enableShutdownHooks();
+  // Not inheriting the HTTP app's global pipes and enhancers: gRPC methods validate, authenticate and map errors themselves.
+  if (config.grpcPort !== null) app.connectMicroservice(grpcOptions(config.grpcHost, config.grpcPort), { inheritAppConfig: false });
 
   const document = SwaggerModule.createDocument(
     app,

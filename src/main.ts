@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './infrastructure/config/config';
 import { JsonLogger } from './infrastructure/logging/json-logger';
 import { createHttpApp } from './http-app';
+import { closeOnSignals } from './shutdown-grace';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -9,17 +10,12 @@ async function main(): Promise<void> {
   const app = await createHttpApp(config, logger);
   // Nest closes the app on SIGTERM/SIGINT (in-flight requests finish, then projections stop and the
   // database closes). Should that hang, exit anyway after the grace period.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      setTimeout(() => {
-        logger.errorWith('graceful shutdown timed out; exiting', { signal, graceMs: config.shutdownGraceMs });
-        process.exit(1);
-      }, config.shutdownGraceMs).unref();
-    });
-  }
+  closeOnSignals(logger, config.shutdownGraceMs);
+  await app.startAllMicroservices();
   await app.listen(config.httpPort, config.httpHost);
   logger.info('orchestrator listening', {
     url: `http://${config.httpHost}:${config.httpPort}`,
+    grpc: config.grpcPort === null ? 'off' : `${config.grpcHost}:${config.grpcPort}`,
     store: config.store,
     ...(config.store === 'embedded' ? { dataDir: config.dataDir } : {}),
   });

@@ -3,37 +3,47 @@ import { createEventStore } from './infrastructure/event-store/event-store.facto
 import { loadConfig } from './infrastructure/config/config';
 import { JsonLogger } from './infrastructure/logging/json-logger';
 import { openDatabase } from './infrastructure/persistence/open-database';
-import { ProjectionRunner } from './infrastructure/projections/projection-runner';
+import { openScratchDatabase } from './infrastructure/persistence/scratch-database';
+import { rebuildAndCompare } from './infrastructure/projections/projection-rebuild';
 import { PROJECTIONS } from './projections';
 
 /**
- * npm run replay: empties every read model and rebuilds it from position 0 of the log, on the
- * configured store (ORCH_STORE, ORCH_DATA_DIR / ORCH_DATABASE_URL). Run it with the app stopped.
- * Prints the rate at the end.
+ * npm run replay: rebuilds every projection from position 0 of the log into fresh tables (a
+ * scratch schema / SQLite file, dropped afterwards) and checks that they equal the live read
+ * models of the configured store (ORCH_STORE, ORCH_DATA_DIR / ORCH_DATABASE_URL). The orchestrator
+ * may keep running. Prints the rate and each table's verdict; exits 1 when a table differs.
  */
-async function replay(): Promise<void> {
+async function replay(): Promise<boolean> {
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel);
   const db = await openDatabase(config);
   const store = createEventStore(db);
+  const scratch = await openScratchDatabase(config, db);
   try {
-    const runner = new ProjectionRunner(db, store, PROJECTIONS, logger, 1000);
-    const head = await store.headPosition();
-    logger.info('replay: resetting read models', { projections: PROJECTIONS.map((p) => p.name), head });
-    await runner.reset();
-    const started = process.hrtime.bigint();
-    const processed = await runner.catchUp();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rate = Math.round(processed / Math.max(seconds, 1e-9));
-    logger.info('replay: done', { events: processed, seconds: Math.round(seconds * 1000) / 1000, eventsPerSecond: rate });
-    process.stdout.write(`replayed ${processed} events (${PROJECTIONS.length} projections) in ${seconds.toFixed(3)} s: ${rate} events/s\n`);
+    logger.info('replay: rebuilding read models', { projections: PROJECTIONS.map((p) => p.name), into: scratch.where, head: await store.headPosition() });
+    const report = await rebuildAndCompare(db, store, scratch.db, PROJECTIONS, logger);
+    logger.info('replay: done', { ...report });
+    const out = process.stdout;
+    out.write(
+      `replayed ${report.events} events (${PROJECTIONS.length} projections) in ${report.replaySeconds.toFixed(3)} s: ${report.eventsPerSecond} events/s\n`,
+    );
+    for (const t of report.tables) {
+      const verdict = t.equal ? 'equal' : `DIFFERS (live ${t.liveRows} rows, replayed ${t.replayedRows}; first ${JSON.stringify(t.firstDifference)})`;
+      out.write(`  ${t.table.padEnd(20)} ${String(t.liveRows).padStart(9)} rows  ${verdict}\n`);
+    }
+    out.write(report.equal ? 'read models equal their replay\n' : 'read models DIFFER from their replay\n');
+    return report.equal;
   } finally {
+    await scratch.discard();
     await store.close();
     await db.close();
   }
 }
 
-replay().catch((error: unknown) => {
-  process.stderr.write(`replay failed: ${String(error)}\n`);
-  process.exit(1);
-});
+replay().then(
+  (equal) => process.exit(equal ? 0 : 1),
+  (error: unknown) => {
+    process.stderr.write(`replay failed: ${String(error)}\n`);
+    process.exit(2);
+  },
+);

@@ -2,11 +2,13 @@
  * npm run bench:provision: 1,000 instances in one request over 20 simulated hosts (zero spawn
  * latency), on the embedded store and on PostgreSQL. Prints time until all are active,
  * instances/s, events appended, the POST latency of the big request and p50/p99 of 200 single
- * launches (10 at a time), peak RSS; beside it the floor: the same number of events appended
+ * launches (10 at a time, from a client process of its own over keep-alive sockets), peak RSS; beside it the floor: the same number of events appended
  * straight to the same store (single-event appends, 64 writers), and the ratio floor/provisioning.
  * Last line (PostgreSQL): `instances_per_s=<n> ratio_to_floor=<r>`. Prints figures, checks nothing.
- * Knobs: BENCH_INSTANCES (1000), BENCH_CONCURRENCY (worker concurrency, 64), BENCH_PG_POOL (20).
+ * Knobs: BENCH_INSTANCES (1000), BENCH_CONCURRENCY (worker concurrency, 64), BENCH_PG_POOL (20),
+ * BENCH_STORES (embedded,postgres).
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,6 +22,7 @@ import { createTestDatabase, postgresReachable } from '../support/postgres';
 
 const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
 const HOSTS = 20;
+const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const PASSWORD = 'bench-password-123';
 
 type Result = {
@@ -50,7 +53,8 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
     ORCH_PG_POOL_SIZE: process.env.BENCH_PG_POOL ?? '20',
   });
   const app = await createHttpApp(config, new JsonLogger('error'));
-  await app.init();
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = await app.getUrl();
   const http = request(app.getHttpServer());
   const eventStore = app.get<EventStore>(EVENT_STORE);
   let peakRss = 0;
@@ -91,20 +95,8 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const events = (await eventStore.headPosition()) - headBefore;
 
-    const latencies: number[] = [];
-    for (let round = 0; round < 20; round++) {
-      await Promise.all(
-        Array.from({ length: 10 }, async (_, i) => {
-          const t = process.hrtime.bigint();
-          const r = await http
-            .post('/v1/instances')
-            .set(auth)
-            .send({ name: `s${round}-${i}`, flavor: 'bench', image: 'bench', networks: [{ network: 'bench' }] });
-          if (r.status !== 202) throw new Error(`single launch refused: ${r.status}`);
-          latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-        }),
-      );
-    }
+    // The single launches come from a client process of its own, over real sockets (see launch-load.ts).
+    const latencies = await launchLoad(baseUrl, token, 20, 10);
     latencies.sort((a, b) => a - b);
 
     // Floor: the same number of events, appended straight to the same store by 64 writers.
@@ -150,6 +142,21 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
   }
 }
 
+/** Latencies (ms) of `rounds` × `concurrency` single launches made by launch-load.ts in a child process. */
+function launchLoad(baseUrl: string, token: string, rounds: number, concurrency: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    // Compiled (npm run bench:provision) or under ts-node, like this file.
+    const script = __filename.endsWith('.ts')
+      ? ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'launch-load.ts')]
+      : [path.join(__dirname, 'launch-load.js')];
+    const child = spawn(process.execPath, [...script, baseUrl, token, String(rounds), String(concurrency)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`launch-load exited with ${code}`))));
+  });
+}
+
 function print(r: Result): void {
   process.stdout.write(
     `\n${r.store}: ${COUNT} instances active in ${r.seconds.toFixed(2)} s = ${r.instancesPerSecond.toFixed(1)} instances/s; ${r.events} events appended\n` +
@@ -160,13 +167,17 @@ function print(r: Result): void {
 
 async function main(): Promise<void> {
   const results: Result[] = [];
-  results.push(await run('embedded'));
-  print(results[0]);
-  if (await postgresReachable()) {
+  if (STORES.includes('embedded')) {
+    results.push(await run('embedded'));
+    print(results[0]);
+  }
+  if (!STORES.includes('postgres')) {
+    // not asked for
+  } else if (await postgresReachable()) {
     const database = await createTestDatabase('orch_bench_prov');
     try {
       results.push(await run('postgres', database.url));
-      print(results[1]);
+      print(results[results.length - 1]);
     } finally {
       await database.drop();
     }

@@ -157,6 +157,44 @@ export function eventStoreContract(makeHarness: () => Promise<EventStoreHarness>
     expect(new Set(received.map((e) => e.id))).toEqual(new Set(ids));
   });
 
+  it('gives every follower the whole log when its own appends interleave with other processes', async () => {
+    const start = await store.headPosition();
+    const others = await Promise.all([harness.open(), harness.open()]);
+    const followers = [start, start, start].map(() => {
+      const received: RecordedEvent[] = [];
+      return { received, subscription: store.subscribe(start, async (batch) => void received.push(...batch), { batchSize: 7 }) };
+    });
+    const ids: string[] = [];
+    const appendFrom = async (s: EventStore, name: string) => {
+      for (let i = 0; i < 40; i++) {
+        // Keys out of any sorted order, nested: a follower must get them as a read gives them back.
+        const events = i % 4 === 0 ? newEvents(2) : [newEvent('Nested', { zeta: i, a: { yy: [1, { b: 2, aa: 1 }], x: 'é' }, mid: null })];
+        ids.push(...events.map((e) => e.id));
+        await s.append(stream(`${name}-${i}`), events, 'no_stream');
+      }
+    };
+    // This process's commits would extend the followers' shared tail; the others' land in between.
+    await Promise.all([appendFrom(store, 'own-a'), appendFrom(store, 'own-b'), ...others.map((o, i) => appendFrom(o.store, `other-${i}`))]);
+    await eventually(
+      async () => followers.every((f) => f.received.length >= ids.length),
+      (done) => done,
+      'every follower to receive every event',
+      30_000,
+      10,
+    );
+    await Promise.all(followers.map((f) => f.subscription.stop()));
+    await Promise.all(others.map((o) => o.close()));
+
+    const log = await store.readAll(start, 10_000);
+    const expected = log.map((e) => e.position);
+    expect(expected).toHaveLength(ids.length);
+    for (const f of followers) {
+      expect(f.received.map((e) => e.position)).toEqual(expected);
+      expect(JSON.stringify(f.received)).toBe(JSON.stringify(log)); // same values, same key order
+      expect(new Set(f.received.map((e) => e.id))).toEqual(new Set(ids));
+    }
+  });
+
   it('resumes a subscription from a checkpoint', async () => {
     const s = stream('resume');
     const first = await store.append(s, newEvents(3), 'no_stream');

@@ -13,8 +13,13 @@ export const domainSpec = (instanceId: string): DomainSpec => ({
   userData: null,
 });
 
-/** The one suite every HypervisorDriver must pass (simulated now; libvirt with the real-infrastructure issue). */
-export function hypervisorDriverContract(make: () => Promise<{ driver: HypervisorDriver; close(): Promise<void> }>, bootTimeoutMs = 5_000): void {
+/** The one suite every HypervisorDriver must pass (simulated and libvirt). `spec` makes a guest the driver can boot. */
+export function hypervisorDriverContract(
+  make: () => Promise<{ driver: HypervisorDriver; close(): Promise<void> }>,
+  options: { bootTimeoutMs?: number; spec?: (instanceId: string) => DomainSpec } = {},
+): void {
+  const bootTimeoutMs = options.bootTimeoutMs ?? 5_000;
+  const specOf = options.spec ?? domainSpec;
   let driver: HypervisorDriver;
   let close: () => Promise<void>;
   let events: LifecycleEvent[];
@@ -39,7 +44,7 @@ export function hypervisorDriverContract(make: () => Promise<{ driver: Hyperviso
 
   it('defines, starts until ready, shuts down, and undefines a guest', async () => {
     const instanceId = id();
-    await driver.define(domainSpec(instanceId));
+    await driver.define(specOf(instanceId));
     expect(await powerOf(instanceId)).toBe('shutdown');
     await driver.start(instanceId);
     expect(await driver.waitUntilReady(instanceId, bootTimeoutMs)).toBe(true);
@@ -53,8 +58,8 @@ export function hypervisorDriverContract(make: () => Promise<{ driver: Hyperviso
 
   it('is idempotent: define twice, start twice, destroy an off guest, undefine a missing one', async () => {
     const instanceId = id();
-    await driver.define(domainSpec(instanceId));
-    await driver.define(domainSpec(instanceId));
+    await driver.define(specOf(instanceId));
+    await driver.define(specOf(instanceId));
     await driver.start(instanceId);
     await driver.start(instanceId);
     await driver.destroy(instanceId);
@@ -66,7 +71,7 @@ export function hypervisorDriverContract(make: () => Promise<{ driver: Hyperviso
 
   it('reboots soft and hard, and refuses a soft reboot of an off guest', async () => {
     const instanceId = id();
-    await driver.define(domainSpec(instanceId));
+    await driver.define(specOf(instanceId));
     await driver.start(instanceId);
     await driver.reboot(instanceId, 'soft');
     expect(await powerOf(instanceId)).toBe('running');
@@ -78,13 +83,27 @@ export function hypervisorDriverContract(make: () => Promise<{ driver: Hyperviso
     await driver.undefine(instanceId);
   });
 
+  it('starts a guest paused, which becomes ready only once resumed', async () => {
+    const instanceId = id();
+    await driver.define(specOf(instanceId));
+    await driver.start(instanceId, { paused: true });
+    expect(await powerOf(instanceId)).toBe('paused');
+    expect(await driver.waitUntilReady(instanceId, 1_000)).toBe(false);
+    await driver.resume(instanceId);
+    await driver.resume(instanceId);
+    expect(await driver.waitUntilReady(instanceId, bootTimeoutMs)).toBe(true);
+    expect(await powerOf(instanceId)).toBe('running');
+    await driver.destroy(instanceId);
+    await driver.undefine(instanceId);
+  });
+
   it('reports an unknown guest as not found', async () => {
     await expect(driver.start(id())).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('times out waiting for a guest that never starts', async () => {
     const instanceId = id();
-    await driver.define(domainSpec(instanceId));
+    await driver.define(specOf(instanceId));
     expect(await driver.waitUntilReady(instanceId, 50)).toBe(false);
     await driver.undefine(instanceId);
   });

@@ -1,13 +1,6 @@
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 import { describeWithPostgres } from '../support/services';
-
-/** A syntactically real ed25519 public key (type and 32 key bytes, length-prefixed as OpenSSH writes them). */
-function ed25519Key(seed: number): string {
-  const type = Buffer.from('ssh-ed25519');
-  const key = Buffer.alloc(32, seed);
-  const blob = Buffer.concat([Buffer.from([0, 0, 0, type.length]), type, Buffer.from([0, 0, 0, 32]), key]);
-  return `ssh-ed25519 ${blob.toString('base64')} user@example`;
-}
+import { ed25519Key } from '../support/ssh-keys';
 
 for (const store of ['embedded', 'postgres'] as const) {
   (store === 'postgres' ? describeWithPostgres : describe)(`Compute catalog and networks over HTTP (${store})`, () => {

@@ -138,6 +138,7 @@ for (const store of ['embedded', 'postgres'] as const) {
     it('reschedules a failed spawn, then fails cleanly: error, and nothing left behind', async () => {
       const drivers = running.app.get<SimulatedHostDrivers>(HOST_DRIVERS);
       for (const hostId of hosts) drivers.hypervisor({ hostId, driver: 'simulated', uri: null }).simulation.configure({ failureRate: { start: 1 } });
+      await running.readModelsCaughtUp();
       const before = { usage: await usage(), hosts: await hostUsed(), ports: (await get('/v1/ports')).body.items.length };
       const launch = await running.http
         .post('/v1/instances')
@@ -152,6 +153,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(types.filter((t: string) => t === 'InstanceSpawnFailed')).toHaveLength(2); // one per host
       expect(types.slice(-2)).toEqual(['InstanceFailed', 'InstanceResourcesReleased']);
       await eventually(usage, (u) => u.instances.used === before.usage.instances.used, 'quota back');
+      await running.readModelsCaughtUp();
       expect(await hostUsed()).toEqual(before.hosts);
       expect((await get('/v1/ports')).body.items).toHaveLength(before.ports);
       const domains = await Promise.all(hosts.map((hostId) => drivers.hypervisor({ hostId, driver: 'simulated', uri: null }).list()));

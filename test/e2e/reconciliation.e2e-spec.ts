@@ -94,4 +94,25 @@ describe('Reconciliation against the simulated hosts (embedded)', () => {
     );
     expect((await hv().list()).some((d) => d.instanceId === 'rogue-domain')).toBe(false);
   });
+
+  it('records a volume and a snapshot unknown to the orchestrator as orphans and deletes them after the grace period', async () => {
+    const storage = running.app.get<SimulatedHostDrivers>(HOST_DRIVERS).storage();
+    await storage.createVolume({ volumeId: 'vol-rogue', sizeGiB: 1, sourceImage: null });
+    await storage.snapshot('vol-rogue', 'snap-rogue');
+    const orphans = () => running.store.readStream('orphans-block-storage');
+    const removed = (e: Awaited<ReturnType<typeof orphans>>) => e.filter((x) => x.type === 'OrphanRemoved').length === 2;
+    const events = await eventually(orphans, removed, 'volume and snapshot orphans removed');
+    const seen = events.map((e) => [e.type, (e.data as { kind: string }).kind, (e.data as { id: string }).id]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['OrphanFound', 'volume', 'vol-rogue'],
+        ['OrphanRemoved', 'volume', 'vol-rogue'],
+        ['OrphanFound', 'snapshot', 'snap-rogue'],
+        ['OrphanRemoved', 'snapshot', 'snap-rogue'],
+      ]),
+    );
+    expect(seen).toHaveLength(4);
+    expect((await storage.list()).map((v) => v.volumeId)).not.toContain('vol-rogue');
+    expect(await storage.listSnapshots()).toEqual([]);
+  });
 });

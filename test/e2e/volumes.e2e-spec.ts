@@ -79,6 +79,78 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect((await running.app.get<SimulatedHostDrivers>(HOST_DRIVERS).storage().list()).some((v) => v.volumeId === volumeId)).toBe(false);
     });
 
+    it('snapshots a volume, restores a volume from the snapshot, and keeps a volume with snapshots from deletion', async () => {
+      const storage = running.app.get<SimulatedHostDrivers>(HOST_DRIVERS).storage();
+      const source = await post('/v1/volumes', { name: 'src', sizeGiB: 5 });
+      await settle(source.body.operation.id);
+      const volumeId = source.body.volume.id;
+
+      const taken = await post(`/v1/volumes/${volumeId}/snapshots`, { name: 'before-upgrade' });
+      expect(taken.status).toBe(202);
+      expect(taken.headers.location).toBe(`/v1/operations/${taken.body.operation.id}`);
+      expect(taken.body.snapshot).toEqual({ id: expect.stringMatching(/^snap-[0-9a-f]{20}$/), volumeId, status: 'creating' });
+      const snapshotId = taken.body.snapshot.id;
+      expect(await settle(taken.body.operation.id)).toMatchObject({ kind: 'snapshot-create', status: 'succeeded' });
+      expect((await get(`/v1/volumes/${volumeId}/snapshots`)).body.items).toEqual([
+        expect.objectContaining({ id: snapshotId, volumeId, projectId, name: 'before-upgrade', sizeGiB: 5, status: 'available' }),
+      ]);
+      expect((await get(`/v1/volumes/${volumeId}/snapshots/${snapshotId}`)).body.status).toBe('available');
+      expect((await storage.listSnapshots()).map((x) => x.snapshotId)).toContain(snapshotId);
+
+      const refused = await running.http.delete(`/v1/volumes/${volumeId}`).set(bearer(alice));
+      expect([refused.status, refused.body.error.code]).toEqual([409, 'VolumeHasSnapshots']);
+
+      // Attached: the snapshot is crash-consistent, as Cinder's with force.
+      await settle((await post(`/v1/volumes/${volumeId}/attach`, { instanceId })).body.operation.id);
+      const live = await post(`/v1/volumes/${volumeId}/snapshots`, { name: 'while-in-use' });
+      expect((await settle(live.body.operation.id)).status).toBe('succeeded');
+      await settle((await post(`/v1/volumes/${volumeId}/detach`)).body.operation.id);
+
+      const tooSmall = await post('/v1/volumes', { name: 'restored', sizeGiB: 4, snapshotId });
+      expect([tooSmall.status, tooSmall.body.error.code]).toEqual([400, 'VolumeTooSmall']);
+      const restored = await post('/v1/volumes', { name: 'restored', sizeGiB: 6, snapshotId });
+      expect(restored.status).toBe(202);
+      expect((await settle(restored.body.operation.id)).status).toBe('succeeded');
+      expect((await get(`/v1/volumes/${restored.body.volume.id}`)).body).toMatchObject({ status: 'available', sizeGiB: 6 });
+
+      for (const id of [snapshotId, live.body.snapshot.id]) {
+        const gone = await running.http.delete(`/v1/volumes/${volumeId}/snapshots/${id}`).set(bearer(alice));
+        expect(gone.status).toBe(202);
+        expect(await settle(gone.body.operation.id)).toMatchObject({ kind: 'snapshot-delete', status: 'succeeded' });
+      }
+      expect((await get(`/v1/volumes/${volumeId}/snapshots/${snapshotId}`)).status).toBe(404);
+      expect((await get(`/v1/volumes/${volumeId}/snapshots`)).body.items).toEqual([]);
+      expect(await storage.listSnapshots()).toEqual([]);
+      const again = await running.http.delete(`/v1/volumes/${volumeId}/snapshots/${snapshotId}`).set(bearer(alice));
+      expect([again.status, again.body.error.code]).toEqual([404, 'SnapshotNotFound']);
+      const fromDeleted = await post('/v1/volumes', { name: 'late', sizeGiB: 5, snapshotId });
+      expect([fromDeleted.status, fromDeleted.body.error.code]).toEqual([422, 'SnapshotNotFound']);
+
+      for (const id of [restored.body.volume.id, volumeId]) {
+        const deleted = await running.http.delete(`/v1/volumes/${id}`).set(bearer(alice));
+        expect((await settle(deleted.body.operation.id)).status).toBe('succeeded');
+      }
+      expect(await usage()).toEqual({ volumes: 0, volumeGiB: 0 });
+    });
+
+    it('refuses snapshots of root volumes, of unknown volumes and with bad names, changing nothing', async () => {
+      const root = (await get(`/v1/instances/${instanceId}`)).body.volumes[0];
+      const ofRoot = await post(`/v1/volumes/${root}/snapshots`, { name: 'root' });
+      expect([ofRoot.status, ofRoot.body.error.code]).toEqual([409, 'RootVolume']);
+      const unknown = await post('/v1/volumes/vol-00000000000000000000/snapshots', { name: 'x' });
+      expect([unknown.status, unknown.body.error.code]).toEqual([404, 'VolumeNotFound']);
+      const v = await post('/v1/volumes', { name: 'named', sizeGiB: 1 });
+      await settle(v.body.operation.id);
+      for (const body of [{}, { name: '' }, { name: 'has spaces and / slashes' }, { name: 7 }]) {
+        const bad = await post(`/v1/volumes/${v.body.volume.id}/snapshots`, body);
+        expect([bad.status, bad.body.error.code]).toEqual([400, 'ValidationFailed']);
+      }
+      expect((await post('/v1/volumes', { name: 'r', sizeGiB: 1, snapshotId: 'not-a-snapshot' })).status).toBe(400);
+      expect((await get(`/v1/volumes/${v.body.volume.id}/snapshots`)).body.items).toEqual([]);
+      const deleted = await running.http.delete(`/v1/volumes/${v.body.volume.id}`).set(bearer(alice));
+      expect((await settle(deleted.body.operation.id)).status).toBe('succeeded');
+    });
+
     it('refuses beyond the quota, root volumes, unknown instances and bad sizes', async () => {
       const over = await post('/v1/volumes', { name: 'big', sizeGiB: 101 });
       expect(over.status).toBe(422);

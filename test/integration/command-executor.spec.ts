@@ -27,12 +27,32 @@ const countingMetrics = () => {
 const noWait = { waitFor: async () => true };
 const ctx = systemContext('test');
 
+/**
+ * The store, except that the first `readers` reads of `stream` wait for one another: that many
+ * processes then load the same version and must collide on append, whatever the timing.
+ */
+function withReadBarrier(store: EventStore, stream: string, readers: number): EventStore {
+  let arrived = 0;
+  let release: () => void = () => undefined;
+  const allArrived = new Promise<void>((resolve) => (release = resolve));
+  const readStream: EventStore['readStream'] = async (name, fromVersion) => {
+    const events = await store.readStream(name, fromVersion);
+    if (name === stream && arrived < readers) {
+      if (++arrived === readers) release();
+      await allArrived;
+    }
+    return events;
+  };
+  return Object.assign(Object.create(store) as EventStore, { readStream });
+}
+
 /** `processes` executors, each with its own in-process locks, as separate app processes would have. */
 async function raceReservations(store: EventStore, processes = 1) {
   const { counts, metrics } = countingMetrics();
-  const executors = Array.from({ length: processes }, () => new CommandExecutor(store, randomIds, systemClock, metrics, noWait));
-  const executor = executors[0];
   const stream = projectStream('prj-race');
+  const executor = new CommandExecutor(store, randomIds, systemClock, metrics, noWait);
+  const shared = processes > 1 ? withReadBarrier(store, stream, processes) : store;
+  const racing = Array.from({ length: processes }, () => new CommandExecutor(shared, randomIds, systemClock, metrics, noWait));
   await executor.execute(
     projectDecider,
     stream,
@@ -41,7 +61,7 @@ async function raceReservations(store: EventStore, processes = 1) {
   );
   const outcomes = await Promise.allSettled(
     Array.from({ length: 40 }, (_, i) =>
-      executors[i % processes].execute(
+      racing[i % processes].execute(
         projectDecider,
         stream,
         { type: 'ReserveQuota', reservationId: `r${i}`, amounts: { instances: 1 }, now: executor.now() },

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EVENT_STORE, EventStore } from '../../src/application/ports/event-store.port';
+import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../src/application/ports/read-model-progress.port';
 import { createHttpApp } from '../../src/http-app';
 import { Config, loadConfig } from '../../src/infrastructure/config/config';
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
@@ -14,22 +15,29 @@ export const ADMIN_PASSWORD = 'bootstrap-password-for-tests';
 export type StoreUnderTest = 'embedded' | 'postgres';
 
 /** Where an app keeps its data; several apps started on one backing share their data (restart tests). */
-export type Backing = { config: Config; destroy(): Promise<void> };
+export type Backing = {
+  config: Config;
+  /** The ORCH_* settings behind `config`, for another process on the same data. */ env: NodeJS.ProcessEnv;
+  destroy(): Promise<void>;
+};
 
 export async function createBacking(store: StoreUnderTest, overrides: NodeJS.ProcessEnv = {}): Promise<Backing> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-e2e-'));
   const database = store === 'postgres' ? await createTestDatabase('orch_e2e') : null;
-  const config = loadConfig({
+  const env: NodeJS.ProcessEnv = {
     ORCH_STORE: store,
     ORCH_DATA_DIR: dataDir,
-    ORCH_DATABASE_URL: database?.url,
+    ...(database ? { ORCH_DATABASE_URL: database.url } : {}),
     ORCH_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
     ORCH_POLL_INTERVAL_MS: '20',
     ORCH_PG_POOL_SIZE: '10',
+    ORCH_GRPC_PORT: 'off',
     ...overrides,
-  });
+  };
+  const config = loadConfig(env);
   return {
     config,
+    env,
     destroy: async () => {
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -43,6 +51,8 @@ export type RunningApp = {
   store: EventStore;
   logs: string[];
   login(username: string, password: string, project: string): Promise<string>;
+  /** Resolves once the read models include everything appended so far (they lag a launch, which does not wait for them). */
+  readModelsCaughtUp(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -50,6 +60,7 @@ export type RunningApp = {
 export async function startApp(backing: Backing): Promise<RunningApp> {
   const logs: string[] = [];
   const app = await createHttpApp(backing.config, new JsonLogger('info', (line) => logs.push(line)));
+  await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   const http = request(app.getHttpServer());
   return {
@@ -61,6 +72,10 @@ export async function startApp(backing: Backing): Promise<RunningApp> {
       const response = await http.post('/v1/auth/tokens').send({ username, password, project });
       if (response.status !== 201) throw new Error(`login ${username}@${project}: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body.token as string;
+    },
+    async readModelsCaughtUp() {
+      const head = await app.get<EventStore>(EVENT_STORE).headPosition();
+      if (!(await app.get<ReadModelProgress>(READ_MODEL_PROGRESS).waitFor(head))) throw new Error(`read models did not reach position ${head}`);
     },
     close: () => app.close(),
   };

@@ -1,4 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { postgresReachable, PG_ADMIN_URL } from './postgres';
+import { GUEST_IMAGE_DIR } from './guest-image';
+import * as net from 'node:net';
+
+/** Something answers on the Kafka broker's port (scripts/ensure-kafka.sh). */
+function kafkaAnswers(): Promise<boolean> {
+  const [host, port] = (process.env.KAFKA_TEST_BROKERS || '127.0.0.1:9092').split(',')[0].split(':');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: Number(port) }, () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+    socket.setTimeout(3_000, () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/** libvirtd and Open vSwitch answer, and the guest image is built (what the real-driver suites need). */
+function virtReady(): string | null {
+  try {
+    execFileSync('virsh', ['-c', 'qemu:///system', 'list', '--all'], { stdio: 'ignore', timeout: 20_000 });
+    execFileSync('ovs-vsctl', ['--timeout=5', 'show'], { stdio: 'ignore', timeout: 20_000 });
+  } catch (error) {
+    return `libvirtd or Open vSwitch does not answer (${String(error).split('\n')[0]})`;
+  }
+  for (const f of ['vmlinuz', 'initrd.img', 'base.qcow2']) if (!fs.existsSync(path.join(GUEST_IMAGE_DIR, f))) return `no guest image in ${GUEST_IMAGE_DIR}`;
+  return null;
+}
 
 /**
  * Decides once, before any worker starts, whether PostgreSQL suites run. The answer reaches the
@@ -11,4 +38,12 @@ export default async function globalSetup(): Promise<void> {
   }
   process.env.ORCH_TEST_PG = reachable ? '1' : '0';
   if (!reachable) process.stdout.write(`\n!!! SKIPPED: every PostgreSQL suite (not reachable at ${PG_ADMIN_URL}) !!!\n`);
+  const virtProblem = virtReady();
+  if (virtProblem && process.env.CI === 'true') throw new Error(`${virtProblem}; CI=true forbids skipping the real-infrastructure suites`);
+  process.env.ORCH_TEST_VIRT = virtProblem ? '0' : '1';
+  if (virtProblem) process.stdout.write(`\n!!! SKIPPED: every real-infrastructure suite (${virtProblem}) !!!\n`);
+  const kafka = await kafkaAnswers();
+  if (!kafka && process.env.CI === 'true') throw new Error('the Kafka broker does not answer; CI=true forbids skipping its suites');
+  process.env.ORCH_TEST_KAFKA = kafka ? '1' : '0';
+  if (!kafka) process.stdout.write('\n!!! SKIPPED: every Kafka suite (no broker answers; scripts/ensure-kafka.sh starts one) !!!\n');
 }

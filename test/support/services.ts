@@ -1,2 +1,13 @@
 /** `describe` when PostgreSQL was found by the global set-up, `describe.skip` (counted as skipped) otherwise. */
 export const describeWithPostgres: jest.Describe = process.env.ORCH_TEST_PG === '1' ? describe : describe.skip;
+
+/** `describe` when libvirt, Open vSwitch and the guest image were found by the global set-up (scripts/ensure-virt.sh). */
+export const describeWithVirt: jest.Describe = process.env.ORCH_TEST_VIRT === '1' ? describe : describe.skip;
+
+/** `describe` when the Kafka broker of scripts/ensure-kafka.sh answered the global set-up. */
+export const describeWithKafka: jest.Describe = process.env.ORCH_TEST_KAFKA === '1' ? describe : describe.skip;
+
+export const KAFKA_BROKERS = process.env.KAFKA_TEST_BROKERS || '127.0.0.1:9092';
+
+/** Both PostgreSQL and Kafka (the relay and billing processes share the orchestrator's database). */
+export const describeWithPostgresAndKafka: jest.Describe = process.env.ORCH_TEST_PG === '1' && process.env.ORCH_TEST_KAFKA === '1' ? describe : describe.skip;

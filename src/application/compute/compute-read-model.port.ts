@@ -15,6 +15,8 @@ export type HostView = {
   ratios: AllocationRatios;
   used: Resources;
   free: Resources;
+  /** The standalone compute agent driving the host (`npm run agent`), or null when the orchestrator does. */
+  agent: string | null;
   createdAt: string;
 };
 

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { instanceStream } from '../../domain/compute/instance/instance.decider';
-import { operationStream } from '../../domain/compute/operation/operation.decider';
+import { instanceDecider, instanceStream } from '../../domain/compute/instance/instance.decider';
+import { AsOf, stateAsOf } from '../events/point-in-time';
+import { userState } from '../../domain/compute/instance/instance-states';
+import { OperationEvent, operationStream } from '../../domain/compute/operation/operation.decider';
 import { notFound } from '../../domain/shared/domain-error';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { redact } from '../events/event-log-queries';
@@ -36,6 +38,31 @@ export function operationStatus(kind: string, instances: InstanceView[]): Operat
   return kind === 'launch' && failed.length === instances.length ? 'compensated' : 'failed';
 }
 
+/**
+ * An operation on volumes or snapshots: running while any is in transition (or not projected yet),
+ * then succeeded if every one reached the goal, failed otherwise.
+ */
+function towardsGoal(
+  operation: OperationRecord,
+  idField: 'volumeId' | 'snapshotId',
+  ids: readonly string[],
+  found: ReadonlyArray<{ status: string; failure?: string | null } | null>,
+  goal: string,
+  transitional: readonly string[],
+) {
+  const running = found.some((x) => !x || transitional.includes(x.status));
+  const status: OperationStatus = running ? 'running' : found.every((x) => x?.status === goal) ? 'succeeded' : 'failed';
+  return {
+    id: operation.id,
+    kind: operation.kind,
+    projectId: operation.projectId,
+    status,
+    createdAt: operation.createdAt,
+    steps: found.map((x, i) => ({ [idField]: ids[i], status: x?.status ?? 'creating' })),
+    errors: status === 'failed' ? found.map((x, i) => ({ [idField]: ids[i], message: x?.failure ?? `ended ${x?.status}, expected ${goal}` })) : [],
+  };
+}
+
 /** An instance the read model does not show yet: still at the start of its work. */
 function notYetProjected(instanceId: string, operation: OperationRecord): InstanceView {
   return {
@@ -66,8 +93,10 @@ export class InstanceQueries {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async getInstance(p: Principal, id: string): Promise<InstanceView> {
-    const instance = await this.readModel.getInstance(id);
+  /** The instance now, or as it was at a moment of the log (`asOf`: rebuilt from its stream). */
+  async getInstance(p: Principal, id: string, asOf: AsOf | null = null): Promise<InstanceView> {
+    // A launch answers before the read models show its instances; their streams already do.
+    const instance = asOf ? await this.instanceFromLog(id, asOf) : ((await this.readModel.getInstance(id)) ?? (await this.instanceFromLog(id, null)));
     if (!instance) throw notFound(INSTANCE_NOT_FOUND.code, INSTANCE_NOT_FOUND.message);
     assertInScope(p, instance.projectId, INSTANCE_NOT_FOUND);
     return instance;
@@ -86,18 +115,16 @@ export class InstanceQueries {
   /** A volume operation: running while the volume is in transition, then whether it reached what was asked. */
   private async volumeOperation(operation: OperationRecord) {
     const volumes = await Promise.all(operation.volumeIds.map((v) => this.volumes.getVolume(v)));
-    const goal = VOLUME_GOALS[operation.kind];
-    const running = volumes.some((v) => !v || ['creating', 'attaching', 'detaching', 'deleting'].includes(v.status));
-    const status: OperationStatus = running ? 'running' : volumes.every((v) => v?.status === goal) ? 'succeeded' : 'failed';
-    return {
-      id: operation.id,
-      kind: operation.kind,
-      projectId: operation.projectId,
-      status,
-      createdAt: operation.createdAt,
-      steps: volumes.map((v, i) => ({ volumeId: operation.volumeIds[i], status: v?.status ?? 'creating' })),
-      errors: status === 'failed' ? volumes.map((v, i) => ({ volumeId: operation.volumeIds[i], message: `ended ${v?.status}, expected ${goal}` })) : [],
-    };
+    return towardsGoal(operation, 'volumeId', operation.volumeIds, volumes, VOLUME_GOALS[operation.kind], ['creating', 'attaching', 'detaching', 'deleting']);
+  }
+
+  /** A snapshot operation: running while the snapshot is being taken or deleted, then whether it got there. */
+  private async snapshotOperation(operation: OperationRecord) {
+    const snapshots = await Promise.all(operation.snapshotIds.map((s) => this.volumes.getSnapshot(s)));
+    return towardsGoal(operation, 'snapshotId', operation.snapshotIds, snapshots, operation.kind === 'snapshot-create' ? 'available' : 'deleted', [
+      'creating',
+      'deleting',
+    ]);
   }
 
   async getOperation(p: Principal, id: string) {
@@ -106,6 +133,7 @@ export class InstanceQueries {
     if (!operation) throw notFound('OperationNotFound', 'Operation not found');
     assertInScope(p, operation.projectId, { code: 'OperationNotFound', message: 'Operation not found' });
     if (operation.kind.startsWith('volume-')) return this.volumeOperation(operation);
+    if (operation.kind.startsWith('snapshot-')) return this.snapshotOperation(operation);
     const instances = new Map((await this.readModel.getInstances(operation.instanceIds)).map((i) => [i.id, i]));
     const ordered = operation.instanceIds.map((iid) => instances.get(iid) ?? notYetProjected(iid, operation));
     return {
@@ -119,11 +147,42 @@ export class InstanceQueries {
     };
   }
 
+  private async instanceFromLog(id: string, asOf: AsOf | null): Promise<InstanceView | null> {
+    const { state, events } = await stateAsOf(this.store, instanceDecider, instanceStream(id), asOf);
+    if (state.status !== 'present') return null;
+    return {
+      id: state.instanceId,
+      name: state.request.name,
+      projectId: state.projectId,
+      flavor: { id: state.flavor.flavorId, vcpus: state.flavor.vcpus, ramMiB: state.flavor.ramMiB, diskGiB: state.flavor.diskGiB },
+      image: state.request.imageId,
+      state: userState(state.vmState, state.taskState),
+      taskState: state.taskState,
+      powerState: state.powerState,
+      host: state.hostId,
+      addresses: state.attachments.map((a) => ({ network: a.networkId, ip: a.ip, mac: a.mac, portId: a.portId })),
+      volumes: state.rootVolumeId ? [state.rootVolumeId] : [],
+      failure: state.failure,
+      released: !state.releasePending,
+      operationId: state.request.operationId,
+      createdAt: events[0].metadata.at,
+      updatedAt: events[events.length - 1].metadata.at,
+    };
+  }
+
   private async operationFromLog(id: string): Promise<OperationRecord | null> {
     const [started] = await this.store.readStream(operationStream(id));
     if (!started) return null;
-    const d = started.data as { operationId: string; projectId: string; kind: string; instanceIds: string[]; volumeIds?: string[]; at: string };
-    return { id: d.operationId, projectId: d.projectId, kind: d.kind, instanceIds: d.instanceIds, volumeIds: d.volumeIds ?? [], createdAt: d.at };
+    const d = started.data as OperationEvent['data'];
+    return {
+      id: d.operationId,
+      projectId: d.projectId,
+      kind: d.kind,
+      instanceIds: d.instanceIds,
+      volumeIds: d.volumeIds ?? [],
+      snapshotIds: d.snapshotIds ?? [],
+      createdAt: d.at,
+    };
   }
 
   async getPort(p: Principal, id: string) {

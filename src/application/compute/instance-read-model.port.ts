@@ -21,7 +21,15 @@ export type InstanceView = {
 };
 
 export type InstanceFilter = { state?: string; name?: string; host?: string; network?: string };
-export type OperationRecord = { id: string; projectId: string; kind: string; instanceIds: string[]; volumeIds: string[]; createdAt: string };
+export type OperationRecord = {
+  id: string;
+  projectId: string;
+  kind: string;
+  instanceIds: string[];
+  volumeIds: string[];
+  snapshotIds: string[];
+  createdAt: string;
+};
 export type PortView = {
   id: string;
   projectId: string;
@@ -45,5 +53,9 @@ export interface InstanceReadModel {
   getOperation(id: string): Promise<OperationRecord | null>;
   getPort(id: string): Promise<PortView | null>;
   listPorts(projectId: string | null, page: PageRequest): Promise<Page<PortView>>;
+  /** Ports bound to a host (plugged there by a spawn). */
+  listPortsOnHost(hostId: string): Promise<PortView[]>;
+  /** Live ports (bound or not) that carry the group. */
+  listPortsInSecurityGroup(securityGroupId: string): Promise<PortView[]>;
 }
 export const INSTANCE_READ_MODEL = Symbol('InstanceReadModel');

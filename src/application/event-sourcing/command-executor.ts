@@ -30,6 +30,7 @@ type Queued = {
   decider: Decider<unknown, unknown, DomainEvent>;
   command: unknown;
   context: CommandContext;
+  newStream: boolean;
   resolve: (execution: Execution<unknown, DomainEvent>) => void;
   reject: (error: unknown) => void;
 };
@@ -66,10 +67,24 @@ export class CommandExecutor {
     return this.clock.now().toISOString();
   }
 
-  /** A stream's current state and version, read from the cache plus the events after it. */
-  async load<S, E extends DomainEvent>(decider: Pick<Decider<S, never, E>, 'initialState' | 'evolve'>, stream: string): Promise<{ state: S; version: number }> {
+  /**
+   * A stream's current state and version, read from the cache plus the events after it. With
+   * `cached`, a cached state is taken as it is, without reading the store: it is exact for what
+   * this process wrote, and if another process wrote since, the next append on it fails on its
+   * expected version and is retried on a fresh read. With `minVersion`, a cached state is taken
+   * only if it is at least that version (the caller saw an event that far in the stream).
+   */
+  async load<S, E extends DomainEvent>(
+    decider: Pick<Decider<S, never, E>, 'initialState' | 'evolve'>,
+    stream: string,
+    options: { cached?: boolean; minVersion?: number } = {},
+  ): Promise<{ state: S; version: number }> {
     const cached = this.states.get(stream);
-    const base = cached && cached.decider === decider ? { state: cached.state as S, version: cached.version } : { state: decider.initialState(), version: 0 };
+    const known = cached && cached.decider === decider;
+    // A cached empty stream is never taken as it is: another process may have created it since.
+    if (known && cached.version > 0 && (options.cached || (options.minVersion !== undefined && cached.version >= options.minVersion)))
+      return { state: cached.state as S, version: cached.version };
+    const base = known ? { state: cached.state as S, version: cached.version } : { state: decider.initialState(), version: 0 };
     const recorded = await this.store.readStream(stream, base.version + 1);
     const state = recorded.reduce((s, r) => decider.evolve(s, { type: r.type, data: r.data } as E), base.state);
     const version = base.version + recorded.length;
@@ -96,10 +111,18 @@ export class CommandExecutor {
     stream: string,
     command: C | ((state: S) => C),
     context: CommandContext,
-    options: { waitForReadModels?: boolean } = {},
+    options: {
+      waitForReadModels?: boolean;
+      /**
+       * The stream is expected not to exist yet (a freshly generated or derived id): without a
+       * cached state, decide on the initial one instead of reading. If it exists after all, the
+       * append fails on its expected version and the command is retried on a read.
+       */
+      newStream?: boolean;
+    } = {},
   ): Promise<Execution<S, E>> {
     const execution = await new Promise<Execution<S, E>>((resolve, reject) => {
-      const item = { decider, command, context, resolve, reject } as unknown as Queued;
+      const item = { decider, command, context, newStream: options.newStream === true, resolve, reject } as unknown as Queued;
       const queue = this.queues.get(stream);
       if (queue) return void queue.push(item);
       this.queues.set(stream, [item]);
@@ -130,8 +153,18 @@ export class CommandExecutor {
     const decider = group[0].decider;
     for (let attempt = 1; ; attempt++) {
       let loaded: { state: unknown; version: number };
+      // Optimistic: decide on the cached state first (or the initial one for a new stream). If it
+      // was behind, an append fails on its version; a refusal or a no-op decided on it is checked
+      // again on a fresh read (see below).
+      const cached = attempt === 1 ? this.states.get(stream) : undefined;
+      const fromCache = cached !== undefined && cached.decider === decider && cached.version > 0;
+      const assumeNew = attempt === 1 && !fromCache && group.every((item) => item.newStream) && (cached?.version ?? 0) === 0;
       try {
-        loaded = await this.load(decider, stream);
+        loaded = fromCache
+          ? { state: cached.state, version: cached.version }
+          : assumeNew
+            ? { state: decider.initialState(), version: 0 }
+            : await this.load(decider, stream);
       } catch (error) {
         return group.forEach((item) => item.reject(error));
       }
@@ -151,6 +184,9 @@ export class CommandExecutor {
           return { ok: false as const, error };
         }
       });
+      // Nothing to append means nothing to catch a stale state: a refusal or a no-op decided on a
+      // cached or assumed state (another process may have moved the stream) is decided again on a read.
+      if ((fromCache || assumeNew) && outcomes.some((o) => !o.ok || o.own.length === 0)) continue;
       if (events.length === 0) {
         return group.forEach((item, i) => {
           const o = outcomes[i];

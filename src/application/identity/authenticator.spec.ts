@@ -17,9 +17,11 @@ const token: TokenRecord = {
 /** The read model is a plain stand-in here: the unit under test is the checking logic around it. */
 function authenticatorAt(now: string, overrides: Partial<{ token: TokenRecord; user: UserView; role: 'member' | null }> = {}) {
   const readModel = {
-    getToken: async (id: string) => (id === token.id ? (overrides.token ?? token) : null),
-    getUser: async () => overrides.user ?? user,
-    roleOf: async () => ('role' in overrides ? overrides.role : 'member'),
+    getTokenGrant: async (id: string) => {
+      if (id !== token.id) return null;
+      const u = overrides.user ?? user;
+      return { token: overrides.token ?? token, userName: u.name, userStatus: u.status, role: 'role' in overrides ? overrides.role : 'member' };
+    },
   } as unknown as IdentityReadModel;
   return new Authenticator(readModel, secrets, { now: () => new Date(now) });
 }

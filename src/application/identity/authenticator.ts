@@ -21,11 +21,12 @@ export class Authenticator {
     const match = /^(tok-[0-9a-f]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(bearer);
     if (!match) throw unauthenticated();
     const [, tokenId, secret] = match;
-    const token = await this.readModel.getToken(tokenId);
-    if (!token || token.revoked || !this.secrets.digestsEqual(this.secrets.digest(secret), token.secretHash)) throw unauthenticated();
+    const grant = await this.readModel.getTokenGrant(tokenId);
+    if (!grant) throw unauthenticated();
+    const { token, userName, userStatus, role } = grant;
+    if (token.revoked || !this.secrets.digestsEqual(this.secrets.digest(secret), token.secretHash)) throw unauthenticated();
     if (token.expiresAt <= this.clock.now().toISOString()) throw unauthenticated();
-    const [user, role] = await Promise.all([this.readModel.getUser(token.userId), this.readModel.roleOf(token.userId, token.projectId)]);
-    if (!user || user.status !== 'active' || !role) throw unauthenticated();
-    return { userId: user.id, userName: user.name, projectId: token.projectId, role, tokenId };
+    if (userStatus !== 'active' || !role) throw unauthenticated();
+    return { userId: token.userId, userName, projectId: token.projectId, role, tokenId };
   }
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { notFound } from '../../domain/shared/domain-error';
+import { projectDecider, projectStream } from '../../domain/identity/project/project.decider';
+import { CommandExecutor } from '../event-sourcing/command-executor';
 import { Principal, isAdmin } from '../shared/command-context';
 import { assertInScope, listingScope } from './access';
 import { AccessKeyView, IDENTITY_READ_MODEL, IdentityReadModel, Page, PageRequest, ProjectView, UserView } from './identity-read-model.port';
@@ -12,7 +14,10 @@ const PROJECT_NOT_FOUND = { code: 'ProjectNotFound', message: 'Project not found
 /** Identity's read side, scoped to what the caller may see. */
 @Injectable()
 export class IdentityQueries {
-  constructor(@Inject(IDENTITY_READ_MODEL) private readonly readModel: IdentityReadModel) {}
+  constructor(
+    @Inject(IDENTITY_READ_MODEL) private readonly readModel: IdentityReadModel,
+    private readonly executor: CommandExecutor,
+  ) {}
 
   async getProject(p: Principal, id: string): Promise<ProjectView> {
     assertInScope(p, id, PROJECT_NOT_FOUND);
@@ -25,10 +30,13 @@ export class IdentityQueries {
     return this.readModel.listProjects(listingScope(p), page);
   }
 
+  /** From the project's own stream: exact the moment a reservation is recorded, whatever the read models' lag. */
   async usage(p: Principal, id: string): Promise<ProjectUsage> {
-    const project = await this.getProject(p, id);
-    const usage = { projectId: project.id } as ProjectUsage;
-    for (const r of QUOTA_RESOURCES) usage[r] = { limit: project.quotas[r], used: project.usage[r] };
+    assertInScope(p, id, PROJECT_NOT_FOUND);
+    const { state } = await this.executor.load(projectDecider, projectStream(id));
+    if (state.status !== 'active') throw notFound(PROJECT_NOT_FOUND.code, PROJECT_NOT_FOUND.message);
+    const usage = { projectId: state.projectId } as ProjectUsage;
+    for (const r of QUOTA_RESOURCES) usage[r] = { limit: state.quotas[r], used: state.usage[r] };
     return usage;
   }
 

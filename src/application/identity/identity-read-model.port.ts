@@ -21,6 +21,7 @@ export type UserView = {
 
 export type UserCredentials = { id: string; name: string; status: string; passwordHash: string };
 export type TokenRecord = { id: string; userId: string; projectId: string; secretHash: string; expiresAt: string; revoked: boolean };
+export type TokenGrant = { token: TokenRecord; userName: string; userStatus: string; role: Role | null };
 export type AccessKeyView = { accessKeyId: string; userId: string; projectId: string; status: string; createdAt: string };
 export type AccessKeyRecord = AccessKeyView & { secretCiphertext: string };
 
@@ -37,6 +38,8 @@ export interface IdentityReadModel {
   listUsers(projectId: string | null, page: PageRequest): Promise<Page<UserView>>;
   roleOf(userId: string, projectId: string): Promise<Role | null>;
   getToken(id: string): Promise<TokenRecord | null>;
+  /** A token with its user and the user's role in the token's project, in one read (every request asks this). */
+  getTokenGrant(id: string): Promise<TokenGrant | null>;
   getAccessKey(id: string): Promise<AccessKeyRecord | null>;
   listAccessKeys(userId: string | null, page: PageRequest): Promise<Page<AccessKeyView>>;
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/shared/domain-error';
 import { claimDecider } from '../../domain/shared/unique-claim';
 import { CommandExecutor } from '../event-sourcing/command-executor';
 import { CommandContext } from '../shared/command-context';
@@ -12,6 +13,29 @@ export const nameClaimStream = (kind: ClaimKind, name: string) => `name-${kind}-
 /** Claims `key` on `stream` for `ownerId` (409 NameTaken when someone else holds it). */
 export async function claimKey(executor: CommandExecutor, stream: string, key: string, ownerId: string, ctx: CommandContext) {
   await executor.execute(claimDecider, stream, { type: 'Claim', key, ownerId }, ctx, { waitForReadModels: false });
+}
+
+/**
+ * Claims the first candidate nobody holds, skipping those `used` says are taken (a hint; a lost
+ * race moves on to the next). Null when every candidate is held.
+ */
+export async function claimFirstFree(
+  executor: CommandExecutor,
+  candidates: Iterable<{ stream: string; key: string }>,
+  used: ReadonlySet<string>,
+  ownerId: string,
+  ctx: CommandContext,
+): Promise<string | null> {
+  for (const { stream, key } of candidates) {
+    if (used.has(key)) continue;
+    try {
+      await claimKey(executor, stream, key, ownerId, ctx);
+      return key;
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'NameTaken')) throw error;
+    }
+  }
+  return null;
 }
 
 export async function releaseKey(executor: CommandExecutor, stream: string, key: string, ownerId: string, ctx: CommandContext) {

@@ -46,6 +46,32 @@ export type ReadAllFilter = {
   readonly types?: readonly string[];
   readonly stream?: string;
   readonly projectId?: string;
+  /** metadata.principal */
+  readonly principal?: string;
+  /** metadata.at within [from, to) (UTC ISO times, compared as text: the format is fixed). */
+  readonly from?: string;
+  readonly to?: string;
+};
+
+/** Whether an event passes a filter (for followers that filter what they read). */
+export function matchesFilter(e: RecordedEvent, f: ReadAllFilter): boolean {
+  return (
+    (!f.types?.length || f.types.includes(e.type)) &&
+    (!f.stream || e.stream === f.stream) &&
+    (!f.projectId || e.metadata.projectId === f.projectId) &&
+    (!f.principal || e.metadata.principal === f.principal) &&
+    (!f.from || e.metadata.at >= f.from) &&
+    (!f.to || e.metadata.at < f.to)
+  );
+}
+
+export type SubscribeOptions = {
+  batchSize?: number;
+  /**
+   * When fewer than a full batch are there, wait this long for more before handing them over:
+   * fewer, larger batches for a follower whose cost is per batch (a transaction each).
+   */
+  gatherMs?: number;
 };
 
 export type SubscriptionHandler = (events: readonly RecordedEvent[]) => Promise<void>;
@@ -68,7 +94,7 @@ export interface EventStore {
    * Catch up from `after`, then follow live appends. Batches arrive in position order with no gaps
    * and no repeats; the next batch is read only after the handler's promise resolved.
    */
-  subscribe(after: number, handler: SubscriptionHandler, options?: { batchSize?: number }): Subscription;
+  subscribe(after: number, handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
   /** True when the backing database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
-export type IdPrefix = 'prj' | 'usr' | 'tok' | 'ak' | 'op' | 'inst' | 'net' | 'vol' | 'port' | 'sg' | 'host' | 'res' | 'flv' | 'img' | 'kp';
+export type IdPrefix =
+  'prj' | 'usr' | 'tok' | 'ak' | 'op' | 'inst' | 'net' | 'vol' | 'port' | 'sg' | 'host' | 'res' | 'flv' | 'img' | 'kp' | 'sgr' | 'fip' | 'snap' | 'agt';
 
 export interface IdGenerator {
   /** A new resource id with its type prefix, e.g. `prj-3f9c…`. */

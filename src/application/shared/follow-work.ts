@@ -1,4 +1,4 @@
-import { EventStore, Subscription } from '../ports/event-store.port';
+import { EventStore, RecordedEvent, Subscription } from '../ports/event-store.port';
 import { ReadModelProgress } from '../ports/read-model-progress.port';
 import { KeyedWorkQueue } from './keyed-work-queue';
 
@@ -11,12 +11,12 @@ export async function followWork(
   store: EventStore,
   progress: ReadModelProgress,
   queue: KeyedWorkQueue,
-  work: { triggers: ReadonlySet<string>; keyOf: (data: unknown) => string; unfinished: () => Promise<string[]> },
+  work: { triggers: ReadonlySet<string>; keyOf: (event: RecordedEvent) => string; unfinished: () => Promise<string[]> },
 ): Promise<{ subscription: Subscription; resumed: number }> {
   queue.start();
   const head = await store.headPosition();
   const subscription = store.subscribe(head, async (events) => {
-    for (const e of events) if (work.triggers.has(e.type)) queue.kick(work.keyOf(e.data));
+    for (const e of events) if (work.triggers.has(e.type)) queue.kick(work.keyOf(e));
   });
   await progress.waitFor(head);
   const unfinished = await work.unfinished();

@@ -11,11 +11,19 @@ import { CommandContext } from '../shared/command-context';
 import { DriverError } from '../shared/driver-error';
 import { followWork } from '../shared/follow-work';
 import { KeyedWorkQueue } from '../shared/keyed-work-queue';
+import { TriggerVersions } from '../shared/trigger-versions';
 import { VOLUME_READ_MODEL, VolumeReadModel } from './volume-read-model.port';
 
 type Present = Exclude<VolumeState, { status: 'absent' }>;
 
-const TRIGGERS = new Set(['VolumeRequested', 'VolumeAttachRequested', 'VolumeDetachRequested', 'VolumeDeleteRequested']);
+const TRIGGERS = new Set([
+  'VolumeRequested',
+  'VolumeAttachRequested',
+  'VolumeDetachRequested',
+  'VolumeDeleteRequested',
+  'VolumeSnapshotRequested',
+  'VolumeSnapshotDeleteRequested',
+]);
 const NO_WAIT = { waitForReadModels: false };
 
 /**
@@ -28,6 +36,7 @@ const NO_WAIT = { waitForReadModels: false };
 export class VolumeWorker {
   private readonly queue = new KeyedWorkQueue(16, (id) => this.drive(id));
   private subscription: Subscription | null = null;
+  private readonly triggers = new TriggerVersions();
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -42,7 +51,7 @@ export class VolumeWorker {
   async start(): Promise<void> {
     ({ subscription: this.subscription } = await followWork(this.store, this.progress, this.queue, {
       triggers: TRIGGERS,
-      keyOf: (data) => (data as { volumeId: string }).volumeId,
+      keyOf: (event) => this.triggers.note((event.data as { volumeId: string }).volumeId, event.version),
       unfinished: () => this.volumes.listUnfinished(),
     }));
   }
@@ -53,8 +62,10 @@ export class VolumeWorker {
   }
 
   private async drive(volumeId: string): Promise<void> {
+    const triggeredAt = this.triggers.take(volumeId);
     for (let steps = 0; steps < 20; steps++) {
-      const { state } = await this.executor.load(volumeDecider, volumeStream(volumeId));
+      // As the provisioning worker: cached when it has the event that kicked us, and between our own steps.
+      const { state } = await this.executor.load(volumeDecider, volumeStream(volumeId), steps > 0 ? { cached: true } : { minVersion: triggeredAt });
       if (state.status === 'absent' || state.bootFor) return;
       try {
         if (!(await this.step(state))) return;
@@ -76,10 +87,11 @@ export class VolumeWorker {
   private async step(v: Present): Promise<boolean> {
     const storage = this.drivers.storage();
     const now = this.executor.now();
+    if (await this.snapshotStep(v)) return true;
     switch (v.status) {
       case 'creating':
         try {
-          await storage.createVolume({ volumeId: v.volumeId, sizeGiB: v.sizeGiB, sourceImage: null });
+          await storage.createVolume({ volumeId: v.volumeId, sizeGiB: v.sizeGiB, sourceImage: null, sourceSnapshotId: v.sourceSnapshotId });
           await this.record(v, { type: 'RecordCreated', now });
         } catch (error) {
           if (!(error instanceof DriverError)) throw error;
@@ -114,5 +126,27 @@ export class VolumeWorker {
       default:
         return false;
     }
+  }
+
+  /** Takes or deletes one snapshot that is asked for; false when none is. */
+  private async snapshotStep(v: Present): Promise<boolean> {
+    const pending = Object.entries(v.snapshots).find(([, status]) => status === 'creating' || status === 'deleting');
+    if (!pending) return false;
+    const [snapshotId, status] = pending;
+    const storage = this.drivers.storage();
+    const now = this.executor.now();
+    if (status === 'deleting') {
+      await storage.deleteSnapshot(snapshotId); // a driver error retries (drive's backoff), as a volume delete
+      await this.record(v, { type: 'RecordSnapshotDeleted', snapshotId, now });
+      return true;
+    }
+    try {
+      await storage.snapshot(v.volumeId, snapshotId);
+      await this.record(v, { type: 'RecordSnapshotCreated', snapshotId, now });
+    } catch (error) {
+      if (!(error instanceof DriverError)) throw error;
+      await this.record(v, { type: 'RecordSnapshotFailed', snapshotId, reason: error.message, now });
+    }
+    return true;
   }
 }

@@ -1,3 +1,5 @@
+import { parseCidr } from '../../domain/network/network/ipv4';
+import { DEFAULT_PRICE_SHEET, PriceSheet } from '../../application/billing/price-sheet';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +15,9 @@ export type Config = {
   pgPoolSize: number;
   httpHost: string;
   httpPort: number;
+  /** The gRPC API's address; port null when it is off. */
+  grpcHost: string;
+  grpcPort: number | null;
   bootstrapPassword: string | undefined;
   tokenTtlSeconds: number;
   bodyLimitBytes: number;
@@ -22,6 +27,7 @@ export type Config = {
   shutdownGraceMs: number;
   vlanMin: number;
   vlanMax: number;
+  floatingIpPool: string;
   spawnTimeoutMs: number;
   shutdownTimeoutMs: number;
   softRebootTimeoutMs: number;
@@ -32,6 +38,21 @@ export type Config = {
   reconcileIntervalMs: number;
   orphanGraceMs: number;
   powerDriftPolicy: 'accept' | 'restore';
+  /** Real drivers (hosts registered with driver "libvirt", and the libvirt block storage). */
+  blockStorage: 'simulated' | 'libvirt';
+  libvirtStateDir: string;
+  libvirtDomainType: 'qemu' | 'kvm';
+  volumeDir: string;
+  volumePool: string;
+  volumeUri: string;
+  ovsBridge: string;
+  /** Kafka brokers; empty: the in-process bus (the embedded default). */
+  kafkaBrokers: string[];
+  topicPrefix: string;
+  /** Whether the orchestrator process runs the relay and the billing consumer itself (else: `npm run relay`, `npm run billing`). */
+  relay: 'in-process' | 'off';
+  billing: 'in-process' | 'off';
+  priceSheet: PriceSheet;
 };
 
 export class ConfigError extends Error {}
@@ -76,6 +97,61 @@ function vlanRange(env: NodeJS.ProcessEnv): { vlanMin: number; vlanMax: number }
   return { vlanMin: min, vlanMax: max };
 }
 
+/** `KAFKA_BROKERS`: host:port, comma separated. */
+function brokers(env: NodeJS.ProcessEnv): string[] {
+  const raw = (env.KAFKA_BROKERS ?? '').trim();
+  if (raw === '') return [];
+  const list = raw.split(',').map((b) => b.trim());
+  if (!list.every((b) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(b))) throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...], got "${raw}"`);
+  return list;
+}
+
+function topicPrefix(env: NodeJS.ProcessEnv): string {
+  const raw = env.ORCH_KAFKA_TOPIC_PREFIX || 'orchestrator';
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(raw)) throw new ConfigError(`ORCH_KAFKA_TOPIC_PREFIX must be letters, digits, '.', '_' or '-', got "${raw}"`);
+  return raw;
+}
+
+/** `ORCH_PRICE_SHEET`: JSON { currency, instanceHour: { <flavor id or name> | default: price }, volumeGiBHour, floatingIpHour }. */
+function priceSheet(env: NodeJS.ProcessEnv): PriceSheet {
+  if (!env.ORCH_PRICE_SHEET) return DEFAULT_PRICE_SHEET;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env.ORCH_PRICE_SHEET);
+  } catch {
+    throw new ConfigError('ORCH_PRICE_SHEET must be JSON');
+  }
+  const sheet = { ...DEFAULT_PRICE_SHEET, ...(parsed as Partial<PriceSheet>) };
+  const price = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  if (
+    typeof sheet.currency !== 'string' ||
+    !price(sheet.volumeGiBHour) ||
+    !price(sheet.floatingIpHour) ||
+    typeof sheet.instanceHour !== 'object' ||
+    !Object.values(sheet.instanceHour).every(price)
+  ) {
+    throw new ConfigError('ORCH_PRICE_SHEET: currency is a string; instanceHour maps flavors (or "default") to prices; prices are numbers >= 0');
+  }
+  return sheet;
+}
+
+/** A name for libvirt or Open vSwitch (a pool, a bridge): letters, digits, '-' and '_', at most 15 characters. */
+function name(env: NodeJS.ProcessEnv, variable: string, fallback: string): string {
+  const raw = env[variable] || fallback;
+  if (!/^[A-Za-z0-9_-]{1,15}$/.test(raw)) throw new ConfigError(`${variable} must be 1 to 15 letters, digits, '-' or '_', got "${raw}"`);
+  return raw;
+}
+
+/** `ORCH_FLOATING_IP_POOL`: the CIDR floating IPs are allocated from (its first host address is kept for the router). */
+function floatingIpPool(env: NodeJS.ProcessEnv): string {
+  const raw = env.ORCH_FLOATING_IP_POOL || '198.51.100.0/24';
+  try {
+    return parseCidr(raw, { minPrefix: 8, maxPrefix: 30, field: 'ORCH_FLOATING_IP_POOL' }).text;
+  } catch {
+    throw new ConfigError(`ORCH_FLOATING_IP_POOL must be an IPv4 CIDR from /8 to /30 without host bits, got "${raw}"`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.ORCH_DATA_DIR || './data');
   return {
@@ -85,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgPoolSize: integer(env, 'ORCH_PG_POOL_SIZE', 20, 1, 500),
     httpHost: env.ORCH_HTTP_HOST || '127.0.0.1',
     httpPort: integer(env, 'ORCH_HTTP_PORT', 8080, 0, 65535),
+    grpcHost: env.ORCH_GRPC_HOST || env.ORCH_HTTP_HOST || '127.0.0.1',
+    grpcPort: env.ORCH_GRPC_PORT === 'off' ? null : integer(env, 'ORCH_GRPC_PORT', 9090, 1, 65535),
     bootstrapPassword: env.ORCH_BOOTSTRAP_PASSWORD || undefined,
     tokenTtlSeconds: integer(env, 'ORCH_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
     bodyLimitBytes: integer(env, 'ORCH_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
@@ -93,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollIntervalMs: integer(env, 'ORCH_POLL_INTERVAL_MS', 250, 10, 60_000),
     shutdownGraceMs: integer(env, 'ORCH_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     ...vlanRange(env),
+    floatingIpPool: floatingIpPool(env),
     spawnTimeoutMs: integer(env, 'ORCH_SPAWN_TIMEOUT_MS', 300_000, 100, 3_600_000),
     shutdownTimeoutMs: integer(env, 'ORCH_GUEST_SHUTDOWN_TIMEOUT_MS', 60_000, 0, 3_600_000),
     softRebootTimeoutMs: integer(env, 'ORCH_SOFT_REBOOT_TIMEOUT_MS', 120_000, 100, 3_600_000),
@@ -103,5 +182,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalMs: integer(env, 'ORCH_RECONCILE_INTERVAL_MS', 10_000, 50, 3_600_000),
     orphanGraceMs: integer(env, 'ORCH_ORPHAN_GRACE_MS', 300_000, 0, 7 * 24 * 3_600_000),
     powerDriftPolicy: oneOf(env, 'ORCH_POWER_DRIFT_POLICY', ['accept', 'restore'] as const, 'accept'),
+    blockStorage: oneOf(env, 'ORCH_BLOCK_STORAGE', ['simulated', 'libvirt'] as const, 'simulated'),
+    libvirtStateDir: path.resolve(env.ORCH_LIBVIRT_STATE_DIR || '/var/lib/orchestrator/instances'),
+    libvirtDomainType: oneOf(env, 'ORCH_LIBVIRT_DOMAIN_TYPE', ['qemu', 'kvm'] as const, 'qemu'),
+    volumeDir: path.resolve(env.ORCH_VOLUME_DIR || '/var/lib/orchestrator/volumes'),
+    volumePool: name(env, 'ORCH_VOLUME_POOL', 'orch-volumes'),
+    volumeUri: env.ORCH_VOLUME_URI || 'qemu:///system',
+    ovsBridge: name(env, 'ORCH_OVS_BRIDGE', 'br-orch'),
+    kafkaBrokers: brokers(env),
+    topicPrefix: topicPrefix(env),
+    relay: oneOf(env, 'ORCH_RELAY', ['in-process', 'off'] as const, 'in-process'),
+    billing: oneOf(env, 'ORCH_BILLING', ['in-process', 'off'] as const, 'in-process'),
+    priceSheet: priceSheet(env),
   };
 }

@@ -28,6 +28,7 @@ const toHost = (r: HostRow): HostView => ({
   ratios: r.ratios,
   used: r.used,
   free: freeOf(r.capacity, r.ratios, r.used),
+  agent: r.agentId,
   createdAt: r.createdAt,
 });
 
@@ -45,7 +46,7 @@ export class TypeOrmComputeReadModel implements ComputeReadModel {
   }
 
   async getFlavor(idOrName: string) {
-    const row = await this.m.findOne(FlavorRow, { where: [{ id: idOrName }, { nameKey: nameKey(idOrName) }] });
+    const [row] = await this.db.table(FlavorRow).where(`id = ${this.db.param(1)} OR name_key = ${this.db.param(2)}`, [idOrName, nameKey(idOrName)]);
     return row ? toFlavor(row) : null;
   }
 
@@ -54,7 +55,7 @@ export class TypeOrmComputeReadModel implements ComputeReadModel {
   }
 
   async getImage(idOrName: string) {
-    const row = await this.m.findOne(ImageRow, { where: [{ id: idOrName }, { nameKey: nameKey(idOrName) }] });
+    const [row] = await this.db.table(ImageRow).where(`id = ${this.db.param(1)} OR name_key = ${this.db.param(2)}`, [idOrName, nameKey(idOrName)]);
     return row ? toImage(row) : null;
   }
 

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { types as pgTypes } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Mutex } from '../../application/shared/mutex';
+import { RawTable } from './raw-table';
 import { READ_MODEL_ENTITIES } from './read-model.entities';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -15,9 +16,11 @@ export type Tx = {
    */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
   readonly manager: EntityManager;
+  /** An entity's table for plain-SQL reads and writes on this transaction (see RawTable). */
+  table<T extends ObjectLiteral>(entity: EntityTarget<T>): RawTable<T>;
 };
 
-type PgConnection = { query(config: { name: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }> };
+type PgConnection = { query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }> };
 
 // BIGINT comes back as a string by default; positions stay far below 2^53.
 pgTypes.setTypeParser(20, (value: string) => Number(value));
@@ -36,7 +39,11 @@ export class Database {
     readonly reader: DataSource,
   ) {}
 
-  static async openSqlite(dataDir: string): Promise<Database> {
+  /**
+   * `scratch`: a throwaway copy (a replay's), whose commits need not reach the disk before they
+   * return; never the live database.
+   */
+  static async openSqlite(dataDir: string, { scratch = false } = {}): Promise<Database> {
     fs.mkdirSync(dataDir, { recursive: true });
     const file = path.resolve(dataDir, 'orchestrator.sqlite');
     const open = (readonly: boolean) =>
@@ -53,7 +60,7 @@ export class Database {
           if (!readonly) {
             db.pragma('journal_mode = WAL');
             // FULL: a commit is on disk before it is acknowledged (nothing acknowledged is lost).
-            db.pragma('synchronous = FULL');
+            db.pragma(scratch ? 'synchronous = OFF' : 'synchronous = FULL');
           }
         },
       }).initialize();
@@ -63,12 +70,16 @@ export class Database {
     return new Database('sqlite', writer, reader);
   }
 
-  static async openPostgres(url: string, poolSize: number): Promise<Database> {
+  /**
+   * `scratch`: a schema of its own where unqualified names resolve first, for a throwaway copy of
+   * the read models (a replay's), whose commits need not reach the disk before they return.
+   */
+  static async openPostgres(url: string, poolSize: number, scratch?: { schema: string }): Promise<Database> {
     const ds = await new DataSource({
       type: 'postgres',
       url,
       entities: READ_MODEL_ENTITIES,
-      extra: { max: poolSize },
+      extra: { max: poolSize, ...(scratch ? { options: `-c search_path=${scratch.schema} -c synchronous_commit=off` } : {}) },
     }).initialize();
     return new Database('postgres', ds, ds);
   }
@@ -88,7 +99,7 @@ export class Database {
     const runner = this.writer.createQueryRunner();
     await beginImmediate(runner);
     try {
-      const result = await fn({ query: (sql, params) => runner.query(sql, params), manager: runner.manager });
+      const result = await fn({ query: (sql, params) => runner.query(sql, params), manager: runner.manager, table: (e) => this.table(e) });
       await runner.query('COMMIT');
       return result;
     } catch (error) {
@@ -102,9 +113,10 @@ export class Database {
     const connection = (await runner.connect()) as PgConnection;
     await runner.startTransaction();
     try {
+      // Straight to the connection: TypeORM's query path costs more CPU than the round trip.
       const query = async <T>(sql: string, params?: unknown[], name?: string): Promise<T[]> =>
-        name ? ((await connection.query({ name, text: sql, values: params })).rows as T[]) : runner.query(sql, params);
-      const result = await fn({ query, manager: runner.manager });
+        (await connection.query({ ...(name ? { name } : {}), text: sql, values: params })).rows as T[];
+      const result = await fn({ query, manager: runner.manager, table: (e) => this.table(e) });
       await runner.commitTransaction();
       return result;
     } catch (error) {
@@ -118,13 +130,45 @@ export class Database {
   /** One statement in its own transaction on the writer, prepared once per connection (PostgreSQL only). */
   async queryPrepared<T = Record<string, unknown>>(name: string, sql: string, params: unknown[]): Promise<T[]> {
     if (this.dialect !== 'postgres') throw new Error('queryPrepared is for PostgreSQL');
-    const pool = (this.writer.driver as unknown as { master: PgConnection }).master;
-    return (await pool.query({ name, text: sql, values: params })).rows as T[];
+    return (await this.pool().query({ name, text: sql, values: params })).rows as T[];
   }
 
-  /** A query outside any transaction, on the reader. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
-    return this.reader.query(sql, params);
+  /**
+   * Reads that all see one consistent state of the database, whatever commits meanwhile.
+   * PostgreSQL: a REPEATABLE READ transaction on a connection of its own. SQLite: a transaction on
+   * the read connection, so every read of this Database in the meantime sees that state too.
+   */
+  async readSnapshot<T>(fn: (query: <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T> {
+    const runner = this.reader.createQueryRunner();
+    await runner.query(this.dialect === 'postgres' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+    try {
+      return await fn((sql, params) => runner.query(sql, params));
+    } finally {
+      await runner.query('COMMIT').catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  private readonly tables = new Map<unknown, RawTable<never>>();
+
+  /** An entity's table for plain-SQL reads and writes (built once per entity). */
+  table<T extends ObjectLiteral>(entity: EntityTarget<T>): RawTable<T> {
+    let table = this.tables.get(entity) as RawTable<T> | undefined;
+    if (!table) {
+      table = new RawTable<T>(this, entity);
+      this.tables.set(entity, table as unknown as RawTable<never>);
+    }
+    return table;
+  }
+
+  /** A query outside any transaction, on the reader (PostgreSQL: straight to the pool, past TypeORM's query path). */
+  async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    if (this.dialect === 'sqlite') return this.reader.query(sql, params);
+    return (await this.pool().query({ text: sql, values: params })).rows as T[];
+  }
+
+  private pool(): PgConnection {
+    return (this.writer.driver as unknown as { master: PgConnection }).master;
   }
 
   /** Placeholder for the n-th (1-based) parameter in this dialect. */

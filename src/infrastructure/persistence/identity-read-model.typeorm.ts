@@ -6,6 +6,7 @@ import {
   Page,
   PageRequest,
   ProjectView,
+  TokenGrant,
   TokenRecord,
   UserCredentials,
   UserView,
@@ -95,6 +96,42 @@ export class TypeOrmIdentityReadModel implements IdentityReadModel {
     return row
       ? { id: row.id, userId: row.userId, projectId: row.projectId, secretHash: row.secretHash, expiresAt: row.expiresAt, revoked: row.revoked === 1 }
       : null;
+  }
+
+  async getTokenGrant(id: string): Promise<TokenGrant | null> {
+    const p = (n: number) => this.db.param(n);
+    const [row] = await this.db.query<{
+      id: string;
+      user_id: string;
+      project_id: string;
+      secret_hash: string;
+      expires_at: string;
+      revoked: number;
+      user_name: string;
+      user_status: string;
+      role: string | null;
+    }>(
+      `SELECT t.id, t.user_id, t.project_id, t.secret_hash, t.expires_at, t.revoked, u.name AS user_name, u.status AS user_status, r.role
+         FROM rm_tokens t
+         JOIN rm_users u ON u.id = t.user_id
+         LEFT JOIN rm_user_roles r ON r.user_id = t.user_id AND r.project_id = t.project_id
+        WHERE t.id = ${p(1)}`,
+      [id],
+    );
+    if (!row) return null;
+    return {
+      token: {
+        id: row.id,
+        userId: row.user_id,
+        projectId: row.project_id,
+        secretHash: row.secret_hash,
+        expiresAt: row.expires_at,
+        revoked: Number(row.revoked) === 1,
+      },
+      userName: row.user_name,
+      userStatus: row.user_status,
+      role: (row.role as Role | null) ?? null,
+    };
   }
 
   async getAccessKey(id: string): Promise<AccessKeyRecord | null> {

@@ -98,7 +98,15 @@ export class TypeOrmInstanceReadModel implements InstanceReadModel {
   async getOperation(id: string): Promise<OperationRecord | null> {
     const row = await this.m.findOneBy(OperationRow, { id });
     return row
-      ? { id: row.id, projectId: row.projectId, kind: row.kind, instanceIds: row.instanceIds, volumeIds: row.volumeIds ?? [], createdAt: row.createdAt }
+      ? {
+          id: row.id,
+          projectId: row.projectId,
+          kind: row.kind,
+          instanceIds: row.instanceIds,
+          volumeIds: row.volumeIds ?? [],
+          snapshotIds: row.snapshotIds ?? [],
+          createdAt: row.createdAt,
+        }
       : null;
   }
 
@@ -115,5 +123,19 @@ export class TypeOrmInstanceReadModel implements InstanceReadModel {
       take: page.limit + 1,
     });
     return toPage(rows, page, toPort);
+  }
+
+  async listPortsOnHost(hostId: string): Promise<PortView[]> {
+    return (await this.m.find(PortRow, { where: { hostId }, order: { id: 'ASC' } })).map(toPort);
+  }
+
+  async listPortsInSecurityGroup(securityGroupId: string): Promise<PortView[]> {
+    // The groups are a JSON array of ids; ids hold no quotes, so a quoted match is exact.
+    const rows = await this.m
+      .createQueryBuilder(PortRow, 'p')
+      .where('p.security_groups LIKE :pattern', { pattern: `%"${securityGroupId}"%` })
+      .orderBy('p.id')
+      .getMany();
+    return rows.map(toPort);
   }
 }

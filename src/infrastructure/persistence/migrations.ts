@@ -1,6 +1,8 @@
-import { Database, Dialect } from './database';
+import { Database, Dialect, Tx } from './database';
+import { backfillHashChain } from '../event-store/sql/hash-chain-backfill';
 
-type Migration = { id: string; up: (dialect: Dialect) => string[] };
+/** Schema statements, then (optionally) a data step in the same transaction. */
+type Migration = { id: string; up: (dialect: Dialect) => string[]; data?: (tx: Tx, dialect: Dialect) => Promise<void> };
 
 const json = (d: Dialect) => (d === 'postgres' ? 'JSONB' : 'TEXT');
 
@@ -147,6 +149,112 @@ const MIGRATIONS: Migration[] = [
       `CREATE INDEX rm_volumes_instance ON rm_volumes (instance_id)`,
     ],
   },
+  {
+    id: '008-security-groups',
+    up: () => [
+      `CREATE TABLE rm_security_groups (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, rules TEXT NOT NULL,
+         created_at TEXT NOT NULL)`,
+      `CREATE INDEX rm_security_groups_project ON rm_security_groups (project_id, name_key)`,
+      `CREATE INDEX rm_ports_host ON rm_ports (host_id)`,
+    ],
+  },
+  {
+    id: '009-floating-ips',
+    up: () => [
+      `CREATE TABLE rm_floating_ips (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, address TEXT NOT NULL, instance_id TEXT NULL, port_id TEXT NULL,
+         fixed_ip TEXT NULL, created_at TEXT NOT NULL)`,
+      `CREATE INDEX rm_floating_ips_project ON rm_floating_ips (project_id, id)`,
+      `CREATE INDEX rm_floating_ips_instance ON rm_floating_ips (instance_id)`,
+      `CREATE INDEX rm_floating_ips_port ON rm_floating_ips (port_id)`,
+    ],
+  },
+  {
+    id: '010-snapshots',
+    up: () => [
+      `CREATE TABLE rm_snapshots (id TEXT PRIMARY KEY, volume_id TEXT NOT NULL, project_id TEXT NOT NULL, name TEXT NOT NULL, size_gib INTEGER NOT NULL,
+         status TEXT NOT NULL, failure TEXT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+      `CREATE INDEX rm_snapshots_volume ON rm_snapshots (volume_id, id)`,
+      `CREATE INDEX rm_snapshots_status ON rm_snapshots (status)`,
+      `ALTER TABLE rm_operations ADD COLUMN snapshot_ids TEXT NOT NULL DEFAULT '[]'`,
+    ],
+  },
+  {
+    id: '011-host-agents',
+    up: () => [`ALTER TABLE rm_hosts ADD COLUMN agent_id TEXT NULL`],
+  },
+  {
+    id: '012-hash-chain',
+    // Tamper evidence: every event's hash covers its content and the previous event's hash
+    // (see hash-chain.ts). PostgreSQL computes it in the append function, inside the append lock.
+    up: (d) => [
+      `ALTER TABLE events ADD COLUMN hash TEXT NULL`,
+      ...(d !== 'postgres'
+        ? []
+        : [
+            `CREATE OR REPLACE FUNCTION orch_append_batch(p_streams text[], p_expected int[], p_counts int[], p_ids uuid[], p_types text[],
+               p_schema_versions int[], p_data jsonb, p_metadata jsonb, p_projects text[])
+             RETURNS TABLE (append_index int, actual int, positions bigint[])
+             LANGUAGE plpgsql AS $fn$
+             DECLARE
+               heads jsonb := '{}'::jsonb;
+               offs int := 0;
+               cur int;
+               n int;
+               prev text;
+               pos bigint;
+               d jsonb;
+               m jsonb;
+               seq text := pg_get_serial_sequence('events', 'position');
+             BEGIN
+               -- Held until commit, i.e. until these events are visible: positions become visible in order.
+               PERFORM pg_advisory_xact_lock(7262001);
+               SELECT e.hash INTO prev FROM events e ORDER BY e.position DESC LIMIT 1;
+               prev := coalesce(prev, '');
+               FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
+                 n := p_counts[i];
+                 IF heads ? p_streams[i] THEN
+                   cur := (heads ->> p_streams[i])::int;
+                 ELSE
+                   SELECT coalesce((SELECT e.version FROM events e WHERE e.stream = p_streams[i] ORDER BY e.version DESC LIMIT 1), 0) INTO cur;
+                 END IF;
+                 append_index := i;
+                 actual := cur;
+                 IF p_expected[i] = -1 OR p_expected[i] = cur THEN
+                   positions := ARRAY[]::bigint[];
+                   FOR k IN 1 .. n LOOP
+                     pos := nextval(seq);
+                     d := p_data -> (offs + k - 1);
+                     m := p_metadata -> (offs + k - 1);
+                     prev := encode(sha256(convert_to(concat_ws(E'\n', prev, pos::text, p_ids[offs + k]::text, p_streams[i], (cur + k)::text,
+                               p_types[offs + k], p_schema_versions[offs + k]::text, d::text, m::text), 'UTF8')), 'hex');
+                     INSERT INTO events (position, id, stream, version, type, schema_version, data, metadata, project_id, hash)
+                     VALUES (pos, p_ids[offs + k], p_streams[i], cur + k, p_types[offs + k], p_schema_versions[offs + k], d, m, p_projects[offs + k], prev);
+                     positions := positions || pos;
+                   END LOOP;
+                   heads := heads || jsonb_build_object(p_streams[i], cur + n);
+                 ELSE
+                   positions := NULL;
+                 END IF;
+                 offs := offs + n;
+                 RETURN NEXT;
+               END LOOP;
+             END
+             $fn$`,
+          ]),
+    ],
+    data: (tx, d) => backfillHashChain(tx, d),
+  },
+  {
+    id: '013-relay-and-billing',
+    up: () => [
+      `CREATE TABLE relay_checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`,
+      `CREATE TABLE billing_metered (event_id TEXT PRIMARY KEY)`,
+      `CREATE TABLE billing_clocks (resource_id TEXT PRIMARY KEY, meter TEXT NOT NULL, project_id TEXT NOT NULL, rate_key TEXT NOT NULL,
+         units BIGINT NOT NULL, since TEXT NULL)`,
+      `CREATE TABLE billing_usage (project_id TEXT NOT NULL, hour TEXT NOT NULL, meter TEXT NOT NULL, resource_id TEXT NOT NULL, rate_key TEXT NOT NULL,
+         quantity BIGINT NOT NULL, PRIMARY KEY (project_id, hour, meter, resource_id))`,
+    ],
+  },
 ];
 
 /** Applies pending migrations, each in its own transaction; safe when several processes start at once. */
@@ -159,6 +267,7 @@ export async function runMigrations(db: Database): Promise<string[]> {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.id)) continue;
       for (const statement of migration.up(db.dialect)) await tx.query(statement);
+      await migration.data?.(tx, db.dialect);
       await tx.query(`INSERT INTO schema_migrations (id, applied_at) VALUES (${db.param(1)}, ${db.param(2)})`, [migration.id, new Date().toISOString()]);
       applied.push(migration.id);
     }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { SecurityGroupRule } from '../../domain/network/security-group/security-group.decider';
 
 /**
  * Read-model tables (TypeORM entities). Their DDL lives in migrations.ts; JSON is kept as text so
@@ -103,6 +104,7 @@ export class HostRow {
   @Column('simple-json') capacity!: { vcpus: number; ramMiB: number; diskGiB: number };
   @Column('simple-json') ratios!: { cpu: number; ram: number; disk: number };
   @Column('simple-json') used!: { vcpus: number; ramMiB: number; diskGiB: number };
+  @Column('text', { name: 'agent_id', nullable: true }) agentId!: string | null;
   @Column('text', { name: 'created_at' }) createdAt!: string;
 }
 
@@ -119,7 +121,28 @@ export class NetworkRow {
   @Column('text', { name: 'created_at' }) createdAt!: string;
 }
 
-export const COMPUTE_NETWORK_ENTITIES = [FlavorRow, ImageRow, KeyPairRow, HostRow, NetworkRow];
+@Entity('rm_security_groups')
+export class SecurityGroupRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text') name!: string;
+  @Column('text', { name: 'name_key' }) nameKey!: string;
+  @Column('simple-json') rules!: SecurityGroupRule[];
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+}
+
+@Entity('rm_floating_ips')
+export class FloatingIpRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text') address!: string;
+  @Column('text', { name: 'instance_id', nullable: true }) instanceId!: string | null;
+  @Column('text', { name: 'port_id', nullable: true }) portId!: string | null;
+  @Column('text', { name: 'fixed_ip', nullable: true }) fixedIp!: string | null;
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+}
+
+export const COMPUTE_NETWORK_ENTITIES = [FlavorRow, ImageRow, KeyPairRow, HostRow, NetworkRow, SecurityGroupRow, FloatingIpRow];
 
 @Entity('rm_instances')
 export class InstanceRow {
@@ -149,6 +172,7 @@ export class OperationRow {
   @Column('text') kind!: string;
   @Column('simple-json', { name: 'instance_ids' }) instanceIds!: string[];
   @Column('simple-json', { name: 'volume_ids' }) volumeIds!: string[];
+  @Column('simple-json', { name: 'snapshot_ids' }) snapshotIds!: string[];
   @Column('text', { name: 'created_at' }) createdAt!: string;
 }
 
@@ -179,7 +203,21 @@ export class VolumeRow {
   @Column('text', { name: 'updated_at' }) updatedAt!: string;
 }
 
+@Entity('rm_snapshots')
+export class SnapshotRow {
+  @PrimaryColumn('text') id!: string;
+  @Column('text', { name: 'volume_id' }) volumeId!: string;
+  @Column('text', { name: 'project_id' }) projectId!: string;
+  @Column('text') name!: string;
+  @Column('integer', { name: 'size_gib' }) sizeGiB!: number;
+  @Column('text') status!: string;
+  @Column('text', { nullable: true }) failure!: string | null;
+  @Column('text', { name: 'created_at' }) createdAt!: string;
+  @Column('text', { name: 'updated_at' }) updatedAt!: string;
+}
+
 export const READ_MODEL_ENTITIES = [
+  SnapshotRow,
   CheckpointRow,
   ProjectRow,
   UserRow,

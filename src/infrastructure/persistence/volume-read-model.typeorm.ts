@@ -1,9 +1,9 @@
 import { In, MoreThan, Not } from 'typeorm';
 import { Page, PageRequest } from '../../application/identity/identity-read-model.port';
-import { VolumeReadModel, VolumeView } from '../../application/storage/volume-read-model.port';
+import { SnapshotView, VolumeReadModel, VolumeView } from '../../application/storage/volume-read-model.port';
 import { Database } from './database';
 import { decodeCursor, toPage } from './paging';
-import { VolumeRow } from './read-model.entities';
+import { SnapshotRow, VolumeRow } from './read-model.entities';
 
 const toVolume = (r: VolumeRow): VolumeView => ({ ...r });
 
@@ -34,6 +34,22 @@ export class TypeOrmVolumeReadModel implements VolumeReadModel {
       select: { id: true, bootFor: true },
       where: { status: In(['creating', 'attaching', 'detaching', 'deleting']) },
     });
-    return rows.filter((r) => r.bootFor === null).map((r) => r.id);
+    const snapshotting = await this.db.reader.manager.find(SnapshotRow, { select: { volumeId: true }, where: { status: In(['creating', 'deleting']) } });
+    return [...new Set([...rows.filter((r) => r.bootFor === null).map((r) => r.id), ...snapshotting.map((r) => r.volumeId)])];
+  }
+
+  async getSnapshot(id: string): Promise<SnapshotView | null> {
+    const row = await this.db.reader.manager.findOneBy(SnapshotRow, { id });
+    return row ? { ...row } : null;
+  }
+
+  async listSnapshots(volumeId: string, page: PageRequest): Promise<Page<SnapshotView>> {
+    const cursor = decodeCursor(page.cursor);
+    const rows = await this.db.reader.manager.find(SnapshotRow, {
+      where: { volumeId, status: Not('deleted'), ...(cursor ? { id: MoreThan(cursor) } : {}) },
+      order: { id: 'ASC' },
+      take: page.limit + 1,
+    });
+    return toPage(rows, page, (r) => ({ ...r }));
   }
 }

@@ -7,86 +7,77 @@ import { KeyPairEvent } from '../../domain/compute/keypair/keypair.decider';
 import { Tx } from '../persistence/database';
 import { FlavorRow, HostRow, ImageRow, KeyPairRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
+import { RowFold } from './row-fold';
 
 type ComputeCatalogEvent = FlavorEvent | ImageEvent | KeyPairEvent | HostEvent;
 
-const TYPES = new Set<string>([
-  'FlavorCreated',
-  'FlavorDeleted',
-  'ImageRegistered',
-  'ImageDeleted',
-  'KeyPairImported',
-  'KeyPairDeleted',
+const HOST_TYPES = new Set<string>([
   'HostRegistered',
   'HostEnabled',
   'HostDisabled',
   'ResourcesClaimed',
   'ClaimReleased',
+  'HostAgentAttached',
+  'HostAgentDetached',
 ]);
 
-/** Flavors, images, keypairs and hosts (with the resources claimed on them). */
+const TYPES = new Set<string>(['FlavorCreated', 'FlavorDeleted', 'ImageRegistered', 'ImageDeleted', 'KeyPairImported', 'KeyPairDeleted', ...HOST_TYPES]);
+
+type Folds = { flavors: RowFold<FlavorRow>; images: RowFold<ImageRow>; keyPairs: RowFold<KeyPairRow>; hosts: RowFold<HostRow> };
+
+/** Flavors, images, keypairs and hosts (with the resources claimed on them), each table folded per batch (see RowFold). */
 export const computeProjection: Projection = {
   name: 'compute',
   tables: ['rm_flavors', 'rm_images', 'rm_keypairs', 'rm_hosts'],
   async apply(events: readonly RecordedEvent[], tx: Tx) {
-    const claims = new Map<string, { vcpus: number; ramMiB: number; diskGiB: number }>();
-    for (const e of events) {
-      if (!TYPES.has(e.type)) continue;
-      const event = { type: e.type, data: e.data } as ComputeCatalogEvent;
-      if (event.type === 'ResourcesClaimed' || event.type === 'ClaimReleased') {
-        // Summed per host and written once per batch: a launch claims on every host many times.
-        const sign = event.type === 'ResourcesClaimed' ? 1 : -1;
-        const sum = claims.get(event.data.hostId) ?? { vcpus: 0, ramMiB: 0, diskGiB: 0 };
-        const r = event.data.resources;
-        claims.set(event.data.hostId, { vcpus: sum.vcpus + sign * r.vcpus, ramMiB: sum.ramMiB + sign * r.ramMiB, diskGiB: sum.diskGiB + sign * r.diskGiB });
-        continue;
-      }
-      if (event.type === 'HostRegistered') await flushClaims(claims, tx); // claims may follow in the same batch
-      await applyOne(event, tx);
-    }
-    await flushClaims(claims, tx);
+    const computeEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as ComputeCatalogEvent);
+    if (computeEvents.length === 0) return;
+    // Flavors, images and keypairs are only created and deleted: nothing to read.
+    const hostEvents = computeEvents.filter((e): e is HostEvent => HOST_TYPES.has(e.type));
+    const folds: Folds = {
+      flavors: new RowFold(tx, tx.table(FlavorRow)),
+      images: new RowFold(tx, tx.table(ImageRow)),
+      keyPairs: new RowFold(tx, tx.table(KeyPairRow)),
+      hosts: await new RowFold(tx, tx.table(HostRow)).loadFor(
+        hostEvents,
+        (e) => e.data.hostId,
+        (e) => e.type === 'HostRegistered',
+      ),
+    };
+    for (const event of computeEvents) applyOne(event, folds);
+    for (const fold of Object.values(folds)) await fold.flush();
   },
 };
 
-async function flushClaims(claims: Map<string, { vcpus: number; ramMiB: number; diskGiB: number }>, { manager }: Tx): Promise<void> {
-  for (const [hostId, delta] of claims) {
-    const row = await manager.findOneBy(HostRow, { id: hostId });
-    if (!row) continue;
-    const used = { vcpus: row.used.vcpus + delta.vcpus, ramMiB: row.used.ramMiB + delta.ramMiB, diskGiB: row.used.diskGiB + delta.diskGiB };
-    await manager.update(HostRow, { id: hostId }, { used });
-  }
-  claims.clear();
-}
-
-async function applyOne(event: ComputeCatalogEvent, { manager }: Tx): Promise<void> {
+function applyOne(event: ComputeCatalogEvent, { flavors, images, keyPairs, hosts }: Folds): void {
   switch (event.type) {
     case 'FlavorCreated': {
       const { flavorId, name, vcpus, ramMiB, diskGiB, at } = event.data;
-      await manager.insert(FlavorRow, { id: flavorId, name, nameKey: nameKey(name), vcpus, ramMiB, diskGiB, createdAt: at });
+      flavors.put({ id: flavorId, name, nameKey: nameKey(name), vcpus, ramMiB, diskGiB, createdAt: at });
       return;
     }
     case 'FlavorDeleted':
-      await manager.delete(FlavorRow, { id: event.data.flavorId });
+      flavors.remove(event.data.flavorId);
       return;
     case 'ImageRegistered': {
       const { imageId, name, os, minDiskGiB, source, at } = event.data;
-      await manager.insert(ImageRow, { id: imageId, name, nameKey: nameKey(name), os, minDiskGiB, source, createdAt: at });
+      images.put({ id: imageId, name, nameKey: nameKey(name), os, minDiskGiB, source, createdAt: at });
       return;
     }
     case 'ImageDeleted':
-      await manager.delete(ImageRow, { id: event.data.imageId });
+      images.remove(event.data.imageId);
       return;
     case 'KeyPairImported': {
       const { keyPairId, projectId, name, publicKey, fingerprint, at } = event.data;
-      await manager.insert(KeyPairRow, { id: keyPairId, projectId, name, nameKey: nameKey(name), publicKey, fingerprint, createdAt: at });
+      keyPairs.put({ id: keyPairId, projectId, name, nameKey: nameKey(name), publicKey, fingerprint, createdAt: at });
       return;
     }
     case 'KeyPairDeleted':
-      await manager.delete(KeyPairRow, { id: event.data.keyPairId });
+      keyPairs.remove(event.data.keyPairId);
       return;
     case 'HostRegistered': {
       const { hostId, name, driver, uri, zone, capacity, ratios, at } = event.data;
-      await manager.insert(HostRow, {
+      hosts.put({
         id: hostId,
         name,
         nameKey: nameKey(name),
@@ -97,16 +88,28 @@ async function applyOne(event: ComputeCatalogEvent, { manager }: Tx): Promise<vo
         capacity,
         ratios,
         used: { vcpus: 0, ramMiB: 0, diskGiB: 0 },
+        agentId: null,
         createdAt: at,
       });
       return;
     }
+    case 'HostAgentAttached':
+    case 'HostAgentDetached':
+      hosts.update(event.data.hostId, (row) => ({ ...row, agentId: event.type === 'HostAgentAttached' ? event.data.agentId : null }));
+      return;
     case 'HostEnabled':
     case 'HostDisabled':
-      await manager.update(HostRow, { id: event.data.hostId }, { enabled: event.type === 'HostEnabled' ? 1 : 0 });
+      hosts.update(event.data.hostId, (row) => ({ ...row, enabled: event.type === 'HostEnabled' ? 1 : 0 }));
       return;
     case 'ResourcesClaimed':
-    case 'ClaimReleased':
-      return; // summed per batch in apply()
+    case 'ClaimReleased': {
+      const sign = event.type === 'ResourcesClaimed' ? 1 : -1;
+      const r = event.data.resources;
+      hosts.update(event.data.hostId, (row) => ({
+        ...row,
+        used: { vcpus: row.used.vcpus + sign * r.vcpus, ramMiB: row.used.ramMiB + sign * r.ramMiB, diskGiB: row.used.diskGiB + sign * r.diskGiB },
+      }));
+      return;
+    }
   }
 }

@@ -7,6 +7,7 @@ import { UserEvent } from '../../domain/identity/user/user.decider';
 import { Tx } from '../persistence/database';
 import { AccessKeyRow, ProjectRow, TokenRow, UserRoleRow, UserRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
+import { RowFold } from './row-fold';
 
 type IdentityEvent = ProjectEvent | UserEvent | TokenEvent | AccessKeyEvent;
 
@@ -26,70 +27,93 @@ const IDENTITY_TYPES = new Set<string>([
   'AccessKeyDeleted',
 ]);
 
-/** Projects, users and their roles, tokens and access keys. */
+const PROJECT_TYPES = new Set<string>(['ProjectCreated', 'ProjectQuotasUpdated', 'QuotaReserved', 'QuotaReleased']);
+const USER_TYPES = new Set<string>(['UserRegistered', 'RoleAssigned', 'RoleRevoked', 'UserPasswordChanged', 'UserDisabled']);
+const TOKEN_TYPES = new Set<string>(['TokenIssued', 'TokenRevoked']);
+const ACCESS_KEY_TYPES = new Set<string>(['AccessKeyCreated', 'AccessKeyDeleted']);
+const CREATIONS = new Set<string>(['ProjectCreated', 'UserRegistered', 'TokenIssued', 'AccessKeyCreated']);
+const creates = (e: IdentityEvent) => CREATIONS.has(e.type);
+
+/** Projects, users and their roles, tokens and access keys, each table folded per batch (see RowFold). */
 export const identityProjection: Projection = {
   name: 'identity',
   tables: ['rm_projects', 'rm_users', 'rm_user_roles', 'rm_tokens', 'rm_access_keys'],
   async apply(events: readonly RecordedEvent[], tx: Tx) {
-    for (const recorded of events) {
-      if (!IDENTITY_TYPES.has(recorded.type)) continue;
-      await applyOne({ type: recorded.type, data: recorded.data } as IdentityEvent, tx);
-    }
+    const identityEvents = events.filter((e) => IDENTITY_TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as IdentityEvent);
+    if (identityEvents.length === 0) return;
+    const of = <E extends IdentityEvent>(types: ReadonlySet<string>) => identityEvents.filter((e): e is E => types.has(e.type));
+    const folds: Folds = {
+      projects: await new RowFold(tx, tx.table(ProjectRow)).loadFor(of<ProjectEvent>(PROJECT_TYPES), (e) => e.data.projectId, creates),
+      users: await new RowFold(tx, tx.table(UserRow)).loadFor(of<UserEvent>(USER_TYPES), (e) => e.data.userId, creates),
+      // Role rows are replaced or removed whole: nothing to read.
+      roles: new RowFold(tx, tx.table(UserRoleRow)),
+      tokens: await new RowFold(tx, tx.table(TokenRow)).loadFor(of<TokenEvent>(TOKEN_TYPES), (e) => e.data.tokenId, creates),
+      accessKeys: await new RowFold(tx, tx.table(AccessKeyRow)).loadFor(of<AccessKeyEvent>(ACCESS_KEY_TYPES), (e) => e.data.accessKeyId, creates),
+    };
+    for (const event of identityEvents) applyOne(event, folds);
+    for (const fold of Object.values(folds)) await fold.flush();
   },
 };
 
-async function applyOne(event: IdentityEvent, { manager }: Tx): Promise<void> {
+type Folds = {
+  projects: RowFold<ProjectRow>;
+  users: RowFold<UserRow>;
+  roles: RowFold<UserRoleRow>;
+  tokens: RowFold<TokenRow>;
+  accessKeys: RowFold<AccessKeyRow>;
+};
+
+function applyOne(event: IdentityEvent, { projects, users, roles, tokens, accessKeys }: Folds): void {
   switch (event.type) {
     case 'ProjectCreated': {
       const { projectId, name, quotas, at } = event.data;
-      await manager.insert(ProjectRow, { id: projectId, name, quotas, usage: zeroUsage(), createdAt: at, updatedAt: at });
+      projects.put({ id: projectId, name, quotas, usage: zeroUsage(), createdAt: at, updatedAt: at });
       return;
     }
     case 'ProjectQuotasUpdated':
-      await manager.update(ProjectRow, { id: event.data.projectId }, { quotas: event.data.quotas, updatedAt: event.data.at });
+      projects.update(event.data.projectId, (row) => ({ ...row, quotas: event.data.quotas, updatedAt: event.data.at }));
       return;
     case 'QuotaReserved':
     case 'QuotaReleased': {
-      const row = await manager.findOneBy(ProjectRow, { id: event.data.projectId });
-      if (!row) return;
-      const usage = addAmounts(row.usage as Record<QuotaResource, number>, event.data.amounts, event.type === 'QuotaReserved' ? 1 : -1);
-      await manager.update(ProjectRow, { id: row.id }, { usage, updatedAt: event.data.at });
+      const sign = event.type === 'QuotaReserved' ? 1 : -1;
+      const { amounts, at } = event.data;
+      projects.update(event.data.projectId, (row) => ({ ...row, usage: addAmounts(row.usage as Record<QuotaResource, number>, amounts, sign), updatedAt: at }));
       return;
     }
     case 'UserRegistered': {
       const { userId, name, passwordHash, at } = event.data;
-      await manager.insert(UserRow, { id: userId, name, passwordHash, status: 'active', createdAt: at, updatedAt: at });
+      users.put({ id: userId, name, passwordHash, status: 'active', createdAt: at, updatedAt: at });
       return;
     }
     case 'RoleAssigned':
-      await manager.upsert(UserRoleRow, { userId: event.data.userId, projectId: event.data.projectId, role: event.data.role }, ['userId', 'projectId']);
-      await manager.update(UserRow, { id: event.data.userId }, { updatedAt: event.data.at });
+      roles.put({ userId: event.data.userId, projectId: event.data.projectId, role: event.data.role });
+      users.update(event.data.userId, (row) => ({ ...row, updatedAt: event.data.at }));
       return;
     case 'RoleRevoked':
-      await manager.delete(UserRoleRow, { userId: event.data.userId, projectId: event.data.projectId });
-      await manager.update(UserRow, { id: event.data.userId }, { updatedAt: event.data.at });
+      roles.remove(roles.table.keyOf({ userId: event.data.userId, projectId: event.data.projectId }));
+      users.update(event.data.userId, (row) => ({ ...row, updatedAt: event.data.at }));
       return;
     case 'UserPasswordChanged':
-      await manager.update(UserRow, { id: event.data.userId }, { passwordHash: event.data.passwordHash, updatedAt: event.data.at });
+      users.update(event.data.userId, (row) => ({ ...row, passwordHash: event.data.passwordHash, updatedAt: event.data.at }));
       return;
     case 'UserDisabled':
-      await manager.update(UserRow, { id: event.data.userId }, { status: 'disabled', updatedAt: event.data.at });
+      users.update(event.data.userId, (row) => ({ ...row, status: 'disabled', updatedAt: event.data.at }));
       return;
     case 'TokenIssued': {
       const { tokenId, userId, projectId, secretHash, expiresAt, at } = event.data;
-      await manager.insert(TokenRow, { id: tokenId, userId, projectId, secretHash, expiresAt, revoked: 0, issuedAt: at });
+      tokens.put({ id: tokenId, userId, projectId, secretHash, expiresAt, revoked: 0, issuedAt: at });
       return;
     }
     case 'TokenRevoked':
-      await manager.update(TokenRow, { id: event.data.tokenId }, { revoked: 1 });
+      tokens.update(event.data.tokenId, (row) => ({ ...row, revoked: 1 }));
       return;
     case 'AccessKeyCreated': {
       const { accessKeyId, userId, projectId, secretCiphertext, at } = event.data;
-      await manager.insert(AccessKeyRow, { id: accessKeyId, userId, projectId, secretCiphertext, status: 'active', createdAt: at });
+      accessKeys.put({ id: accessKeyId, userId, projectId, secretCiphertext, status: 'active', createdAt: at });
       return;
     }
     case 'AccessKeyDeleted':
-      await manager.update(AccessKeyRow, { id: event.data.accessKeyId }, { status: 'deleted' });
+      accessKeys.update(event.data.accessKeyId, (row) => ({ ...row, status: 'deleted' }));
       return;
   }
 }

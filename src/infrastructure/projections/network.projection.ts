@@ -1,48 +1,100 @@
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { nameKey } from '../../application/identity/name-claims';
 import { NetworkEvent } from '../../domain/network/network/network.decider';
+import { FloatingIpEvent } from '../../domain/network/floating-ip/floating-ip.decider';
+import { SecurityGroupEvent } from '../../domain/network/security-group/security-group.decider';
 import { Tx } from '../persistence/database';
-import { NetworkRow } from '../persistence/read-model.entities';
+import { FloatingIpRow, NetworkRow, SecurityGroupRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
+import { RowFold } from './row-fold';
 
-const TYPES = new Set<string>(['NetworkCreated', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
+const TYPES = new Set<string>([
+  'NetworkCreated',
+  'IpAllocated',
+  'IpReleased',
+  'NetworkDeleted',
+  'SecurityGroupCreated',
+  'SecurityGroupRuleAdded',
+  'SecurityGroupRuleRemoved',
+  'SecurityGroupDeleted',
+  'FloatingIpAllocated',
+  'FloatingIpAssociated',
+  'FloatingIpDisassociated',
+  'FloatingIpReleased',
+]);
 
-/** Networks with the number of addresses in use. */
+type NetworkSideEvent = NetworkEvent | SecurityGroupEvent | FloatingIpEvent;
+type Folds = { networks: RowFold<NetworkRow>; groups: RowFold<SecurityGroupRow>; floatingIps: RowFold<FloatingIpRow> };
+
+const NETWORK_TYPES = new Set<string>(['NetworkCreated', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
+const GROUP_TYPES = new Set<string>(['SecurityGroupCreated', 'SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'SecurityGroupDeleted']);
+const FLOATING_IP_TYPES = new Set<string>(['FloatingIpAllocated', 'FloatingIpAssociated', 'FloatingIpDisassociated', 'FloatingIpReleased']);
+const CREATIONS = new Set<string>(['NetworkCreated', 'SecurityGroupCreated', 'FloatingIpAllocated']);
+const creates = (e: NetworkSideEvent) => CREATIONS.has(e.type);
+
+/** Networks with the number of addresses in use, security groups with their rules, floating IPs with their association; each table folded per batch (see RowFold). */
 export const networkProjection: Projection = {
   name: 'network',
-  tables: ['rm_networks'],
+  tables: ['rm_networks', 'rm_security_groups', 'rm_floating_ips'],
   async apply(events: readonly RecordedEvent[], tx: Tx) {
-    const used = new Map<string, number>();
-    const flush = async () => {
-      for (const [networkId, delta] of used) if (delta !== 0) await tx.manager.increment(NetworkRow, { id: networkId }, 'usedIps', delta);
-      used.clear();
+    const networkEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as NetworkSideEvent);
+    if (networkEvents.length === 0) return;
+    const of = <E extends NetworkSideEvent>(types: ReadonlySet<string>) => networkEvents.filter((e): e is E => types.has(e.type));
+    const folds: Folds = {
+      networks: await new RowFold(tx, tx.table(NetworkRow)).loadFor(of<NetworkEvent>(NETWORK_TYPES), (e) => e.data.networkId, creates),
+      groups: await new RowFold(tx, tx.table(SecurityGroupRow)).loadFor(of<SecurityGroupEvent>(GROUP_TYPES), (e) => e.data.securityGroupId, creates),
+      floatingIps: await new RowFold(tx, tx.table(FloatingIpRow)).loadFor(of<FloatingIpEvent>(FLOATING_IP_TYPES), (e) => e.data.floatingIpId, creates),
     };
-    for (const e of events) {
-      if (!TYPES.has(e.type)) continue;
-      const event = { type: e.type, data: e.data } as NetworkEvent;
-      if (event.type === 'IpAllocated' || event.type === 'IpReleased') {
-        used.set(event.data.networkId, (used.get(event.data.networkId) ?? 0) + (event.type === 'IpAllocated' ? 1 : -1));
-        continue;
-      }
-      await flush();
-      await applyOne(event, tx);
-    }
-    await flush();
+    for (const event of networkEvents) applyOne(event, folds);
+    for (const fold of Object.values(folds)) await fold.flush();
   },
 };
 
-async function applyOne(event: NetworkEvent, { manager }: Tx): Promise<void> {
+function applyOne(event: NetworkSideEvent, { networks, groups, floatingIps }: Folds): void {
   switch (event.type) {
     case 'NetworkCreated': {
       const { networkId, projectId, name, cidr, gateway, vlan, at } = event.data;
-      await manager.insert(NetworkRow, { id: networkId, projectId, name, nameKey: nameKey(name), cidr, gateway, vlan, usedIps: 0, createdAt: at });
+      networks.put({ id: networkId, projectId, name, nameKey: nameKey(name), cidr, gateway, vlan, usedIps: 0, createdAt: at });
       return;
     }
     case 'IpAllocated':
-    case 'IpReleased':
-      return; // summed per batch in apply()
+    case 'IpReleased': {
+      const delta = event.type === 'IpAllocated' ? 1 : -1;
+      networks.update(event.data.networkId, (row) => ({ ...row, usedIps: row.usedIps + delta }));
+      return;
+    }
     case 'NetworkDeleted':
-      await manager.delete(NetworkRow, { id: event.data.networkId });
+      networks.remove(event.data.networkId);
+      return;
+    case 'SecurityGroupCreated': {
+      const { securityGroupId, projectId, name, rules, at } = event.data;
+      groups.put({ id: securityGroupId, projectId, name, nameKey: nameKey(name), rules, createdAt: at });
+      return;
+    }
+    case 'SecurityGroupRuleAdded':
+      groups.update(event.data.securityGroupId, (row) => ({ ...row, rules: [...row.rules, event.data.rule] }));
+      return;
+    case 'SecurityGroupRuleRemoved':
+      groups.update(event.data.securityGroupId, (row) => ({ ...row, rules: row.rules.filter((r) => r.ruleId !== event.data.ruleId) }));
+      return;
+    case 'SecurityGroupDeleted':
+      groups.remove(event.data.securityGroupId);
+      return;
+    case 'FloatingIpAllocated': {
+      const { floatingIpId, projectId, address, at } = event.data;
+      floatingIps.put({ id: floatingIpId, projectId, address, instanceId: null, portId: null, fixedIp: null, createdAt: at });
+      return;
+    }
+    case 'FloatingIpAssociated': {
+      const { floatingIpId, instanceId, portId, fixedIp } = event.data;
+      floatingIps.update(floatingIpId, (row) => ({ ...row, instanceId, portId, fixedIp }));
+      return;
+    }
+    case 'FloatingIpDisassociated':
+      floatingIps.update(event.data.floatingIpId, (row) => ({ ...row, instanceId: null, portId: null, fixedIp: null }));
+      return;
+    case 'FloatingIpReleased':
+      floatingIps.remove(event.data.floatingIpId);
       return;
   }
 }

@@ -1,20 +1,31 @@
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { VolumeEvent, volumeDecider } from '../../domain/storage/volume/volume.decider';
 import { Tx } from '../persistence/database';
-import { VolumeRow } from '../persistence/read-model.entities';
+import { SnapshotRow, VolumeRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
+import { RowFold } from './row-fold';
 
 /** Volumes (data and root), their status and attachment, folded by the domain's own evolve. */
 export const volumeProjection: Projection = {
   name: 'volumes',
-  tables: ['rm_volumes'],
-  async apply(events: readonly RecordedEvent[], { manager }: Tx) {
-    for (const recorded of events) {
-      if (!recorded.type.startsWith('Volume')) continue;
+  tables: ['rm_volumes', 'rm_snapshots'],
+  async apply(events: readonly RecordedEvent[], tx: Tx) {
+    await applySnapshots(
+      events.filter((e) => e.type.startsWith('VolumeSnapshot')),
+      tx,
+    );
+    const volumeEvents = events.filter((e) => e.type.startsWith('Volume') && !e.type.startsWith('VolumeSnapshot'));
+    if (volumeEvents.length === 0) return;
+    const rows = await new RowFold(tx, tx.table(VolumeRow)).loadFor(
+      volumeEvents,
+      (e) => (e.data as { volumeId: string }).volumeId,
+      (e) => e.type === 'VolumeRequested',
+    );
+    for (const recorded of volumeEvents) {
       const event = { type: recorded.type, data: recorded.data } as VolumeEvent;
       if (event.type === 'VolumeRequested') {
         const d = event.data;
-        await manager.insert(VolumeRow, {
+        rows.put({
           id: d.volumeId,
           projectId: d.projectId,
           name: d.name,
@@ -28,26 +39,59 @@ export const volumeProjection: Projection = {
         });
         continue;
       }
-      const row = await manager.findOneBy(VolumeRow, { id: event.data.volumeId });
-      if (!row) continue;
-      const next = volumeDecider.evolve(
-        {
-          status: row.status as never,
-          volumeId: row.id,
-          projectId: row.projectId,
-          sizeGiB: row.sizeGiB,
-          instanceId: row.instanceId,
-          device: row.device,
-          bootFor: row.bootFor,
-        },
-        event,
-      );
-      if (next.status === 'absent') continue;
-      await manager.update(
-        VolumeRow,
-        { id: row.id },
-        { status: next.status, instanceId: next.instanceId, device: next.device, updatedAt: recorded.metadata.at },
-      );
+      rows.update(event.data.volumeId, (row) => {
+        const next = volumeDecider.evolve(
+          {
+            status: row.status as never,
+            volumeId: row.id,
+            projectId: row.projectId,
+            sizeGiB: row.sizeGiB,
+            instanceId: row.instanceId,
+            device: row.device,
+            bootFor: row.bootFor,
+            sourceSnapshotId: null,
+            snapshots: {},
+          },
+          event,
+        );
+        if (next.status === 'absent') return row;
+        return { ...row, status: next.status, instanceId: next.instanceId, device: next.device, updatedAt: recorded.metadata.at };
+      });
     }
+    await rows.flush();
   },
 };
+
+/** Snapshots: one row each, kept with status deleted once gone (as volumes). */
+async function applySnapshots(events: readonly RecordedEvent[], tx: Tx): Promise<void> {
+  if (events.length === 0) return;
+  const rows = await new RowFold(tx, tx.table(SnapshotRow)).loadFor(
+    events,
+    (e) => (e.data as { snapshotId: string }).snapshotId,
+    (e) => e.type === 'VolumeSnapshotRequested',
+  );
+  for (const recorded of events) {
+    const event = { type: recorded.type, data: recorded.data } as VolumeEvent;
+    const at = recorded.metadata.at;
+    switch (event.type) {
+      case 'VolumeSnapshotRequested': {
+        const { snapshotId, volumeId, projectId, name, sizeGiB } = event.data;
+        rows.put({ id: snapshotId, volumeId, projectId, name, sizeGiB, status: 'creating', failure: null, createdAt: at, updatedAt: at });
+        break;
+      }
+      case 'VolumeSnapshotCreated':
+        rows.update(event.data.snapshotId, (row) => ({ ...row, status: 'available', updatedAt: at }));
+        break;
+      case 'VolumeSnapshotFailed':
+        rows.update(event.data.snapshotId, (row) => ({ ...row, status: 'error', failure: event.data.reason, updatedAt: at }));
+        break;
+      case 'VolumeSnapshotDeleteRequested':
+        rows.update(event.data.snapshotId, (row) => ({ ...row, status: 'deleting', updatedAt: at }));
+        break;
+      case 'VolumeSnapshotDeleted':
+        rows.update(event.data.snapshotId, (row) => ({ ...row, status: 'deleted', updatedAt: at }));
+        break;
+    }
+  }
+  await rows.flush();
+}

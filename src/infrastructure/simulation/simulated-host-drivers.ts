@@ -14,9 +14,8 @@ type SavedState = {
 };
 
 /**
- * Simulated drivers per host, created on first use; one simulated storage backend. Hosts
- * registered with `driver: "libvirt"` get a hypervisor that refuses every call until the libvirt
- * driver exists, so their instances fail (and are cleaned up) rather than pretend.
+ * Simulated drivers per host, created on first use; one simulated storage backend (hosts
+ * registered with `driver: "libvirt"` get the real drivers, see ConfiguredHostDrivers).
  *
  * With a state file, the simulated hosts' actual state outlives the orchestrator process, as a
  * real host's would: every change is written (atomically) before the driver call returns, and
@@ -82,6 +81,6 @@ export class SimulatedHostDrivers implements HostDrivers {
   }
 
   private requireSimulated(host: HostRef): void {
-    if (host.driver !== 'simulated') throw new DriverError('invalid', 'connect', `the ${host.driver} driver is not available in this build`);
+    if (host.driver !== 'simulated') throw new DriverError('invalid', 'connect', `host ${host.hostId} is not simulated`);
   }
 }

@@ -7,7 +7,6 @@ import { CommandExecutor } from '../../event-sourcing/command-executor';
 import { assertCanWrite, assertInScope } from '../../identity/access';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';
-import { INSTANCE_READ_MODEL, InstanceReadModel } from '../instance-read-model.port';
 
 export type InstanceAction = { action: 'stop' | 'start' | 'reboot' | 'delete'; type?: RebootType };
 
@@ -28,13 +27,13 @@ export class ChangeInstanceHandler implements ICommandHandler<ChangeInstance, Ch
   constructor(
     private readonly executor: CommandExecutor,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
   ) {}
 
   async execute({ instanceId, change, principal, requestId }: ChangeInstance): Promise<ChangeAccepted> {
     assertCanWrite(principal);
-    const instance = await this.instances.getInstance(instanceId);
-    if (!instance || instance.state === 'deleted') throw notFound('InstanceNotFound', 'Instance not found');
+    // The stream, not the read model: exact even for an instance launched a moment ago.
+    const { state: instance } = await this.executor.load(instanceDecider, instanceStream(instanceId), { cached: true });
+    if (instance.status !== 'present' || instance.vmState === 'deleted') throw notFound('InstanceNotFound', 'Instance not found');
     assertInScope(principal, instance.projectId, { code: 'InstanceNotFound', message: 'Instance not found' });
     const now = this.executor.now();
     const command: InstanceCommand =

@@ -4,16 +4,19 @@ import { instanceDecider, instanceStream, NetworkRequest } from '../../../domain
 import { operationDecider, operationStream } from '../../../domain/compute/operation/operation.decider';
 import { ProjectState, projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
 import { QUOTA_RESOURCES, UNLIMITED } from '../../../domain/identity/quota/quota';
-import { networkLayout } from '../../../domain/network/network/network.decider';
+import { networkDecider, networkLayout, networkStream } from '../../../domain/network/network/network.decider';
+import { flavorDecider, flavorStream } from '../../../domain/compute/flavor/flavor.decider';
+import { imageDecider, imageStream } from '../../../domain/compute/image/image.decider';
 import { isHostAddress, parseCidr, parseIp } from '../../../domain/network/network/ipv4';
 import { invalid, refused } from '../../../domain/shared/domain-error';
 import { CommandExecutor } from '../../event-sourcing/command-executor';
 import { assertCanWrite } from '../../identity/access';
-import { NETWORK_READ_MODEL, NetworkReadModel } from '../../network/network-read-model.port';
+import { NETWORK_READ_MODEL, NetworkReadModel, NetworkView } from '../../network/network-read-model.port';
+import { CLOCK, Clock } from '../../ports/clock.port';
+import { RecentLookups } from '../../shared/recent-lookups';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
-import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../ports/read-model-progress.port';
 import { Principal, contextOf } from '../../shared/command-context';
-import { COMPUTE_READ_MODEL, ComputeReadModel } from '../compute-read-model.port';
+import { COMPUTE_READ_MODEL, ComputeReadModel, FlavorView, ImageView } from '../compute-read-model.port';
 
 export const MAX_INSTANCES_PER_REQUEST = 1000;
 
@@ -46,14 +49,22 @@ export type LaunchAccepted = { operation: { id: string; status: 'running'; kind:
  * records the operation and one InstanceRequested per instance, and answers at once. The
  * provisioning worker takes it from there.
  */
+/** How long a flavor, image or network found by a launch is taken as found (see RecentLookups). */
+const LOOKUP_TTL_MS = 1_000;
+
 @CommandHandler(LaunchInstances)
 export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, LaunchAccepted> {
+  // Every launch names a flavor, an image and networks: found ones are kept for a second.
+  private readonly flavors = new RecentLookups<FlavorView>(LOOKUP_TTL_MS, () => this.clock.now().getTime());
+  private readonly images = new RecentLookups<ImageView>(LOOKUP_TTL_MS, () => this.clock.now().getTime());
+  private readonly recentNetworks = new RecentLookups<NetworkView>(LOOKUP_TTL_MS, () => this.clock.now().getTime());
+
   constructor(
     private readonly executor: CommandExecutor,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(COMPUTE_READ_MODEL) private readonly compute: ComputeReadModel,
     @Inject(NETWORK_READ_MODEL) private readonly networks: NetworkReadModel,
-    @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ request, principal, requestId }: LaunchInstances): Promise<LaunchAccepted> {
@@ -63,9 +74,19 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
     const maxCount = request.maxCount ?? Math.max(minCount, 1);
     if (minCount > maxCount) throw invalid('InvalidCount', 'minCount must not exceed maxCount', [{ field: 'minCount', message: 'greater than maxCount' }]);
 
-    const flavor = await this.compute.getFlavor(request.flavor);
+    const [flavor, image] = await Promise.all([
+      this.flavors.get(
+        request.flavor,
+        () => this.compute.getFlavor(request.flavor),
+        (f) => this.isLive(this.executor.load(flavorDecider, flavorStream(f.id), { cached: true })),
+      ),
+      this.images.get(
+        request.image,
+        () => this.compute.getImage(request.image),
+        (i) => this.isLive(this.executor.load(imageDecider, imageStream(i.id), { cached: true })),
+      ),
+    ]);
     if (!flavor) throw refused('FlavorNotFound', `No flavor "${request.flavor}"`, [{ field: 'flavor', message: 'unknown' }]);
-    const image = await this.compute.getImage(request.image);
     if (!image) throw refused('ImageNotFound', `No image "${request.image}"`, [{ field: 'image', message: 'unknown' }]);
     if (flavor.diskGiB > 0 && flavor.diskGiB < image.minDiskGiB) {
       throw refused('FlavorDiskTooSmall', `Image ${image.name} needs ${image.minDiskGiB} GiB; flavor ${flavor.name} has ${flavor.diskGiB}`);
@@ -73,9 +94,7 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
     if (request.keyName && !(await this.compute.getKeyPair(projectId, request.keyName))) {
       throw refused('KeyPairNotFound', `No key pair "${request.keyName}" in this project`, [{ field: 'keyName', message: 'unknown' }]);
     }
-    if ((request.securityGroups ?? []).length > 0) {
-      throw refused('SecurityGroupsUnavailable', 'Security groups are not available yet; launch without securityGroups');
-    }
+    const securityGroups = await this.resolveSecurityGroups(request.securityGroups ?? [], projectId);
     if (request.zone) {
       const hosts = (await this.compute.listHosts({ limit: 1000, cursor: null })).items;
       if (!hosts.some((h) => h.zone === request.zone))
@@ -104,16 +123,18 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
     );
     const instanceIds = reserved.events.map((e) => (e.data as { reservationId: string }).reservationId);
 
-    await this.executor.execute(
-      operationDecider,
-      operationStream(operationId),
-      { type: 'StartOperation', operationId, projectId, kind: 'launch', instanceIds, now: this.executor.now() },
-      ctx,
-      { waitForReadModels: false },
-    );
     const names = instanceIds.map((_, i) => (instanceIds.length > 1 ? `${request.name}-${i + 1}` : request.name));
-    const appended = await Promise.all(
-      instanceIds.map((instanceId, i) =>
+    // The operation and the instances go out together (one group commit). The answer does not wait
+    // for the read models: the operation and each instance are readable from their streams at once.
+    await Promise.all([
+      this.executor.execute(
+        operationDecider,
+        operationStream(operationId),
+        { type: 'StartOperation', operationId, projectId, kind: 'launch', instanceIds, now: this.executor.now() },
+        ctx,
+        { waitForReadModels: false, newStream: true },
+      ),
+      ...instanceIds.map((instanceId, i) =>
         this.executor.execute(
           instanceDecider,
           instanceStream(instanceId),
@@ -127,29 +148,48 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
             networks,
             keyName: request.keyName ?? null,
             userData: request.userData ?? null,
-            securityGroups: [],
+            securityGroups,
             zone: request.zone ?? null,
             operationId,
             now: this.executor.now(),
           },
           { ...ctx, causationId: operationId },
-          { waitForReadModels: false },
+          { waitForReadModels: false, newStream: true },
         ),
       ),
-    );
-    // Brief: the answer must not wait on a busy read side; the operation is readable from its stream meanwhile.
-    await this.progress.waitFor(Math.max(0, ...appended.map((a) => a.position)), 50);
+    ]);
     return {
       operation: { id: operationId, status: 'running', kind: 'launch' },
       instances: instanceIds.map((id, i) => ({ id, name: names[i], state: 'pending' as const })),
     };
   }
 
+  /** Groups by id or name in the project, each once. */
+  private async resolveSecurityGroups(requested: string[], projectId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const [i, idOrName] of requested.entries()) {
+      const group = await this.networks.getSecurityGroup(idOrName, projectId);
+      if (!group)
+        throw refused('SecurityGroupNotFound', `No security group "${idOrName}" in this project`, [{ field: `securityGroups.${i}`, message: 'unknown' }]);
+      if (!ids.includes(group.id)) ids.push(group.id);
+    }
+    return ids;
+  }
+
+  /** Whether an aggregate is active, as this process last knew it (see RecentLookups). */
+  private async isLive(loading: Promise<{ state: { status: string } }>): Promise<boolean> {
+    return (await loading).state.status === 'active';
+  }
+
   /** Networks by id or name in the project; a fixed address must be assignable and asked for one instance only. */
   private async resolveNetworks(request: LaunchRequest, projectId: string, maxCount: number): Promise<NetworkRequest[]> {
     const resolved: NetworkRequest[] = [];
     for (const [i, n] of request.networks.entries()) {
-      const network = await this.networks.getNetwork(n.network, projectId);
+      const network = await this.recentNetworks.get(
+        `${projectId}/${n.network}`,
+        () => this.networks.getNetwork(n.network, projectId),
+        (net) => this.isLive(this.executor.load(networkDecider, networkStream(net.id), { cached: true })),
+      );
       if (!network) throw refused('NetworkNotFound', `No network "${n.network}" in this project`, [{ field: `networks.${i}.network`, message: 'unknown' }]);
       if (n.ip !== undefined) {
         if (maxCount > 1)

@@ -28,7 +28,13 @@ export type LifecycleEvent = { instanceId: string; kind: 'started' | 'stopped' |
  */
 export interface HypervisorDriver {
   define(spec: DomainSpec): Promise<void>;
-  start(instanceId: string): Promise<void>;
+  /**
+   * Starts the guest; with `paused`, its CPUs wait for resume() (as Nova waits for the network to be
+   * plugged: the guest's NICs exist then, and it never runs unplugged).
+   */
+  start(instanceId: string, options?: { paused?: boolean }): Promise<void>;
+  /** Lets a guest started paused run (a running one stays as it is). */
+  resume(instanceId: string): Promise<void>;
   /** ACPI shutdown; if the guest is still running after `timeoutMs`, destroy it. */
   shutdown(instanceId: string, timeoutMs: number): Promise<'graceful' | 'forced'>;
   destroy(instanceId: string): Promise<void>;

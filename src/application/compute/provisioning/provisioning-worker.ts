@@ -3,12 +3,18 @@ import { HostState, freeResources, hostDecider, hostStream } from '../../../doma
 import { HostCandidate, rankHosts } from '../../../domain/compute/host/scheduler';
 import { InstanceCommand, InstanceState, instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
 import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
-import { networkDecider, networkStream } from '../../../domain/network/network/network.decider';
+import { addressOf, networkDecider, networkStream } from '../../../domain/network/network/network.decider';
 import { portDecider, portStream } from '../../../domain/network/port/port.decider';
 import { DomainError } from '../../../domain/shared/domain-error';
 import { volumeDecider, volumeStream } from '../../../domain/storage/volume/volume.decider';
 import { CommandExecutor } from '../../event-sourcing/command-executor';
 import { NETWORK_READ_MODEL, NetworkReadModel } from '../../network/network-read-model.port';
+import { SecurityRules } from '../../network/security-rules';
+import { plugPortAsRecorded } from '../../network/plug-port';
+import { segmentOf } from '../../network/network-segment';
+import { ImageState, imageDecider, imageStream } from '../../../domain/compute/image/image.decider';
+import { FloatingIpNat } from '../../network/commands/floating-ip.commands';
+import { floatingIpDecider, floatingIpStream } from '../../../domain/network/floating-ip/floating-ip.decider';
 import { EVENT_STORE, EventStore, Subscription } from '../../ports/event-store.port';
 import { LOGGER, AppLogger } from '../../ports/logger.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../ports/read-model-progress.port';
@@ -17,11 +23,14 @@ import { DriverError } from '../../shared/driver-error';
 import { VOLUME_READ_MODEL, VolumeReadModel } from '../../storage/volume-read-model.port';
 import { followWork } from '../../shared/follow-work';
 import { KeyedWorkQueue } from '../../shared/keyed-work-queue';
+import { TriggerVersions } from '../../shared/trigger-versions';
 import { Mutex } from '../../shared/mutex';
 import { COMPUTE_READ_MODEL, ComputeReadModel, HostView } from '../compute-read-model.port';
 import { INSTANCE_READ_MODEL, InstanceReadModel } from '../instance-read-model.port';
 import { HOST_DRIVERS, HostDrivers } from '../ports/host-drivers.port';
+import { HOST_SCOPE, HostScope } from '../host-scope';
 import { macFor, portIdFor, rootVolumeIdFor } from './derived-ids';
+import { ClaimsInFlight } from './claims-in-flight';
 import { PROVISIONING_SETTINGS, ProvisioningSettings } from './provisioning-settings';
 
 type Present = Extract<InstanceState, { status: 'present' }>;
@@ -29,6 +38,8 @@ type Present = Extract<InstanceState, { status: 'present' }>;
 /** Events after which an instance has work to do. */
 const TRIGGERS = new Set([
   'InstanceRequested',
+  // For a standalone agent: an instance placed on its host is its own from here.
+  'InstanceScheduled',
   'InstanceSpawnFailed',
   'InstanceFailed',
   'InstanceStopRequested',
@@ -38,6 +49,9 @@ const TRIGGERS = new Set([
 ]);
 
 const NO_WAIT = { waitForReadModels: false };
+/** For the streams of what an instance creates (ids derived from it): usually new, see CommandExecutor.execute. */
+const NEW_STREAM = { waitForReadModels: false, newStream: true };
+const HOST_LIST_TTL_MS = 1_000;
 
 /**
  * The provisioning saga, level-triggered. An instance's own stream is the saga's log: its
@@ -56,6 +70,10 @@ export class ProvisioningWorker {
   private stopped = false;
   /** Scheduling decisions are taken one at a time, each on a host view that includes the claims before it. */
   private readonly scheduling = new Mutex();
+  private readonly hosts = new Map<string, HostView>();
+  private readonly triggers = new TriggerVersions();
+  private hostListCache: { at: number; hosts: HostView[] } | null = null;
+  private readonly claimsInFlight = new ClaimsInFlight();
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -66,17 +84,27 @@ export class ProvisioningWorker {
     @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
     @Inject(VOLUME_READ_MODEL) private readonly volumes: VolumeReadModel,
     @Inject(HOST_DRIVERS) private readonly drivers: HostDrivers,
+    @Inject(HOST_SCOPE) private readonly scope: HostScope,
     @Inject(PROVISIONING_SETTINGS) private readonly settings: ProvisioningSettings,
     @Inject(LOGGER) private readonly log: AppLogger,
+    private readonly rules: SecurityRules,
+    private readonly nat: FloatingIpNat,
   ) {
     this.queue = new KeyedWorkQueue(settings.concurrency, (id) => this.drive(id));
+    // A host whose agent let go: its instances' unfinished work is ours again.
+    this.scope.onTakeOver(() => {
+      this.instances
+        .listUnfinished()
+        .then((ids) => ids.forEach((id) => this.queue.kick(id)))
+        .catch((error: unknown) => this.log.errorWith('could not pick up a host handed back', { error: String(error) }));
+    });
   }
 
   async start(): Promise<void> {
     this.stopped = false;
     const { subscription, resumed } = await followWork(this.store, this.progress, this.queue, {
       triggers: TRIGGERS,
-      keyOf: (data) => (data as { instanceId: string }).instanceId,
+      keyOf: (event) => this.triggers.note((event.data as { instanceId: string }).instanceId, event.version),
       unfinished: () => this.instances.listUnfinished(),
     });
     this.subscription = subscription;
@@ -91,9 +119,12 @@ export class ProvisioningWorker {
   }
 
   private async drive(instanceId: string): Promise<void> {
+    // Kicked by an event: the cached state will do if it has that event (this process appended it),
+    // else read afresh. Between its own steps the cached state, which they updated, is exact.
+    const triggeredAt = this.triggers.take(instanceId);
     for (let steps = 0; !this.stopped && steps < 50; steps++) {
-      const { state } = await this.executor.load(instanceDecider, instanceStream(instanceId));
-      if (state.status !== 'present') return;
+      const { state } = await this.executor.load(instanceDecider, instanceStream(instanceId), steps > 0 ? { cached: true } : { minVersion: triggeredAt });
+      if (state.status !== 'present' || !this.scope.drives(state.hostId)) return; // another process's host (a standalone agent)
       try {
         const progressed = await this.step(state);
         if (!progressed) return;
@@ -120,7 +151,7 @@ export class ProvisioningWorker {
     }
     switch (s.taskState) {
       case 'scheduling':
-        await this.scheduling.run(() => this.schedule(s));
+        await this.schedule(s);
         return true;
       case 'networking':
         await this.network(s);
@@ -137,8 +168,10 @@ export class ProvisioningWorker {
       case 'powering_on':
         await this.hypervisorAction(
           s,
-          async (hv) => {
-            await hv.start(s.instanceId);
+          async (hv, host) => {
+            await hv.start(s.instanceId, { paused: true });
+            await this.plugPorts(s, host);
+            await hv.resume(s.instanceId);
             if (!(await hv.waitUntilReady(s.instanceId, this.settings.spawnTimeoutMs)))
               throw new DriverError('transient', 'start', 'the guest did not become ready');
           },
@@ -173,19 +206,26 @@ export class ProvisioningWorker {
     if (s.attempt >= this.settings.maxAttempts) {
       return this.fail(s, `No valid host after ${s.attempt} attempts; last error: ${s.failure ?? 'none'}`);
     }
-    const image = await this.compute.getImage(s.request.imageId);
+    const image = await this.imageOf(s.request.imageId);
     const resources = { vcpus: s.flavor.vcpus, ramMiB: s.flavor.ramMiB, diskGiB: s.flavor.diskGiB };
-    const candidates = await this.hostCandidates(s.instanceId);
-    // A claim made before a crash, whose scheduling was never recorded: take that host, do not claim a second one.
-    const claimed = candidates.find((c) => c.holdsClaim && !s.triedHosts.includes(c.hostId));
-    const ranked = claimed
-      ? [claimed]
-      : rankHosts(
-          candidates,
-          { resources, zone: s.request.zone, imageMinDiskGiB: image?.minDiskGiB ?? 0, excludeHostIds: s.triedHosts },
-          this.settings.weigher,
-        );
-    for (const host of ranked) {
+    const refused: string[] = []; // hosts whose aggregate turned the claim down (the view was stale)
+    for (;;) {
+      // One decision at a time, each counting the claims still in flight before it; the claims
+      // themselves then go out together (grouped per host by the executor).
+      const host = await this.scheduling.run(async () => {
+        const candidates = await this.hostCandidates(s.instanceId);
+        // A claim made before a crash, whose scheduling was never recorded: take that host, do not claim a second one.
+        const chosen =
+          candidates.find((c) => c.holdsClaim && !s.triedHosts.includes(c.hostId)) ??
+          rankHosts(
+            candidates,
+            { resources, zone: s.request.zone, imageMinDiskGiB: image?.minDiskGiB ?? 0, excludeHostIds: [...s.triedHosts, ...refused] },
+            this.settings.weigher,
+          )[0];
+        if (chosen) this.claimsInFlight.add(chosen.hostId, s.instanceId, resources);
+        return chosen;
+      });
+      if (!host) return this.fail(s, 'No valid host was found: no enabled host in the zone has the resources');
       try {
         await this.executor.execute(
           hostDecider,
@@ -195,24 +235,29 @@ export class ProvisioningWorker {
           NO_WAIT,
         );
       } catch (error) {
-        if (error instanceof DomainError && (error.code === 'HostFull' || error.code === 'HostDisabled')) continue; // the view was stale
+        if (error instanceof DomainError && (error.code === 'HostFull' || error.code === 'HostDisabled')) {
+          refused.push(host.hostId);
+          continue;
+        }
         throw error;
+      } finally {
+        this.claimsInFlight.remove(host.hostId, s.instanceId);
       }
       const result = await this.record(s, { type: 'RecordScheduled', hostId: host.hostId, attempt: s.attempt + 1, now: this.executor.now() });
       const scheduled = result.state.status === 'present' ? result.state.hostId : null;
       if (scheduled !== host.hostId) await this.releaseClaim(s, host.hostId); // someone else scheduled it meanwhile
       return;
     }
-    await this.fail(s, 'No valid host was found: no enabled host in the zone has the resources');
   }
 
   /**
    * Hosts as the Host aggregates see them: the cached folded state where this process has one
    * (exact for its own claims, so decisions taken one after another spread correctly without
-   * waiting for the read models), the read model otherwise. The claim itself is the guarantee.
+   * waiting for the read models), less the claims in flight; the read model otherwise. The
+   * claim itself is the guarantee.
    */
   private async hostCandidates(instanceId: string): Promise<Array<HostCandidate & { holdsClaim: boolean }>> {
-    const hosts = (await this.compute.listHosts({ limit: 1000, cursor: null })).items;
+    const hosts = await this.hostList();
     return Promise.all(
       hosts.map(async (h) => {
         const state = this.executor.peek<HostState>(hostDecider, hostStream(h.id)) ?? (await this.executor.load(hostDecider, hostStream(h.id))).state;
@@ -222,17 +267,28 @@ export class ProvisioningWorker {
           name: h.name,
           zone: h.zone,
           enabled: registered ? state.enabled : h.enabled,
-          free: registered ? freeResources(state) : h.free,
+          free: registered ? this.claimsInFlight.deduct(h.id, freeResources(state), state.claims) : h.free,
           holdsClaim: registered && state.claims[instanceId] !== undefined,
         };
       }),
     );
   }
 
+  /** The registered hosts, read again at most once a second: a host registered meanwhile waits that long for its first instance. */
+  private async hostList(): Promise<HostView[]> {
+    const now = Date.now();
+    if (!this.hostListCache || now - this.hostListCache.at > HOST_LIST_TTL_MS) {
+      const hosts = (await this.compute.listHosts({ limit: 1000, cursor: null })).items;
+      for (const h of hosts) this.hosts.set(h.id, h);
+      this.hostListCache = { at: now, hosts };
+    }
+    return this.hostListCache.hosts;
+  }
+
   private async network(s: Present): Promise<void> {
     const attachments = [];
     for (const [index, request] of s.request.networks.entries()) {
-      const network = await this.networks.getNetwork(request.networkId, s.projectId);
+      const network = await segmentOf(this.executor, request.networkId);
       if (!network) return this.fail(s, `Network ${request.networkId} no longer exists`);
       const portId = portIdFor(s.instanceId, index);
       let ip: string;
@@ -244,11 +300,11 @@ export class ProvisioningWorker {
           this.ctx(s),
           NO_WAIT,
         );
-        const held = result.state.status === 'active' ? Object.entries(result.state.allocations).find(([, port]) => port === portId) : undefined;
-        if (!held) return this.fail(s, `No address on ${network.name}`);
-        ip = held[0];
+        const held = addressOf(result.state, portId);
+        if (held === undefined) return this.fail(s, `No address on network ${network.id}`);
+        ip = held;
       } catch (error) {
-        if (error instanceof DomainError) return this.fail(s, `Network ${network.name}: ${error.message}`);
+        if (error instanceof DomainError) return this.fail(s, `Network ${network.id}: ${error.message}`);
         throw error;
       }
       const mac = macFor(portId);
@@ -267,7 +323,7 @@ export class ProvisioningWorker {
           now: this.executor.now(),
         },
         this.ctx(s),
-        NO_WAIT,
+        NEW_STREAM,
       );
       attachments.push({ portId, networkId: network.id, ip, mac });
     }
@@ -275,13 +331,12 @@ export class ProvisioningWorker {
   }
 
   private async rootVolume(s: Present): Promise<void> {
-    const image = await this.compute.getImage(s.request.imageId);
+    const image = await this.imageOf(s.request.imageId);
     if (!image) return this.fail(s, `Image ${s.request.imageId} no longer exists`);
     const volumeId = rootVolumeIdFor(s.instanceId);
     const sizeGiB = Math.max(s.flavor.diskGiB, image.minDiskGiB, 1);
     const stream = volumeStream(volumeId);
-    const { state } = await this.executor.load(volumeDecider, stream);
-    if (state.status === 'absent') {
+    try {
       await this.executor.execute(
         volumeDecider,
         stream,
@@ -291,13 +346,15 @@ export class ProvisioningWorker {
           projectId: s.projectId,
           name: `${s.request.name}-root`,
           sizeGiB,
-          sourceImageId: image.id,
+          sourceImageId: image.imageId,
           bootFor: s.instanceId,
           now: this.executor.now(),
         },
         this.ctx(s),
-        NO_WAIT,
+        NEW_STREAM,
       );
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'VolumeExists')) throw error; // requested before a crash: go on
     }
     try {
       await this.drivers.storage().createVolume({ volumeId, sizeGiB, sourceImage: image.source });
@@ -323,16 +380,13 @@ export class ProvisioningWorker {
     if (!host) return this.fail(s, `Host ${s.hostId} no longer exists`);
     try {
       const hv = this.drivers.hypervisor({ hostId: host.id, driver: host.driver, uri: host.uri });
-      const sw = this.drivers.switch({ hostId: host.id, driver: host.driver, uri: host.uri });
       const nics = [];
       for (const a of s.attachments) {
-        const network = await this.networks.getNetwork(a.networkId, s.projectId);
+        const network = await segmentOf(this.executor, a.networkId);
         if (!network) throw new DriverError('invalid', 'spawn', `network ${a.networkId} vanished`);
-        await sw.ensureSegment({ networkId: network.id, vlan: network.vlan, cidr: network.cidr, gateway: network.gateway });
-        await sw.plugPort({ portId: a.portId, networkId: network.id, vlan: network.vlan, mac: a.mac, ip: a.ip, instanceId: s.instanceId });
         nics.push({ portId: a.portId, mac: a.mac, ip: a.ip, prefix: Number(network.cidr.split('/')[1]), gateway: network.gateway, vlan: network.vlan });
       }
-      const image = await this.compute.getImage(s.request.imageId);
+      const image = await this.imageOf(s.request.imageId);
       const keyPair = s.request.keyName ? await this.compute.getKeyPair(s.projectId, s.request.keyName) : null;
       await hv.define({
         instanceId: s.instanceId,
@@ -345,7 +399,10 @@ export class ProvisioningWorker {
         sshPublicKey: keyPair?.publicKey ?? null,
         userData: s.request.userData,
       });
-      await hv.start(s.instanceId);
+      // Started paused, plugged, then let run: the guest never boots with its network unplugged.
+      await hv.start(s.instanceId, { paused: true });
+      await this.plugPorts(s, host);
+      await hv.resume(s.instanceId);
       if (!(await hv.waitUntilReady(s.instanceId, this.settings.spawnTimeoutMs))) {
         throw new DriverError('transient', 'spawn', `the guest was not ready within ${this.settings.spawnTimeoutMs} ms`);
       }
@@ -368,12 +425,28 @@ export class ProvisioningWorker {
     await this.record(s, { type: 'RecordRunning', now: this.executor.now() });
   }
 
+  /**
+   * Plugs the guest's ports on its host's switch with their rules, once the guest is started
+   * (paused): a started guest has a new tap, which a switch can only take once it exists (see the
+   * OVS driver).
+   */
+  private async plugPorts(s: Present, host: HostView): Promise<void> {
+    const sw = this.drivers.switch({ hostId: host.id, driver: host.driver, uri: host.uri });
+    const rules = await this.rules.forGroups(s.request.securityGroups);
+    for (const a of s.attachments) {
+      const network = await segmentOf(this.executor, a.networkId);
+      if (!network) throw new DriverError('invalid', 'plug', `network ${a.networkId} vanished`);
+      await plugPortAsRecorded(sw, network, { portId: a.portId, mac: a.mac, ip: a.ip, instanceId: s.instanceId }, rules);
+    }
+  }
+
   private async reboot(s: Present): Promise<void> {
     const hard = s.taskState === 'rebooting_hard';
     await this.hypervisorAction(
       s,
-      async (hv) => {
+      async (hv, host) => {
         await hv.reboot(s.instanceId, hard ? 'hard' : 'soft');
+        if (hard) await this.plugPorts(s, host); // a hard reboot of a guest that was off starts it: new taps
         const ready = await hv.waitUntilReady(s.instanceId, hard ? this.settings.spawnTimeoutMs : this.settings.softRebootTimeoutMs);
         if (!ready && !hard) throw new SoftRebootTimedOut();
         if (!ready) throw new DriverError('transient', 'reboot', 'the guest did not come back');
@@ -385,7 +458,7 @@ export class ProvisioningWorker {
   /** A stop/start/reboot: a few tries with backoff, then the action is recorded as failed (the instance stays as it was). */
   private async hypervisorAction(
     s: Present,
-    act: (hv: ReturnType<HostDrivers['hypervisor']>) => Promise<void>,
+    act: (hv: ReturnType<HostDrivers['hypervisor']>, host: HostView) => Promise<void>,
     done: 'RecordStopped' | 'RecordStarted' | 'RecordRebooted',
   ): Promise<void> {
     const host = await this.hostOf(s.hostId);
@@ -393,7 +466,7 @@ export class ProvisioningWorker {
     let lastError = '';
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
-        await act(this.drivers.hypervisor({ hostId: host.id, driver: host.driver, uri: host.uri }));
+        await act(this.drivers.hypervisor({ hostId: host.id, driver: host.driver, uri: host.uri }), host);
         await this.record(s, { type: done, now: this.executor.now() });
         return;
       } catch (error) {
@@ -425,6 +498,11 @@ export class ProvisioningWorker {
         if (volume.status === 'in-use') await this.executor.execute(volumeDecider, stream, { type: 'RequestDetach', now }, ctx, NO_WAIT);
         await this.executor.execute(volumeDecider, stream, { type: 'RecordDetached', now }, ctx, NO_WAIT);
       }
+    }
+    // Floating IPs stay with the project (as in Neutron); only their mapping goes.
+    for (const fip of await this.networks.floatingIpsOf({ instanceId: s.instanceId })) {
+      if (fip.portId) await this.nat.apply(fip.portId, null);
+      await this.executor.execute(floatingIpDecider, floatingIpStream(fip.id), { type: 'Disassociate', now: this.executor.now() }, this.ctx(s), NO_WAIT);
     }
     if (host) await this.cleanHost(s, host);
     const volumeId = rootVolumeIdFor(s.instanceId);
@@ -496,8 +574,20 @@ export class ProvisioningWorker {
     );
   }
 
-  private hostOf(hostId: string | null): Promise<HostView | null> {
-    return hostId ? this.compute.getHost(hostId) : Promise.resolve(null);
+  /** A host's view, kept once read: what the worker uses of it (name, driver, URI) never changes, and hosts are never removed. */
+  private async hostOf(hostId: string | null): Promise<HostView | null> {
+    if (!hostId) return null;
+    const known = this.hosts.get(hostId);
+    if (known) return known;
+    const host = await this.compute.getHost(hostId);
+    if (host) this.hosts.set(hostId, host);
+    return host;
+  }
+
+  /** An active image from its own stream (cached after the first read; images do not change). */
+  private async imageOf(imageId: string): Promise<Exclude<ImageState, { status: 'absent' }> | null> {
+    const { state } = await this.executor.load(imageDecider, imageStream(imageId), { cached: true });
+    return state.status === 'active' ? state : null;
   }
 }
 

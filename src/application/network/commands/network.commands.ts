@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
 import { networkDecider, networkLayout, networkStream } from '../../../domain/network/network/network.decider';
-import { DomainError, refused } from '../../../domain/shared/domain-error';
+import { refused } from '../../../domain/shared/domain-error';
 import { CommandExecutor } from '../../event-sourcing/command-executor';
 import { assertCanWrite } from '../../identity/access';
-import { claimKey, nameKey, releaseKey } from '../../identity/name-claims';
+import { claimFirstFree, claimKey, nameKey, releaseKey } from '../../identity/name-claims';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { forbidden } from '../../shared/application-error';
 import { CommandContext, Principal, contextOf, isAdmin } from '../../shared/command-context';
@@ -78,16 +78,11 @@ export class CreateNetworkHandler implements ICommandHandler<CreateNetwork, Netw
 
   /** The lowest VLAN of the pool that no live network holds; a lost race moves on to the next. */
   private async allocateVlan(networkId: string, ctx: CommandContext): Promise<number> {
-    const used = new Set(await this.readModel.usedVlans());
-    for (let vlan = this.settings.vlanMin; vlan <= this.settings.vlanMax; vlan++) {
-      if (used.has(vlan)) continue;
-      try {
-        await claimKey(this.executor, vlanStream(vlan), String(vlan), networkId, ctx);
-        return vlan;
-      } catch (error) {
-        if (!(error instanceof DomainError && error.code === 'NameTaken')) throw error;
-      }
-    }
+    const used = new Set((await this.readModel.usedVlans()).map(String));
+    const { vlanMin, vlanMax } = this.settings;
+    const candidates = Array.from({ length: vlanMax - vlanMin + 1 }, (_, i) => ({ stream: vlanStream(vlanMin + i), key: String(vlanMin + i) }));
+    const claimed = await claimFirstFree(this.executor, candidates, used, networkId, ctx);
+    if (claimed !== null) return Number(claimed);
     throw refused('VlanPoolExhausted', `No free VLAN left in ${this.settings.vlanMin}-${this.settings.vlanMax}`);
   }
 

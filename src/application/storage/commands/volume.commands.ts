@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { operationDecider, operationStream } from '../../../domain/compute/operation/operation.decider';
 import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
 import { VolumeCommand, volumeDecider, volumeStream } from '../../../domain/storage/volume/volume.decider';
-import { conflict, notFound } from '../../../domain/shared/domain-error';
+import { conflict, invalid, notFound, refused } from '../../../domain/shared/domain-error';
 import { INSTANCE_READ_MODEL, InstanceReadModel } from '../../compute/instance-read-model.port';
 import { CommandExecutor } from '../../event-sourcing/command-executor';
 import { assertCanWrite, assertInScope } from '../../identity/access';
@@ -21,6 +21,8 @@ export class CreateVolume {
     readonly sizeGiB: number,
     readonly principal: Principal,
     readonly requestId: string | null,
+    /** Restore from this snapshot (of the same project, available, at most sizeGiB). */
+    readonly sourceSnapshotId: string | null = null,
   ) {}
 }
 
@@ -30,10 +32,12 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolume, Volume
   constructor(
     private readonly executor: CommandExecutor,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(VOLUME_READ_MODEL) private readonly volumes: VolumeReadModel,
   ) {}
 
-  async execute({ name, sizeGiB, principal, requestId }: CreateVolume): Promise<VolumeAccepted> {
+  async execute({ name, sizeGiB, principal, requestId, sourceSnapshotId }: CreateVolume): Promise<VolumeAccepted> {
     assertCanWrite(principal);
+    if (sourceSnapshotId) await this.assertRestorable(sourceSnapshotId, sizeGiB, principal.projectId);
     const volumeId = this.ids.next('vol');
     const operationId = this.ids.next('op');
     const projectId = principal.projectId;
@@ -50,7 +54,7 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolume, Volume
       await this.executor.execute(
         volumeDecider,
         volumeStream(volumeId),
-        { type: 'RequestVolume', volumeId, projectId, name, sizeGiB, sourceImageId: null, bootFor: null, now },
+        { type: 'RequestVolume', volumeId, projectId, name, sizeGiB, sourceImageId: null, bootFor: null, sourceSnapshotId, now },
         ctx,
         {
           waitForReadModels: false,
@@ -67,6 +71,21 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolume, Volume
       ctx,
     );
     return { operation: { id: operationId, status: 'running', kind: 'volume-create' }, volume: { id: volumeId, status: 'creating' } };
+  }
+
+  /** The snapshot exists in the project, is available on its volume's stream (exact), and fits the new size. */
+  private async assertRestorable(snapshotId: string, sizeGiB: number, projectId: string): Promise<void> {
+    const field = [{ field: 'snapshotId', message: 'unknown' }];
+    const snapshot = await this.volumes.getSnapshot(snapshotId);
+    if (!snapshot || snapshot.projectId !== projectId) throw refused('SnapshotNotFound', `No snapshot ${snapshotId} in this project`, field);
+    const { state } = await this.executor.load(volumeDecider, volumeStream(snapshot.volumeId), { cached: true });
+    const status = state.status === 'absent' ? undefined : state.snapshots[snapshotId];
+    if (status === undefined) throw refused('SnapshotNotFound', `No snapshot ${snapshotId} in this project`, field);
+    if (status !== 'available') throw conflict('SnapshotStateConflict', `Snapshot ${snapshotId} is ${status}; a volume is restored from an available one`);
+    if (sizeGiB < snapshot.sizeGiB)
+      throw invalid('VolumeTooSmall', `Snapshot ${snapshotId} holds ${snapshot.sizeGiB} GiB; the volume must be at least that`, [
+        { field: 'sizeGiB', message: `less than ${snapshot.sizeGiB}` },
+      ]);
   }
 }
 

@@ -21,7 +21,11 @@ export type HostEvent =
   | DomainEvent<'HostEnabled', { hostId: string; at: string }>
   | DomainEvent<'HostDisabled', { hostId: string; reason: string; at: string }>
   | DomainEvent<'ResourcesClaimed', { hostId: string; claimId: string; resources: Resources; at: string }>
-  | DomainEvent<'ClaimReleased', { hostId: string; claimId: string; resources: Resources; at: string }>;
+  | DomainEvent<'ClaimReleased', { hostId: string; claimId: string; resources: Resources; at: string }>
+  /** A standalone compute agent took over the host's instances (until it detaches; a newer agent replaces it). */
+  | DomainEvent<'HostAgentAttached', { hostId: string; agentId: string; at: string }>
+  /** The agent let go: the orchestrator drives the host's instances again. */
+  | DomainEvent<'HostAgentDetached', { hostId: string; agentId: string; at: string }>;
 
 export type HostCommand =
   | {
@@ -38,7 +42,9 @@ export type HostCommand =
   | { type: 'EnableHost'; now: string }
   | { type: 'DisableHost'; reason: string; now: string }
   | { type: 'ClaimResources'; claimId: string; resources: Resources; now: string }
-  | { type: 'ReleaseClaim'; claimId: string; now: string };
+  | { type: 'ReleaseClaim'; claimId: string; now: string }
+  | { type: 'AttachAgent'; agentId: string; now: string }
+  | { type: 'DetachAgent'; agentId: string; now: string };
 
 export type HostState =
   | { status: 'absent' }
@@ -51,6 +57,8 @@ export type HostState =
       capacity: Resources;
       ratios: AllocationRatios;
       claims: Record<string, Resources>;
+      /** The standalone agent driving the host, or null when the orchestrator does. */
+      agentId: string | null;
     };
 
 export const hostStream = (hostId: string) => `host-${hostId}`;
@@ -124,6 +132,15 @@ export const hostDecider: Decider<HostState, HostCommand, HostEvent> = {
         if (!resources) return [];
         return [{ type: 'ClaimReleased', data: { hostId: state.hostId, claimId: command.claimId, resources, at: command.now } }];
       }
+      case 'AttachAgent':
+        return state.agentId === command.agentId
+          ? []
+          : [{ type: 'HostAgentAttached', data: { hostId: state.hostId, agentId: command.agentId, at: command.now } }];
+      case 'DetachAgent':
+        // Only the agent in charge lets go: one that was replaced meanwhile changes nothing.
+        return state.agentId === command.agentId
+          ? [{ type: 'HostAgentDetached', data: { hostId: state.hostId, agentId: command.agentId, at: command.now } }]
+          : [];
       default:
         return assertNever(command);
     }
@@ -133,7 +150,7 @@ export const hostDecider: Decider<HostState, HostCommand, HostEvent> = {
     switch (event.type) {
       case 'HostRegistered': {
         const { hostId, name, zone, capacity, ratios } = event.data;
-        return { status: 'registered', hostId, name, zone, enabled: true, capacity, ratios, claims: {} };
+        return { status: 'registered', hostId, name, zone, enabled: true, capacity, ratios, claims: {}, agentId: null };
       }
       case 'HostEnabled':
         return state.status === 'absent' ? state : { ...state, enabled: true };
@@ -146,6 +163,10 @@ export const hostDecider: Decider<HostState, HostCommand, HostEvent> = {
         const { [event.data.claimId]: _released, ...claims } = state.claims;
         return { ...state, claims };
       }
+      case 'HostAgentAttached':
+        return state.status === 'absent' ? state : { ...state, agentId: event.data.agentId };
+      case 'HostAgentDetached':
+        return state.status === 'absent' ? state : { ...state, agentId: null };
       default:
         return assertNever(event);
     }

@@ -7,9 +7,10 @@ export type OperationEvent = DomainEvent<
   {
     operationId: string;
     projectId: string;
-    kind: 'launch' | 'delete' | 'action' | 'volume-create' | 'volume-attach' | 'volume-detach' | 'volume-delete';
+    kind: 'launch' | 'delete' | 'action' | 'volume-create' | 'volume-attach' | 'volume-detach' | 'volume-delete' | 'snapshot-create' | 'snapshot-delete';
     instanceIds: string[];
     volumeIds?: string[];
+    snapshotIds?: string[];
     at: string;
   }
 >;

@@ -5,7 +5,8 @@ import { Decider, DomainEvent, assertNever } from '../../shared/decider';
  * Found orphans are recorded, removed after a grace period, and each step is an event, so the
  * log shows everything the orchestrator did on its own.
  */
-export type OrphanKind = 'domain' | 'port' | 'volume';
+/** What the reconciler finds on a host that nothing accounts for (a segment: a deleted network's gateway and VLAN). */
+export type OrphanKind = 'domain' | 'port' | 'segment' | 'volume' | 'snapshot';
 
 export type OrphanEvent =
   | DomainEvent<'OrphanFound', { hostId: string; kind: OrphanKind; id: string; at: string }>

@@ -17,21 +17,20 @@ export type Cidr = { readonly network: number; readonly prefix: number; readonly
 /** Smallest and largest prefixes a tenant network may have: /16 (65,534 hosts) to /29 (6 hosts). */
 export const MIN_PREFIX = 16;
 export const MAX_PREFIX = 29;
+const TENANT_NETWORK = { minPrefix: MIN_PREFIX, maxPrefix: MAX_PREFIX, field: 'cidr' };
 
-export function parseCidr(text: string): Cidr {
+/** A tenant network's CIDR by default; other uses (security rules, address pools) widen the prefix range. */
+export function parseCidr(text: string, bounds: { minPrefix: number; maxPrefix: number; field: string } = TENANT_NETWORK): Cidr {
+  const { minPrefix, maxPrefix, field } = bounds;
   const match = /^([0-9.]+)\/(\d{1,2})$/.exec(text);
   const ip = match ? parseIp(match[1]) : null;
   const prefix = match ? Number(match[2]) : NaN;
-  if (ip === null || !Number.isInteger(prefix) || prefix < MIN_PREFIX || prefix > MAX_PREFIX) {
-    throw invalid('InvalidCidr', `"${text}" is not an IPv4 CIDR with a prefix from /${MIN_PREFIX} to /${MAX_PREFIX}`, [
-      { field: 'cidr', message: 'invalid CIDR' },
-    ]);
+  if (ip === null || !Number.isInteger(prefix) || prefix < minPrefix || prefix > maxPrefix) {
+    throw invalid('InvalidCidr', `"${text}" is not an IPv4 CIDR with a prefix from /${minPrefix} to /${maxPrefix}`, [{ field, message: 'invalid CIDR' }]);
   }
   const size = 2 ** (32 - prefix);
   if (ip % size !== 0) {
-    throw invalid('InvalidCidr', `"${text}" has host bits set; did you mean ${formatIp(ip - (ip % size))}/${prefix}?`, [
-      { field: 'cidr', message: 'host bits set' },
-    ]);
+    throw invalid('InvalidCidr', `"${text}" has host bits set; did you mean ${formatIp(ip - (ip % size))}/${prefix}?`, [{ field, message: 'host bits set' }]);
   }
   return { network: ip, prefix, text: `${formatIp(ip)}/${prefix}` };
 }

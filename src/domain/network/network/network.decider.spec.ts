@@ -112,4 +112,38 @@ describe('Network decider', () => {
       { numRuns: 300 },
     );
   });
+
+  it('always hands out the lowest free address, whatever was allocated and released before (gateway in the middle)', () => {
+    const mid: NetworkEvent = { type: 'NetworkCreated', data: { ...created.data, cidr: '10.0.0.0/28', gateway: '10.0.0.5' } };
+    const hosts = Array.from({ length: 14 }, (_, i) => `10.0.0.${i + 1}`).filter((ip) => ip !== '10.0.0.5');
+    const ports = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10', 'p11', 'p12', 'p13', 'p14'];
+    const command = fc.oneof(
+      fc.record({ type: fc.constant('AllocateIp' as const), portId: fc.constantFrom(...ports), ip: fc.constantFrom(undefined, '10.0.0.9', '10.0.0.2') }),
+      fc.record({ type: fc.constant('ReleaseIp' as const), portId: fc.constantFrom(...ports) }),
+    );
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 120 }), (commands) => {
+        const events: NetworkEvent[] = [mid];
+        for (const c of commands) {
+          const before = fold(networkDecider, events);
+          const held = new Set<string>();
+          for (const e of events)
+            if (e.type === 'IpAllocated') held.add(e.data.ip);
+            else if (e.type === 'IpReleased') held.delete(e.data.ip);
+          let decided: NetworkEvent[] = [];
+          try {
+            decided = networkDecider.decide({ ...c, now: at } as NetworkCommand, before);
+          } catch (error) {
+            const code = (error as { code?: string }).code;
+            expect(code).toMatch(/IpInUse|NetworkFull|PortHasAddress/);
+            if (code === 'NetworkFull') expect(hosts.every((ip) => held.has(ip))).toBe(true);
+          }
+          events.push(...decided);
+          const allocated = decided.find((e) => e.type === 'IpAllocated');
+          if (allocated && c.type === 'AllocateIp' && c.ip === undefined) expect(allocated.data.ip).toBe(hosts.find((ip) => !held.has(ip)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { Decider, DomainEvent, assertNever } from '../../shared/decider';
 import { conflict, invalid, notFound, refused } from '../../shared/domain-error';
+import { BucketedMap, bucketedDelete, bucketedGet, bucketedSet, emptyBucketedMap } from '../../shared/bucketed-map';
 import { Cidr, broadcast, formatIp, isHostAddress, parseCidr, parseIp } from './ipv4';
 
 /**
@@ -30,7 +31,11 @@ export type NetworkState =
       gateway: string;
       vlan: number;
       /** ip -> portId */
-      allocations: Record<string, string>;
+      allocations: BucketedMap<string>;
+      /** portId -> ip (the same allocations, looked up by port) */
+      addresses: BucketedMap<string>;
+      /** No address below this one is free (where the search for the lowest free one starts). */
+      freeFrom: number;
     };
 
 export const networkStream = (networkId: string) => `network-${networkId}`;
@@ -63,21 +68,21 @@ export const networkDecider: Decider<NetworkState, NetworkCommand, NetworkEvent>
     if (state.status !== 'active') throw notFound('NetworkNotFound', 'Network not found');
     switch (command.type) {
       case 'AllocateIp': {
-        const existing = Object.entries(state.allocations).find(([, port]) => port === command.portId);
-        if (existing) {
-          if (command.ip === undefined || command.ip === existing[0]) return []; // the same allocation again
-          throw conflict('PortHasAddress', `Port ${command.portId} already has ${existing[0]} on this network`);
+        const existing = bucketedGet(state.addresses, command.portId);
+        if (existing !== undefined) {
+          if (command.ip === undefined || command.ip === existing) return []; // the same allocation again
+          throw conflict('PortHasAddress', `Port ${command.portId} already has ${existing} on this network`);
         }
         const ip = command.ip === undefined ? lowestFree(state) : requested(state, command.ip);
         return [{ type: 'IpAllocated', data: { networkId: state.networkId, ip, portId: command.portId, at: command.now } }];
       }
       case 'ReleaseIp': {
-        const held = Object.entries(state.allocations).find(([, port]) => port === command.portId);
-        if (!held) return [];
-        return [{ type: 'IpReleased', data: { networkId: state.networkId, ip: held[0], portId: command.portId, at: command.now } }];
+        const held = bucketedGet(state.addresses, command.portId);
+        if (held === undefined) return [];
+        return [{ type: 'IpReleased', data: { networkId: state.networkId, ip: held, portId: command.portId, at: command.now } }];
       }
       case 'DeleteNetwork':
-        if (Object.keys(state.allocations).length > 0) throw conflict('NetworkInUse', 'The network still has ports; delete them first');
+        if (state.allocations.size > 0) throw conflict('NetworkInUse', 'The network still has ports; delete them first');
         return [{ type: 'NetworkDeleted', data: { networkId: state.networkId, projectId: state.projectId, vlan: state.vlan, at: command.now } }];
       default:
         return assertNever(command);
@@ -88,14 +93,35 @@ export const networkDecider: Decider<NetworkState, NetworkCommand, NetworkEvent>
     switch (event.type) {
       case 'NetworkCreated': {
         const { networkId, projectId, cidr, gateway, vlan } = event.data;
-        return { status: 'active', networkId, projectId, cidr, gateway, vlan, allocations: {} };
+        const created = {
+          status: 'active' as const,
+          networkId,
+          projectId,
+          cidr,
+          gateway,
+          vlan,
+          allocations: emptyBucketedMap<string>(),
+          addresses: emptyBucketedMap<string>(),
+        };
+        return { ...created, freeFrom: firstUntaken(created, (parseIp(cidr.split('/')[0]) ?? 0) + 1) };
       }
-      case 'IpAllocated':
-        return state.status === 'absent' ? state : { ...state, allocations: { ...state.allocations, [event.data.ip]: event.data.portId } };
+      case 'IpAllocated': {
+        if (state.status === 'absent') return state;
+        const { ip, portId } = event.data;
+        const n = parseIp(ip);
+        const next = { ...state, allocations: bucketedSet(state.allocations, ip, portId), addresses: bucketedSet(state.addresses, portId, ip) };
+        return n === state.freeFrom ? { ...next, freeFrom: firstUntaken(next, n + 1) } : next;
+      }
       case 'IpReleased': {
         if (state.status === 'absent') return state;
-        const { [event.data.ip]: _released, ...allocations } = state.allocations;
-        return { ...state, allocations };
+        const { ip, portId } = event.data;
+        const n = parseIp(ip);
+        return {
+          ...state,
+          allocations: bucketedDelete(state.allocations, ip),
+          addresses: bucketedDelete(state.addresses, portId),
+          freeFrom: n !== null && n < state.freeFrom ? n : state.freeFrom,
+        };
       }
       case 'NetworkDeleted':
         return state.status === 'absent' ? state : { ...state, status: 'deleted' };
@@ -109,14 +135,27 @@ type ActiveNetwork = Extract<NetworkState, { status: 'active' | 'deleted' }>;
 
 const cidrOf = (state: ActiveNetwork): Cidr => parseCidr(state.cidr);
 
-function usable(state: ActiveNetwork, ip: number, cidr: Cidr): boolean {
-  return isHostAddress(cidr, ip) && formatIp(ip) !== state.gateway && state.allocations[formatIp(ip)] === undefined;
-}
-
+/** The lowest free host address; the search starts at `freeFrom`, below which nothing is free. */
 function lowestFree(state: ActiveNetwork): string {
   const cidr = cidrOf(state);
-  for (let ip = cidr.network + 1; ip < broadcast(cidr); ip++) if (usable(state, ip, cidr)) return formatIp(ip);
+  for (let ip = Math.max(cidr.network + 1, state.freeFrom); ip < broadcast(cidr); ip++) {
+    const text = formatIp(ip);
+    if (text !== state.gateway && bucketedGet(state.allocations, text) === undefined) return text;
+  }
   throw refused('NetworkFull', `No free address left in ${state.cidr}`);
+}
+
+/** The first address from `from` on that is neither the gateway nor allocated (the broadcast address at most). */
+function firstUntaken(state: Pick<ActiveNetwork, 'gateway' | 'allocations'>, from: number): number {
+  const gateway = parseIp(state.gateway);
+  let ip = from;
+  while (ip < 2 ** 32 - 1 && (ip === gateway || bucketedGet(state.allocations, formatIp(ip)) !== undefined)) ip++;
+  return ip;
+}
+
+/** The address a port holds on the network, if any. */
+export function addressOf(state: NetworkState, portId: string): string | undefined {
+  return state.status === 'absent' ? undefined : bucketedGet(state.addresses, portId);
 }
 
 function requested(state: ActiveNetwork, text: string): string {
@@ -125,6 +164,6 @@ function requested(state: ActiveNetwork, text: string): string {
   if (ip === null || !isHostAddress(cidr, ip) || formatIp(ip) === state.gateway) {
     throw invalid('InvalidIp', `${text} is not an assignable address of ${state.cidr}`, [{ field: 'ip', message: 'not assignable' }]);
   }
-  if (state.allocations[formatIp(ip)] !== undefined) throw conflict('IpInUse', `${text} is already in use`);
+  if (bucketedGet(state.allocations, formatIp(ip)) !== undefined) throw conflict('IpInUse', `${text} is already in use`);
   return formatIp(ip);
 }

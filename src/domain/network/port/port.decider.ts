@@ -8,12 +8,17 @@ export type PortEvent =
       { portId: string; projectId: string; networkId: string; mac: string; ip: string; instanceId: string | null; securityGroups: string[]; at: string }
     >
   | DomainEvent<'PortBound', { portId: string; instanceId: string; hostId: string; at: string }>
-  | DomainEvent<'PortDeleted', { portId: string; networkId: string; ip: string; at: string }>;
+  | DomainEvent<'PortDeleted', { portId: string; networkId: string; ip: string; at: string }>
+  /** The reconciler found the port missing on its switch, or carrying other rules than its groups', and put it right. */
+  | DomainEvent<'PortRepaired', { portId: string; hostId: string; repair: PortRepair; detail: string; at: string }>;
+
+export type PortRepair = 'replugged' | 'rules-restored' | 'floating-ip-restored';
 
 export type PortCommand =
   | ({ type: 'CreatePort'; now: string } & Omit<Extract<PortEvent, { type: 'PortCreated' }>['data'], 'at'>)
   | { type: 'BindPort'; instanceId: string; hostId: string; now: string }
-  | { type: 'DeletePort'; now: string };
+  | { type: 'DeletePort'; now: string }
+  | { type: 'RecordRepaired'; repair: PortRepair; detail: string; now: string };
 
 export type PortState =
   | { status: 'absent' | 'deleted' }
@@ -39,6 +44,11 @@ export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
         if (!isLive(state)) throw conflict('PortNotFound', 'Port not found');
         if (state.hostId === command.hostId && state.instanceId === command.instanceId) return [];
         return [{ type: 'PortBound', data: { portId: state.portId, instanceId: command.instanceId, hostId: command.hostId, at: command.now } }];
+      case 'RecordRepaired':
+        if (!isLive(state) || state.hostId === null) throw conflict('PortNotBound', 'Only a port bound to a host can be repaired');
+        return [
+          { type: 'PortRepaired', data: { portId: state.portId, hostId: state.hostId, repair: command.repair, detail: command.detail, at: command.now } },
+        ];
       case 'DeletePort':
         if (!isLive(state)) return [];
         return [{ type: 'PortDeleted', data: { portId: state.portId, networkId: state.networkId, ip: state.ip, at: command.now } }];
@@ -56,6 +66,8 @@ export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
         return isLive(state) ? { ...state, status: 'active', instanceId: event.data.instanceId, hostId: event.data.hostId } : state;
       case 'PortDeleted':
         return { status: 'deleted' };
+      case 'PortRepaired':
+        return state;
       default:
         return assertNever(event);
     }

@@ -66,4 +66,45 @@ describe('Volume decider', () => {
       ]),
     ).toEqual(['error', 'deleting']);
   });
+
+  describe('snapshots', () => {
+    const created: VolumeEvent = { type: 'VolumeCreated', data: { volumeId: 'vol-1', at } };
+    const snapRequested: VolumeEvent = {
+      type: 'VolumeSnapshotRequested',
+      data: { volumeId: 'vol-1', snapshotId: 'snap-1', projectId: 'prj-1', name: 's', sizeGiB: 10, at },
+    };
+    const snapCreated: VolumeEvent = { type: 'VolumeSnapshotCreated', data: { volumeId: 'vol-1', snapshotId: 'snap-1', at } };
+
+    it('takes a snapshot of an available volume, once, and records it taken', () => {
+      spec.given([requested, created]).when({ type: 'RequestSnapshot', snapshotId: 'snap-1', name: 's', now: at }).then([snapRequested]);
+      spec.given([requested, created, snapRequested]).when({ type: 'RequestSnapshot', snapshotId: 'snap-1', name: 's', now: at }).then([]);
+      spec.given([requested, created, snapRequested]).when({ type: 'RecordSnapshotCreated', snapshotId: 'snap-1', now: at }).then([snapCreated]);
+    });
+
+    it('refuses snapshots of a volume being created and of a root volume', () => {
+      spec.given([requested]).when({ type: 'RequestSnapshot', snapshotId: 'snap-1', name: 's', now: at }).thenThrows('VolumeStateConflict');
+      const root: VolumeEvent = { type: 'VolumeRequested', data: { ...requested.data, bootFor: 'inst-1' } as never };
+      spec.given([root, created]).when({ type: 'RequestSnapshot', snapshotId: 'snap-1', name: 's', now: at }).thenThrows('RootVolume');
+    });
+
+    it('keeps a volume with snapshots from deletion until they are deleted', () => {
+      spec.given([requested, created, snapRequested, snapCreated]).when({ type: 'RequestDelete', now: at }).thenThrows('VolumeHasSnapshots');
+      spec
+        .given([requested, created, snapRequested])
+        .when({ type: 'RequestSnapshotDelete', snapshotId: 'snap-1', now: at })
+        .thenThrows('SnapshotStateConflict');
+      spec.given([requested, created]).when({ type: 'RequestSnapshotDelete', snapshotId: 'snap-9', now: at }).thenThrows('SnapshotNotFound');
+      const deleting: VolumeEvent = { type: 'VolumeSnapshotDeleteRequested', data: { volumeId: 'vol-1', snapshotId: 'snap-1', at } };
+      const deleted: VolumeEvent = { type: 'VolumeSnapshotDeleted', data: { volumeId: 'vol-1', snapshotId: 'snap-1', at } };
+      spec.given([requested, created, snapRequested, snapCreated]).when({ type: 'RequestSnapshotDelete', snapshotId: 'snap-1', now: at }).then([deleting]);
+      spec
+        .given([requested, created, snapRequested, snapCreated, deleting])
+        .when({ type: 'RecordSnapshotDeleted', snapshotId: 'snap-1', now: at })
+        .then([deleted]);
+      spec
+        .given([requested, created, snapRequested, snapCreated, deleting, deleted])
+        .when({ type: 'RequestDelete', now: at })
+        .then([{ type: 'VolumeDeleteRequested', data: { volumeId: 'vol-1', at } }]);
+    });
+  });
 });

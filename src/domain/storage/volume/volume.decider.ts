@@ -3,13 +3,25 @@ import { conflict, invalid, notFound } from '../../shared/domain-error';
 
 /** User-facing volume status (api.md). */
 export type VolumeStatus = 'creating' | 'available' | 'attaching' | 'in-use' | 'detaching' | 'deleting' | 'deleted' | 'error';
+/** A snapshot's status (Cinder's); a deleted one leaves the volume's list. */
+export type SnapshotStatus = 'creating' | 'available' | 'deleting' | 'error';
 
 export const MAX_VOLUME_GIB = 16_384;
 
 export type VolumeEvent =
   | DomainEvent<
       'VolumeRequested',
-      { volumeId: string; projectId: string; name: string; sizeGiB: number; sourceImageId: string | null; bootFor: string | null; at: string }
+      {
+        volumeId: string;
+        projectId: string;
+        name: string;
+        sizeGiB: number;
+        sourceImageId: string | null;
+        bootFor: string | null;
+        /** Restored from this snapshot (absent in events recorded before snapshots existed). */
+        sourceSnapshotId?: string | null;
+        at: string;
+      }
     >
   | DomainEvent<'VolumeCreated', { volumeId: string; at: string }>
   | DomainEvent<'VolumeCreationFailed', { volumeId: string; reason: string; at: string }>
@@ -19,7 +31,13 @@ export type VolumeEvent =
   | DomainEvent<'VolumeDetachRequested', { volumeId: string; instanceId: string; at: string }>
   | DomainEvent<'VolumeDetached', { volumeId: string; instanceId: string; at: string }>
   | DomainEvent<'VolumeDeleteRequested', { volumeId: string; at: string }>
-  | DomainEvent<'VolumeDeleted', { volumeId: string; projectId: string; sizeGiB: number; at: string }>;
+  | DomainEvent<'VolumeDeleted', { volumeId: string; projectId: string; sizeGiB: number; at: string }>
+  /** Snapshots live on their volume's stream: "the volume has snapshots" is then decided exactly. */
+  | DomainEvent<'VolumeSnapshotRequested', { volumeId: string; snapshotId: string; projectId: string; name: string; sizeGiB: number; at: string }>
+  | DomainEvent<'VolumeSnapshotCreated', { volumeId: string; snapshotId: string; at: string }>
+  | DomainEvent<'VolumeSnapshotFailed', { volumeId: string; snapshotId: string; reason: string; at: string }>
+  | DomainEvent<'VolumeSnapshotDeleteRequested', { volumeId: string; snapshotId: string; at: string }>
+  | DomainEvent<'VolumeSnapshotDeleted', { volumeId: string; snapshotId: string; at: string }>;
 
 export type VolumeCommand =
   | {
@@ -30,6 +48,7 @@ export type VolumeCommand =
       sizeGiB: number;
       sourceImageId: string | null;
       bootFor: string | null;
+      sourceSnapshotId?: string | null;
       now: string;
     }
   | { type: 'RecordCreated'; now: string }
@@ -40,7 +59,12 @@ export type VolumeCommand =
   | { type: 'RequestDetach'; now: string }
   | { type: 'RecordDetached'; now: string }
   | { type: 'RequestDelete'; now: string }
-  | { type: 'RecordDeleted'; now: string };
+  | { type: 'RecordDeleted'; now: string }
+  | { type: 'RequestSnapshot'; snapshotId: string; name: string; now: string }
+  | { type: 'RecordSnapshotCreated'; snapshotId: string; now: string }
+  | { type: 'RecordSnapshotFailed'; snapshotId: string; reason: string; now: string }
+  | { type: 'RequestSnapshotDelete'; snapshotId: string; now: string }
+  | { type: 'RecordSnapshotDeleted'; snapshotId: string; now: string };
 
 export type VolumeState =
   | { status: 'absent' }
@@ -54,6 +78,10 @@ export type VolumeState =
       device: string | null;
       /** Set for an instance's root volume: it follows its instance and cannot be detached by hand. */
       bootFor: string | null;
+      /** The snapshot it is restored from, if any. */
+      sourceSnapshotId: string | null;
+      /** Its snapshots that are not deleted. */
+      snapshots: Readonly<Record<string, SnapshotStatus>>;
     };
 
 export const volumeStream = (volumeId: string) => `volume-${volumeId}`;
@@ -107,9 +135,38 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
       case 'RequestDelete':
         if (s.status === 'deleting') return [];
         if (s.status !== 'available' && s.status !== 'error') throw refuse(s, 'delete');
+        if (Object.keys(s.snapshots).length > 0)
+          throw conflict('VolumeHasSnapshots', `Volume ${volumeId} has ${Object.keys(s.snapshots).length} snapshot(s); delete them first`);
         return [{ type: 'VolumeDeleteRequested', data: { volumeId, at } }];
       case 'RecordDeleted':
         return s.status === 'deleting' ? [{ type: 'VolumeDeleted', data: { volumeId, projectId: s.projectId, sizeGiB: s.sizeGiB, at } }] : [];
+      case 'RequestSnapshot': {
+        const { snapshotId, name } = command;
+        if (s.snapshots[snapshotId] !== undefined) return []; // asked again
+        if (s.bootFor) throw conflict('RootVolume', `${volumeId} is the root disk of ${s.bootFor}; snapshot data volumes`);
+        // As Cinder with force: an attached volume's snapshot is crash-consistent, as if the power had gone.
+        if (s.status !== 'available' && s.status !== 'in-use') throw refuse(s, 'snapshot');
+        return [{ type: 'VolumeSnapshotRequested', data: { volumeId, snapshotId, projectId: s.projectId, name, sizeGiB: s.sizeGiB, at } }];
+      }
+      case 'RecordSnapshotCreated':
+        return s.snapshots[command.snapshotId] === 'creating'
+          ? [{ type: 'VolumeSnapshotCreated', data: { volumeId, snapshotId: command.snapshotId, at } }]
+          : [];
+      case 'RecordSnapshotFailed':
+        return s.snapshots[command.snapshotId] === 'creating'
+          ? [{ type: 'VolumeSnapshotFailed', data: { volumeId, snapshotId: command.snapshotId, reason: command.reason, at } }]
+          : [];
+      case 'RequestSnapshotDelete': {
+        const status = s.snapshots[command.snapshotId];
+        if (status === undefined) throw notFound('SnapshotNotFound', 'Snapshot not found');
+        if (status === 'deleting') return [];
+        if (status === 'creating') throw conflict('SnapshotStateConflict', 'Cannot delete a snapshot that is creating');
+        return [{ type: 'VolumeSnapshotDeleteRequested', data: { volumeId, snapshotId: command.snapshotId, at } }];
+      }
+      case 'RecordSnapshotDeleted':
+        return s.snapshots[command.snapshotId] === 'deleting'
+          ? [{ type: 'VolumeSnapshotDeleted', data: { volumeId, snapshotId: command.snapshotId, at } }]
+          : [];
       default:
         return assertNever(command);
     }
@@ -118,7 +175,17 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
   evolve(state, event) {
     if (event.type === 'VolumeRequested') {
       const { volumeId, projectId, sizeGiB, bootFor } = event.data;
-      return { status: 'creating', volumeId, projectId, sizeGiB, instanceId: null, device: null, bootFor };
+      return {
+        status: 'creating',
+        volumeId,
+        projectId,
+        sizeGiB,
+        instanceId: null,
+        device: null,
+        bootFor,
+        sourceSnapshotId: event.data.sourceSnapshotId ?? null,
+        snapshots: {},
+      };
     }
     if (state.status === 'absent') return state;
     switch (event.type) {
@@ -140,8 +207,23 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
         return { ...state, status: 'deleting' };
       case 'VolumeDeleted':
         return { ...state, status: 'deleted' };
+      case 'VolumeSnapshotRequested':
+        return withSnapshot(state, event.data.snapshotId, 'creating');
+      case 'VolumeSnapshotCreated':
+        return withSnapshot(state, event.data.snapshotId, 'available');
+      case 'VolumeSnapshotFailed':
+        return withSnapshot(state, event.data.snapshotId, 'error');
+      case 'VolumeSnapshotDeleteRequested':
+        return withSnapshot(state, event.data.snapshotId, 'deleting');
+      case 'VolumeSnapshotDeleted':
+        return withSnapshot(state, event.data.snapshotId, null);
       default:
         return assertNever(event);
     }
   },
 };
+
+function withSnapshot(state: Present, snapshotId: string, status: SnapshotStatus | null): Present {
+  const { [snapshotId]: _previous, ...others } = state.snapshots;
+  return { ...state, snapshots: status === null ? others : { ...others, [snapshotId]: status } };
+}

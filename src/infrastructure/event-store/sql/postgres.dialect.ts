@@ -42,11 +42,28 @@ export const postgresDialect: SqlDialect = {
     if (filter.types?.length) where.push(`type = ANY($${params.push(filter.types)}::text[])`);
     if (filter.stream) where.push(`stream = $${params.push(filter.stream)}`);
     if (filter.projectId) where.push(`project_id = $${params.push(filter.projectId)}`);
+    if (filter.principal) where.push(`metadata->>'principal' = $${params.push(filter.principal)}`);
+    if (filter.from) where.push(`metadata->>'at' >= $${params.push(filter.from)}`);
+    if (filter.to) where.push(`metadata->>'at' < $${params.push(filter.to)}`);
     params.push(limit);
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.length}`, params };
   },
+
+  parseStored: (json) => JSON.parse(json, inJsonbKeyOrder),
 
   readStreamQuery(stream, fromVersion) {
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = $1 AND version >= $2 ORDER BY version`, params: [stream, fromVersion] };
   },
 };
+
+/**
+ * JSONB keeps an object's keys sorted by byte length, then bytewise; a read returns them in that
+ * order. Events this process committed are handed to its followers in the same order as a read
+ * would give them, so that a read model built live and one replayed from the log are identical.
+ */
+function inJsonbKeyOrder(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  entries.sort(([a], [b]) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return Object.fromEntries(entries);
+}

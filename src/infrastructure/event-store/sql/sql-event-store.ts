@@ -5,13 +5,15 @@ import {
   NewEvent,
   ReadAllFilter,
   RecordedEvent,
+  SubscribeOptions,
   Subscription,
   SubscriptionHandler,
   WrongExpectedVersion,
 } from '../../../application/ports/event-store.port';
 import { Database } from '../../persistence/database';
 import { EventRowRaw, toRecordedEvent } from './event-rows';
-import { AppendOutcome, InsertRow, SqlDialect } from './sql-dialect';
+import { LogTail } from './log-tail';
+import { AppendOutcome, AppendRequest, InsertRow, SqlDialect } from './sql-dialect';
 import { Wakeup } from './wakeup';
 
 type PendingAppend = {
@@ -46,6 +48,10 @@ export class SqlEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly maxEventsPerCommit: number;
   private closed = false;
+  /** The recent log, shared by this process's followers (see LogTail). */
+  private readonly tail = new LogTail((after, limit) => this.readAll(after, limit));
+  private followers = 0;
+  private poller: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Database,
@@ -91,12 +97,10 @@ export class SqlEventStore implements EventStore {
   }
 
   private async flush(batch: PendingAppend[]): Promise<void> {
+    const requests = batch.map((a) => ({ stream: a.stream, expected: a.expected, rows: a.events.map(toInsertRow) }));
     let outcomes: AppendOutcome[];
     try {
-      outcomes = await this.dialect.appendBatch(
-        this.db,
-        batch.map((a) => ({ stream: a.stream, expected: a.expected, rows: a.events.map(toInsertRow) })),
-      );
+      outcomes = await this.dialect.appendBatch(this.db, requests);
     } catch (error) {
       if (batch.length === 1) {
         batch[0].reject(error);
@@ -112,7 +116,9 @@ export class SqlEventStore implements EventStore {
       if (outcome.ok) append.resolve({ nextVersion: outcome.nextVersion, positions: outcome.positions });
       else append.reject(new WrongExpectedVersion(append.stream, append.expected, outcome.actual));
     });
-    if (outcomes.some((o) => o.ok)) this.appended.notify();
+    if (!outcomes.some((o) => o.ok)) return;
+    if (this.tail.following) this.tail.offer(committedEvents(requests, outcomes, this.dialect));
+    this.appended.notify();
   }
 
   async readStream(stream: string, fromVersion = 1): Promise<RecordedEvent[]> {
@@ -130,19 +136,40 @@ export class SqlEventStore implements EventStore {
     return Number(rows[0]?.head ?? 0);
   }
 
-  subscribe(after: number, handler: SubscriptionHandler, options: { batchSize?: number } = {}): Subscription {
+  /**
+   * Followers read through the shared tail: this process's commits reach them from memory, and
+   * one poll timer for all of them (not one each) looks for other processes' events.
+   */
+  subscribe(after: number, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
     const batchSize = options.batchSize ?? 500;
+    const gatherMs = options.gatherMs ?? 0;
     let stopped = false;
     let checkpoint = after;
+    this.followers++;
+    this.poller ??= setInterval(() => {
+      this.tail.markStale();
+      this.appended.notify();
+    }, this.pollIntervalMs).unref();
     const done = (async () => {
-      while (!stopped && !this.closed) {
-        const batch = await this.readAll(checkpoint, batchSize);
-        if (batch.length === 0) {
-          await this.appended.wait(this.pollIntervalMs);
-          continue;
+      try {
+        while (!stopped && !this.closed) {
+          let batch = await this.tail.read(checkpoint, batchSize);
+          if (batch.length === 0) {
+            await this.appended.wait(this.pollIntervalMs * 2);
+            continue;
+          }
+          if (batch.length < batchSize && gatherMs > 0) {
+            await new Promise((resolve) => setTimeout(resolve, gatherMs));
+            batch = await this.tail.read(checkpoint, batchSize);
+          }
+          await handler(batch);
+          checkpoint = batch[batch.length - 1].position;
         }
-        await handler(batch);
-        checkpoint = batch[batch.length - 1].position;
+      } finally {
+        if (--this.followers === 0 && this.poller) {
+          clearInterval(this.poller);
+          this.poller = null;
+        }
       }
     })();
     return {
@@ -175,4 +202,27 @@ function toInsertRow(event: NewEvent): InsertRow {
     metadata: JSON.stringify(event.metadata),
     projectId: event.metadata.projectId,
   };
+}
+
+/** The events of a group commit as the log now holds them, in position order (JSON parsed afresh, as a read would give it). */
+function committedEvents(requests: readonly AppendRequest[], outcomes: readonly AppendOutcome[], dialect: SqlDialect): RecordedEvent[] {
+  const events: RecordedEvent[] = [];
+  requests.forEach((request, i) => {
+    const outcome = outcomes[i];
+    if (!outcome.ok) return;
+    const firstVersion = outcome.nextVersion - request.rows.length + 1;
+    request.rows.forEach((row, j) =>
+      events.push({
+        position: outcome.positions[j],
+        id: row.id,
+        stream: request.stream,
+        version: firstVersion + j,
+        type: row.type,
+        schemaVersion: row.schemaVersion,
+        data: dialect.parseStored(row.data),
+        metadata: dialect.parseStored(row.metadata) as RecordedEvent['metadata'],
+      }),
+    );
+  });
+  return events.sort((a, b) => a.position - b.position);
 }

@@ -2,8 +2,9 @@ import { ReadAllFilter } from '../../../application/ports/event-store.port';
 import { Tx } from '../../persistence/database';
 import { EVENT_COLUMNS } from './event-rows';
 import { InsertRow, SqlDialect, versionMatches } from './sql-dialect';
+import { GENESIS, chainHash } from './hash-chain';
 
-const ROWS_PER_INSERT = 500; // 8 parameters a row, well under SQLite's variable limit
+const ROWS_PER_INSERT = 500; // 10 parameters a row, well under SQLite's variable limit
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /** Head version of each stream: one index probe per stream (the stream list is one JSON parameter). */
@@ -16,19 +17,41 @@ async function currentVersions(tx: Tx, streams: string[]): Promise<Map<string, n
   return new Map(rows.filter((r) => r.version !== null).map((r) => [r.stream, Number(r.version)]));
 }
 
-/** Inserts rows in order; returns their positions in the same order. */
+/**
+ * Inserts rows in order with the positions they get and their place in the hash chain; returns
+ * the positions in the same order. (One writer at a time: the next position and the chain's head
+ * cannot move under us.)
+ */
 async function insert(tx: Tx, rows: Array<{ stream: string; version: number; row: InsertRow }>): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const [seq] = await tx.query<{ seq: number | null }>(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`);
+  const [head] = await tx.query<{ hash: string | null }>('SELECT hash FROM events ORDER BY position DESC LIMIT 1');
+  let previous = head?.hash ?? GENESIS;
+  let next = Number(seq?.seq ?? 0) + 1;
   const positions: number[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    const params = chunk.flatMap(({ stream, version, row: r }) => [r.id, stream, version, r.type, r.schemaVersion, r.data, r.metadata, r.projectId]);
-    const returned = await tx.query<{ id: string; position: number }>(
-      `INSERT INTO events (id, stream, version, type, schema_version, data, metadata, project_id)
-       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING id, position`,
+    const params: unknown[] = [];
+    for (const { stream, version, row: r } of chunk) {
+      const position = next++;
+      previous = chainHash(previous, {
+        position,
+        id: r.id,
+        stream,
+        version,
+        type: r.type,
+        schemaVersion: r.schemaVersion,
+        dataText: r.data,
+        metadataText: r.metadata,
+      });
+      params.push(position, r.id, stream, version, r.type, r.schemaVersion, r.data, r.metadata, r.projectId, previous);
+      positions.push(position);
+    }
+    await tx.query(
+      `INSERT INTO events (position, id, stream, version, type, schema_version, data, metadata, project_id, hash)
+       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       params,
     );
-    const byId = new Map(returned.map((r) => [r.id, Number(r.position)]));
-    for (const { row } of chunk) positions.push(byId.get(row.id) as number);
   }
   return positions;
 }
@@ -70,9 +93,20 @@ export const sqliteDialect: SqlDialect = {
       where.push('project_id = ?');
       params.push(filter.projectId);
     }
+    for (const [value, condition] of [
+      [filter.principal, "json_extract(metadata, '$.principal') = ?"],
+      [filter.from, "json_extract(metadata, '$.at') >= ?"],
+      [filter.to, "json_extract(metadata, '$.at') < ?"],
+    ] as const) {
+      if (!value) continue;
+      where.push(condition);
+      params.push(value);
+    }
     params.push(limit);
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`, params };
   },
+
+  parseStored: (json) => JSON.parse(json),
 
   readStreamQuery(stream, fromVersion) {
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND version >= ? ORDER BY version`, params: [stream, fromVersion] };

@@ -37,13 +37,26 @@ export class SimulatedHypervisor implements HypervisorDriver {
     this.onChange();
   }
 
-  async start(instanceId: string): Promise<void> {
+  async start(instanceId: string, options: { paused?: boolean } = {}): Promise<void> {
     await this.simulation.operation('start');
     const domain = this.require(instanceId, 'start');
-    if (domain.power === 'running') return;
-    domain.power = 'running';
+    if (domain.power === 'running' || domain.power === 'paused') return;
+    domain.power = options.paused ? 'paused' : 'running';
     this.onChange();
     this.emit(instanceId, 'started');
+    if (!options.paused) this.wakeReadyWaiters(instanceId);
+  }
+
+  async resume(instanceId: string): Promise<void> {
+    await this.simulation.operation('resume');
+    const domain = this.require(instanceId, 'resume');
+    if (domain.power !== 'paused') return;
+    domain.power = 'running';
+    this.onChange();
+    this.wakeReadyWaiters(instanceId);
+  }
+
+  private wakeReadyWaiters(instanceId: string): void {
     for (const wake of this.readyWaiters.get(instanceId) ?? []) wake();
     this.readyWaiters.delete(instanceId);
   }

@@ -1,8 +1,8 @@
-import { ActualVolume, BlockStorageDriver, VolumeSpec } from '../../../application/storage/ports/block-storage-driver.port';
+import { ActualSnapshot, ActualVolume, BlockStorageDriver, VolumeSpec } from '../../../application/storage/ports/block-storage-driver.port';
 import { DriverError } from '../../../application/shared/driver-error';
 import { Simulation, SimulationSettings } from '../../simulation/simulation';
 
-/** In-memory volumes and snapshots with their own actual state. */
+/** In-memory volumes and snapshots with their own actual state. A snapshot outlives its volume, as a copy would. */
 export class SimulatedBlockStorage implements BlockStorageDriver {
   readonly simulation: Simulation;
   private readonly volumes = new Map<string, ActualVolume>();
@@ -25,6 +25,8 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
 
   async createVolume(spec: VolumeSpec): Promise<void> {
     await this.simulation.operation('createVolume');
+    if (spec.sourceSnapshotId && !this.snapshots.has(spec.sourceSnapshotId))
+      throw new DriverError('not_found', 'createVolume', `no snapshot ${spec.sourceSnapshotId}`);
     if (!this.volumes.has(spec.volumeId)) this.volumes.set(spec.volumeId, { volumeId: spec.volumeId, sizeGiB: spec.sizeGiB, attachedTo: null, device: null });
     this.onChange();
   }
@@ -34,7 +36,6 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
     const volume = this.volumes.get(volumeId);
     if (volume?.attachedTo) throw new DriverError('invalid', 'deleteVolume', `${volumeId} is attached to ${volume.attachedTo}`);
     this.volumes.delete(volumeId);
-    for (const [snapshot, source] of this.snapshots) if (source === volumeId) this.snapshots.delete(snapshot);
     this.onChange();
   }
 
@@ -43,6 +44,17 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
     if (!this.volumes.has(volumeId)) throw new DriverError('not_found', 'snapshot', `no volume ${volumeId}`);
     this.snapshots.set(snapshotId, volumeId);
     this.onChange();
+  }
+
+  async deleteSnapshot(snapshotId: string): Promise<void> {
+    await this.simulation.operation('deleteSnapshot');
+    this.snapshots.delete(snapshotId);
+    this.onChange();
+  }
+
+  async listSnapshots(): Promise<ActualSnapshot[]> {
+    await this.simulation.operation('listSnapshots');
+    return [...this.snapshots.entries()].map(([snapshotId, volumeId]) => ({ snapshotId, volumeId }));
   }
 
   async attach(volumeId: string, instanceId: string): Promise<string> {

@@ -19,7 +19,7 @@ export class SimulatedSwitch implements SwitchDriver {
 
   importState(state: { segments: SegmentSpec[]; ports: ActualPort[] }): void {
     for (const s of state.segments) this.segments.set(s.networkId, s);
-    for (const p of state.ports) this.ports.set(p.portId, p);
+    for (const p of state.ports) this.ports.set(p.portId, { ...p, instanceId: p.instanceId ?? null, floatingIp: p.floatingIp ?? null });
   }
 
   async ensureSegment(segment: SegmentSpec): Promise<void> {
@@ -37,7 +37,14 @@ export class SimulatedSwitch implements SwitchDriver {
   async plugPort(port: PortSpec): Promise<void> {
     await this.simulation.operation('plugPort');
     const rules = this.ports.get(port.portId)?.rules ?? [];
-    this.ports.set(port.portId, { portId: port.portId, vlan: port.vlan, mac: port.mac, rules });
+    this.ports.set(port.portId, {
+      portId: port.portId,
+      instanceId: port.instanceId,
+      vlan: port.vlan,
+      mac: port.mac,
+      rules,
+      floatingIp: this.ports.get(port.portId)?.floatingIp ?? null,
+    });
     this.onChange();
   }
 
@@ -51,6 +58,13 @@ export class SimulatedSwitch implements SwitchDriver {
     await this.simulation.operation('applySecurityRules');
     const port = this.ports.get(portId);
     if (port) port.rules = rules.map((r) => ({ ...r }));
+    this.onChange();
+  }
+
+  async setFloatingIp(portId: string, floatingIp: string | null): Promise<void> {
+    await this.simulation.operation('setFloatingIp');
+    const port = this.ports.get(portId);
+    if (port) port.floatingIp = floatingIp;
     this.onChange();
   }
 

@@ -6,7 +6,7 @@ import { ChangeAccepted, ChangeInstance } from '../../../application/compute/com
 import { LaunchAccepted, LaunchInstances } from '../../../application/compute/commands/launch-instances.command';
 import { InstanceQueries } from '../../../application/compute/instance-queries';
 import { Principal } from '../../../application/shared/command-context';
-import { ListQueryDto, pageOf } from '../shared/common.dto';
+import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
 import { Access, CurrentPrincipal, RequestId } from '../shared/decorators';
 import { InstanceActionDto, InstanceListQueryDto, LaunchInstancesDto } from './instances.dto';
 
@@ -39,8 +39,8 @@ export class InstancesController {
   }
 
   @Get('v1/instances/:id')
-  get(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
-    return this.queries.getInstance(p, id);
+  get(@Param('id') id: string, @Query() q: AsOfQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.queries.getInstance(p, id, asOfOf(q));
   }
 
   @Get('v1/instances/:id/events')

@@ -71,4 +71,11 @@ export class EventsController implements BeforeApplicationShutdown {
   }
 }
 
-const filterOf = (q: EventsQueryDto) => ({ types: q.type ? q.type.split(',') : undefined, stream: q.stream });
+const filterOf = (q: EventsQueryDto) => ({
+  types: q.type ? q.type.split(',') : undefined,
+  stream: q.stream,
+  projectId: q.project,
+  principal: q.principal,
+  from: q.from,
+  to: q.to,
+});

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateNetwork, DeleteNetwork } from '../../../application/network/commands/network.commands';
 import { NetworkQueries } from '../../../application/network/network-queries';
 import { Principal } from '../../../application/shared/command-context';
-import { ListQueryDto, pageOf } from '../shared/common.dto';
+import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';
 import { CreateNetworkDto } from './network.dto';
 
@@ -29,8 +29,8 @@ export class NetworksController {
   }
 
   @Get(':idOrName')
-  get(@Param('idOrName') idOrName: string, @CurrentPrincipal() p: Principal) {
-    return this.queries.getNetwork(p, idOrName);
+  get(@Param('idOrName') idOrName: string, @Query() q: AsOfQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.queries.getNetwork(p, idOrName, asOfOf(q));
   }
 
   @Delete(':idOrName')

@@ -1,15 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Authenticator } from '../../../application/identity/authenticator';
-import { forbidden, unauthenticated } from '../../../application/shared/application-error';
-import { canWrite } from '../../../domain/identity/roles';
-import { ACCESS_KEY, AccessLevel } from './decorators';
+import { AccessLevel, authorize } from '../../shared/authorize';
+import { ACCESS_KEY } from './decorators';
 import { HttpRequest } from './http-request';
 
-/**
- * Authenticates every route that is not public and checks the role against the route's access
- * level. Use cases check again (defence in depth); project scoping is theirs alone.
- */
+/** Authenticates every HTTP route that is not public and checks the role against the route's access level. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -18,20 +14,13 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true; // gRPC handlers have their own guard (GrpcAuthGuard).
     const request = context.switchToHttp().getRequest<HttpRequest>();
     const level =
       this.reflector.getAllAndOverride<AccessLevel>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ??
       (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
-    if (level === 'public') return true;
-
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw unauthenticated();
-    const principal = await this.authenticator.authenticate(match[1]);
-    request.principal = principal;
-
-    if (level === 'admin' && principal.role !== 'admin') throw forbidden('Only an admin may do this');
-    if (level === 'write' && !canWrite(principal.role)) throw forbidden('The reader role cannot change anything');
+    const principal = await authorize(this.authenticator, level, request.headers.authorization);
+    if (principal) request.principal = principal;
     return true;
   }
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AsOf, parseAsOf } from '../../../application/events/point-in-time';
 import { PageRequest } from '../../../application/identity/identity-read-model.port';
 
 /** Names: a letter or digit first, then letters, digits, space, dot, dash, underscore; no control characters. */
@@ -31,3 +32,17 @@ export class ListQueryDto {
 }
 
 export const pageOf = (q: ListQueryDto): PageRequest => ({ limit: q.limit ?? 100, cursor: q.cursor ?? null });
+
+/** `?asOf=`: a resource as it was at a moment of the log, an event position or a UTC ISO time. */
+export class AsOfQueryDto {
+  @ApiPropertyOptional({
+    description: 'An event position, or a UTC ISO time: the resource as it was then, rebuilt from the log',
+    example: '2026-11-01T12:00:00.000Z',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(\d{1,16}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z)$/, { message: 'asOf must be an event position or a UTC ISO time' })
+  asOf?: string;
+}
+
+export const asOfOf = (q: AsOfQueryDto): AsOf | null => (q.asOf === undefined ? null : parseAsOf(q.asOf));

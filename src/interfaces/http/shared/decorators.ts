@@ -2,11 +2,9 @@ import { SetMetadata, createParamDecorator, ExecutionContext } from '@nestjs/com
 import { Principal } from '../../../application/shared/command-context';
 import { HttpRequest } from './http-request';
 
-/**
- * What a route needs: `public` (no credentials), `authenticated` (any role), `read`, `write`
- * (admin or member) or `admin`. Without the decorator: `read` for GET, `write` otherwise.
- */
-export type AccessLevel = 'public' | 'authenticated' | 'read' | 'write' | 'admin';
+import { AccessLevel } from '../../shared/authorize';
+
+/** What a route needs (see AccessLevel). Without the decorator: `read` for GET, `write` otherwise (HTTP), `write` (gRPC). */
 export const ACCESS_KEY = 'orch:access';
 export const Access = (level: AccessLevel) => SetMetadata(ACCESS_KEY, level);
 

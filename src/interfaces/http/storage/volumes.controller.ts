@@ -4,10 +4,11 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Principal } from '../../../application/shared/command-context';
 import { ChangeVolume, CreateVolume, VolumeAccepted, VolumeChange } from '../../../application/storage/commands/volume.commands';
+import { CreateSnapshot, DeleteSnapshot, SnapshotAccepted } from '../../../application/storage/commands/snapshot.commands';
 import { VolumeQueries } from '../../../application/storage/volume-queries';
-import { ListQueryDto, pageOf } from '../shared/common.dto';
+import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';
-import { AttachVolumeDto, CreateVolumeDto } from './volumes.dto';
+import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto } from './volumes.dto';
 
 @ApiTags('storage')
 @ApiBearerAuth()
@@ -20,9 +21,9 @@ export class VolumesController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Create a volume; counts against the volumes and volumeGiB quotas' })
+  @ApiOperation({ summary: 'Create a volume, blank or restored from a snapshot; counts against the volumes and volumeGiB quotas' })
   async create(@Body() b: CreateVolumeDto, @CurrentPrincipal() p: Principal, @RequestId() r: string, @Res({ passthrough: true }) res: Response) {
-    return this.located(res, await this.commands.execute(new CreateVolume(b.name, b.sizeGiB, p, r)));
+    return this.located(res, await this.commands.execute(new CreateVolume(b.name, b.sizeGiB, p, r, b.snapshotId ?? null)));
   }
 
   @Get()
@@ -31,8 +32,8 @@ export class VolumesController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
-    return this.queries.getVolume(p, id);
+  get(@Param('id') id: string, @Query() q: AsOfQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.queries.getVolume(p, id, asOfOf(q));
   }
 
   @Post(':id/attach')
@@ -61,11 +62,46 @@ export class VolumesController {
     return this.change(res, id, { action: 'delete' }, p, r);
   }
 
+  @Get(':id/snapshots')
+  listSnapshots(@Param('id') id: string, @Query() q: ListQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.queries.listSnapshots(p, id, pageOf(q));
+  }
+
+  @Post(':id/snapshots')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Snapshot an available or attached (crash-consistent) data volume; a volume with snapshots cannot be deleted' })
+  async snapshot(
+    @Param('id') id: string,
+    @Body() b: CreateSnapshotDto,
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.located(res, await this.commands.execute(new CreateSnapshot(id, b.name, p, r)));
+  }
+
+  @Get(':id/snapshots/:snapshotId')
+  getSnapshot(@Param('id') id: string, @Param('snapshotId') snapshotId: string, @CurrentPrincipal() p: Principal) {
+    return this.queries.getSnapshot(p, id, snapshotId);
+  }
+
+  @Delete(':id/snapshots/:snapshotId')
+  @HttpCode(202)
+  async deleteSnapshot(
+    @Param('id') id: string,
+    @Param('snapshotId') snapshotId: string,
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.located(res, await this.commands.execute(new DeleteSnapshot(id, snapshotId, p, r)));
+  }
+
   private async change(res: Response, id: string, change: VolumeChange, p: Principal, r: string) {
     return this.located(res, await this.commands.execute(new ChangeVolume(id, change, p, r)));
   }
 
-  private located(res: Response, accepted: VolumeAccepted): VolumeAccepted {
+  private located<T extends VolumeAccepted | SnapshotAccepted>(res: Response, accepted: T): T {
     res.setHeader('Location', `/v1/operations/${accepted.operation.id}`);
     return accepted;
   }

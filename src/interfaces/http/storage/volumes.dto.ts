@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { MAX_VOLUME_GIB } from '../../../domain/storage/volume/volume.decider';
 import { NAME_MESSAGE, NAME_PATTERN } from '../shared/common.dto';
 
@@ -14,6 +14,22 @@ export class CreateVolumeDto {
   @Min(1)
   @Max(MAX_VOLUME_GIB)
   sizeGiB!: number;
+
+  @ApiPropertyOptional({
+    description: 'Restore from this snapshot (available, of the same project; sizeGiB at least its size)',
+    example: 'snap-0123456789abcdef0123',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^snap-[0-9a-f]{20}$/, { message: 'snapshotId must be a snapshot id' })
+  snapshotId?: string;
+}
+
+export class CreateSnapshotDto {
+  @ApiProperty({ example: 'before-upgrade' })
+  @IsString()
+  @Matches(NAME_PATTERN, { message: `name ${NAME_MESSAGE}` })
+  name!: string;
 }
 
 export class AttachVolumeDto {

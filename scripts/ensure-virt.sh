@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Makes this machine a compute host for the real drivers, idempotently: installs libvirt, QEMU,
+# Open vSwitch and the guest-image tools from Debian's packages if missing, configures QEMU to run
+# as root (with the default unprivileged user, /dev/kvm is unusable and libvirt re-probes QEMU on
+# every call: ~43 s per define), and starts virtlogd, libvirtd, ovsdb-server and ovs-vswitchd
+# (there is no systemd here). Exits non-zero if a daemon cannot be brought up.
+set -euo pipefail
+
+PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils openvswitch-switch cpio busybox-static genisoimage iproute2 iputils-ping)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "virt: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+# QEMU as root: see the header. Applied before libvirtd starts (it reads qemu.conf once).
+QEMU_CONF=/etc/libvirt/qemu.conf
+restart_libvirtd=0
+for key in user group; do
+  if ! grep -q "^${key} = \"root\"" "$QEMU_CONF"; then
+    echo "${key} = \"root\"" >>"$QEMU_CONF"
+    restart_libvirtd=1
+  fi
+done
+
+running() { pgrep -x "$1" >/dev/null 2>&1; }
+
+running virtlogd || virtlogd -d
+if running libvirtd && [ "$restart_libvirtd" = 1 ]; then
+  pkill -x libvirtd
+  for _ in $(seq 1 50); do running libvirtd || break; sleep 0.1; done
+fi
+running libvirtd || libvirtd -d
+
+# Open vSwitch with the userspace (netdev) datapath: there is no kernel module on these machines.
+mkdir -p /var/run/openvswitch /etc/openvswitch /var/log/openvswitch
+[ -f /etc/openvswitch/conf.db ] || ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema
+if ! running ovsdb-server; then
+  ovsdb-server /etc/openvswitch/conf.db --remote=punix:/var/run/openvswitch/db.sock --pidfile --detach --log-file=/var/log/openvswitch/ovsdb-server.log
+fi
+ovs-vsctl --no-wait init
+running ovs-vswitchd || ovs-vswitchd --pidfile --detach --log-file=/var/log/openvswitch/ovs-vswitchd.log
+
+for _ in $(seq 1 100); do
+  if virsh -c qemu:///system list --all >/dev/null 2>&1 && ovs-vsctl --timeout=2 show >/dev/null 2>&1; then
+    echo "virt: libvirtd and Open vSwitch ready"
+    exit 0
+  fi
+  sleep 0.2
+done
+echo "virt: libvirtd or Open vSwitch did not come up" >&2
+exit 1

@@ -1,0 +1,59 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { ChangeAccepted, ChangeInstance } from '../../application/compute/commands/instance-lifecycle.commands';
+import { LaunchAccepted, LaunchInstances } from '../../application/compute/commands/launch-instances.command';
+import { InstanceQueries } from '../../application/compute/instance-queries';
+import { Principal } from '../../application/shared/command-context';
+import { InstanceActionDto, InstanceListQueryDto, LaunchInstancesDto } from '../http/compute/instances.dto';
+import { AsOfQueryDto, asOfOf, pageOf } from '../http/shared/common.dto';
+import { Access } from '../http/shared/decorators';
+import { GrpcController } from './grpc-controller';
+import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
+import { validated } from './grpc-validation';
+
+type IdRequest = { id?: string };
+type GetRequest = IdRequest & { asOf?: string };
+
+@GrpcController()
+export class ComputeGrpcController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: InstanceQueries,
+  ) {}
+
+  @GrpcMethod('Compute', 'CreateInstances')
+  async createInstances(@Payload() request: object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<LaunchAccepted> {
+    const b = await validated(LaunchInstancesDto, request);
+    return this.commands.execute(new LaunchInstances({ ...b, networks: b.networks.map((n) => ({ ...n })) }, p, r));
+  }
+
+  @GrpcMethod('Compute', 'GetInstance')
+  @Access('read')
+  async getInstance(@Payload() { id, asOf }: GetRequest, @GrpcPrincipal() p: Principal) {
+    return this.queries.getInstance(p, id ?? '', asOfOf(await validated(AsOfQueryDto, { asOf })));
+  }
+
+  @GrpcMethod('Compute', 'ListInstances')
+  @Access('read')
+  async listInstances(@Payload() request: object, @GrpcPrincipal() p: Principal) {
+    const q = await validated(InstanceListQueryDto, request);
+    return this.queries.listInstances(p, { state: q.state, name: q.name, host: q.host, network: q.network }, pageOf(q));
+  }
+
+  @GrpcMethod('Compute', 'InstanceAction')
+  async instanceAction(@Payload() { id, ...action }: IdRequest & object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<ChangeAccepted> {
+    const b = await validated(InstanceActionDto, action);
+    return this.commands.execute(new ChangeInstance(id ?? '', { action: b.action, type: b.type }, p, r));
+  }
+
+  @GrpcMethod('Compute', 'DeleteInstance')
+  deleteInstance(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<ChangeAccepted> {
+    return this.commands.execute(new ChangeInstance(id ?? '', { action: 'delete' }, p, r));
+  }
+
+  @GrpcMethod('Compute', 'GetOperation')
+  @Access('read')
+  getOperation(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal) {
+    return this.queries.getOperation(p, id ?? '');
+  }
+}

@@ -1,0 +1,45 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { CreateNetwork, DeleteNetwork } from '../../application/network/commands/network.commands';
+import { NetworkQueries } from '../../application/network/network-queries';
+import { Principal } from '../../application/shared/command-context';
+import { CreateNetworkDto } from '../http/network/network.dto';
+import { AsOfQueryDto, ListQueryDto, asOfOf, pageOf } from '../http/shared/common.dto';
+import { Access } from '../http/shared/decorators';
+import { GrpcController } from './grpc-controller';
+import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
+import { validated } from './grpc-validation';
+
+type IdRequest = { id?: string };
+
+@GrpcController()
+export class NetworkGrpcController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: NetworkQueries,
+  ) {}
+
+  @GrpcMethod('Network', 'CreateNetwork')
+  async createNetwork(@Payload() request: object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    const b = await validated(CreateNetworkDto, request);
+    return this.commands.execute(new CreateNetwork(b.name, b.cidr, b.gateway, b.vlan, p, r));
+  }
+
+  @GrpcMethod('Network', 'GetNetwork')
+  @Access('read')
+  async getNetwork(@Payload() { id, asOf }: IdRequest & { asOf?: string }, @GrpcPrincipal() p: Principal) {
+    return this.queries.getNetwork(p, id ?? '', asOfOf(await validated(AsOfQueryDto, { asOf })));
+  }
+
+  @GrpcMethod('Network', 'ListNetworks')
+  @Access('read')
+  async listNetworks(@Payload() request: object, @GrpcPrincipal() p: Principal) {
+    return this.queries.listNetworks(p, pageOf(await validated(ListQueryDto, request)));
+  }
+
+  @GrpcMethod('Network', 'DeleteNetwork')
+  async deleteNetwork(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<object> {
+    await this.commands.execute(new DeleteNetwork(id ?? '', p, r));
+    return {};
+  }
+}

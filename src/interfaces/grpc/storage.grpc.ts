@@ -1,0 +1,59 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { Principal } from '../../application/shared/command-context';
+import { ChangeVolume, CreateVolume, VolumeAccepted, VolumeChange } from '../../application/storage/commands/volume.commands';
+import { VolumeQueries } from '../../application/storage/volume-queries';
+import { AsOfQueryDto, ListQueryDto, asOfOf, pageOf } from '../http/shared/common.dto';
+import { Access } from '../http/shared/decorators';
+import { AttachVolumeDto, CreateVolumeDto } from '../http/storage/volumes.dto';
+import { GrpcController } from './grpc-controller';
+import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
+import { validated } from './grpc-validation';
+
+type IdRequest = { id?: string };
+
+@GrpcController()
+export class StorageGrpcController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: VolumeQueries,
+  ) {}
+
+  @GrpcMethod('Storage', 'CreateVolume')
+  async createVolume(@Payload() request: object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<VolumeAccepted> {
+    const b = await validated(CreateVolumeDto, request);
+    return this.commands.execute(new CreateVolume(b.name, b.sizeGiB, p, r, b.snapshotId ?? null));
+  }
+
+  @GrpcMethod('Storage', 'GetVolume')
+  @Access('read')
+  async getVolume(@Payload() { id, asOf }: IdRequest & { asOf?: string }, @GrpcPrincipal() p: Principal) {
+    return this.queries.getVolume(p, id ?? '', asOfOf(await validated(AsOfQueryDto, { asOf })));
+  }
+
+  @GrpcMethod('Storage', 'ListVolumes')
+  @Access('read')
+  async listVolumes(@Payload() request: object, @GrpcPrincipal() p: Principal) {
+    return this.queries.listVolumes(p, pageOf(await validated(ListQueryDto, request)));
+  }
+
+  @GrpcMethod('Storage', 'AttachVolume')
+  async attachVolume(@Payload() { id, ...body }: IdRequest & object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    const b = await validated(AttachVolumeDto, body);
+    return this.change(id, { action: 'attach', instanceId: b.instanceId }, p, r);
+  }
+
+  @GrpcMethod('Storage', 'DetachVolume')
+  detachVolume(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    return this.change(id, { action: 'detach' }, p, r);
+  }
+
+  @GrpcMethod('Storage', 'DeleteVolume')
+  deleteVolume(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    return this.change(id, { action: 'delete' }, p, r);
+  }
+
+  private change(id: string | undefined, change: VolumeChange, p: Principal, r: string): Promise<VolumeAccepted> {
+    return this.commands.execute(new ChangeVolume(id ?? '', change, p, r));
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { MAX_RULES_PER_GROUP } from '../../../domain/network/security-group/security-group.decider';
+import { NAME_MESSAGE, NAME_PATTERN } from '../shared/common.dto';
+
+export class SecurityRuleDto {
+  @ApiProperty({ enum: ['ingress', 'egress'] })
+  @IsIn(['ingress', 'egress'])
+  direction!: 'ingress' | 'egress';
+
+  @ApiProperty({ enum: ['tcp', 'udp', 'icmp', 'any'] })
+  @IsIn(['tcp', 'udp', 'icmp', 'any'])
+  protocol!: 'tcp' | 'udp' | 'icmp' | 'any';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 65535, description: 'tcp/udp only; with portMax' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  portMin?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 65535 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  portMax?: number;
+
+  @ApiProperty({ example: '0.0.0.0/0', description: 'Where the traffic comes from (ingress) or goes to (egress)' })
+  @IsString()
+  @MaxLength(18)
+  cidr!: string;
+}
+
+export class CreateSecurityGroupDto {
+  @ApiProperty({ example: 'web' })
+  @IsString()
+  @Matches(NAME_PATTERN, { message: `name ${NAME_MESSAGE}` })
+  name!: string;
+
+  @ApiPropertyOptional({ type: [SecurityRuleDto], description: 'Allowed traffic; without rules, ingress from other networks is dropped' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_RULES_PER_GROUP)
+  @ValidateNested({ each: true })
+  @Type(() => SecurityRuleDto)
+  rules?: SecurityRuleDto[];
+}

@@ -1,0 +1,218 @@
+import { status } from '@grpc/grpc-js';
+import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
+import { eventually } from '../support/eventually';
+import { GrpcMessage, OrchestratorGrpcClient, freePort } from '../support/grpc-client';
+import { describeWithPostgres } from '../support/services';
+
+for (const store of ['embedded', 'postgres'] as const) {
+  (store === 'postgres' ? describeWithPostgres : describe)(`gRPC API beside REST (${store})`, () => {
+    let backing: Backing;
+    let running: RunningApp;
+    let client: OrchestratorGrpcClient;
+    let alice: string;
+    let reader: string;
+    let projectId: string;
+
+    const call = (service: string, method: string, request: object = {}, token = alice) => client.call(service, method, request, token);
+    const settle = (operationId: string) =>
+      eventually(
+        () => call('Compute', 'GetOperation', { id: operationId }),
+        (op) => op.status !== 'running',
+        operationId,
+      );
+
+    beforeAll(async () => {
+      const port = await freePort();
+      backing = await createBacking(store, { ORCH_GRPC_PORT: String(port) });
+      running = await startApp(backing);
+      client = new OrchestratorGrpcClient(`127.0.0.1:${port}`);
+      const admin = await running.login('admin', ADMIN_PASSWORD, 'admin');
+      const asAdmin = (path: string, body: object) => running.http.post(path).set(bearer(admin)).send(body);
+      projectId = (await asAdmin('/v1/projects', { name: 'g', quotas: { instances: 3, vcpus: 8, ramMiB: 8192, volumes: 2, volumeGiB: 20 } })).body.id;
+      await asAdmin('/v1/users', { name: 'alice', password: 'long enough password', projectId, role: 'member' });
+      await asAdmin('/v1/users', { name: 'rita', password: 'long enough password', projectId, role: 'reader' });
+      await asAdmin('/v1/flavors', { name: 'tiny', vcpus: 1, ramMiB: 256, diskGiB: 1 });
+      await asAdmin('/v1/images', { name: 'img', os: 'linux', minDiskGiB: 0, source: 'x' });
+      await asAdmin('/v1/hosts', { name: 'h', driver: 'simulated', vcpus: 16, ramMiB: 16384, diskGiB: 200 });
+      // Tokens over gRPC itself.
+      alice = (await client.call('Identity', 'IssueToken', { username: 'alice', password: 'long enough password', project: 'g' })).token;
+      reader = (await client.call('Identity', 'IssueToken', { username: 'rita', password: 'long enough password', project: 'g' })).token;
+    });
+
+    afterAll(async () => {
+      client?.close();
+      await running?.close();
+      await backing?.destroy();
+    });
+
+    it('issues tokens, refusing a wrong password as REST does', async () => {
+      const issued = await client.call('Identity', 'IssueToken', { username: 'alice', password: 'long enough password', project: 'g' });
+      expect(issued).toMatchObject({ token: expect.any(String), user: { name: 'alice' }, project: { id: projectId, name: 'g' }, roles: ['member'] });
+      const wrong = await client.failure('Identity', 'IssueToken', { username: 'alice', password: 'not the password', project: 'g' });
+      expect(wrong).toMatchObject({ code: status.UNAUTHENTICATED, errorCode: expect.any(String), requestId: expect.stringMatching(/^req-/) });
+    });
+
+    it('creates a network, launches instances on it, stops one and deletes them, all over gRPC', async () => {
+      const network = await call('Network', 'CreateNetwork', { name: 'net', cidr: '10.9.0.0/24' });
+      expect(network).toMatchObject({ id: expect.stringMatching(/^net-/), name: 'net', cidr: '10.9.0.0/24', gateway: '10.9.0.1', vlan: expect.any(Number) });
+      expect((await call('Network', 'GetNetwork', { id: 'net' })).id).toBe(network.id);
+      expect((await call('Network', 'ListNetworks', {})).items.map((n: { id: string }) => n.id)).toEqual([network.id]);
+
+      const accepted = await call('Compute', 'CreateInstances', {
+        name: 'vm',
+        flavor: 'tiny',
+        image: 'img',
+        networks: [{ network: 'net' }],
+        minCount: 2,
+        maxCount: 2,
+      });
+      expect(accepted.operation).toMatchObject({ status: 'running', kind: 'launch' });
+      expect(accepted.instances).toHaveLength(2);
+      expect((await settle(accepted.operation.id)).status).toBe('succeeded');
+
+      const [first, second] = accepted.instances.map((i: { id: string }) => i.id);
+      const instance = await call('Compute', 'GetInstance', { id: first });
+      expect(instance).toMatchObject({ id: first, state: 'active', projectId, flavor: { vcpus: 1, ramMiB: 256 }, addresses: [{ network: network.id }] });
+      expect(instance.addresses[0].ip).toMatch(/^10\.9\.0\.\d+$/);
+      // The same resource over REST and gRPC.
+      await running.readModelsCaughtUp();
+      const overRest = (await running.http.get(`/v1/instances/${first}`).set(bearer(alice))).body;
+      expect(await call('Compute', 'GetInstance', { id: first })).toEqual(
+        Object.fromEntries(Object.entries(overRest).filter(([, value]) => value !== null && !(Array.isArray(value) && value.length === 0))),
+      );
+      const listed = await call('Compute', 'ListInstances', { state: 'active', limit: 1 });
+      expect(listed.items).toHaveLength(1);
+      expect(listed.nextCursor).toEqual(expect.any(String));
+
+      const stopped = await call('Compute', 'InstanceAction', { id: first, action: 'stop' });
+      expect(stopped.instance.id).toBe(first);
+      expect((await settle(stopped.operation.id)).status).toBe('succeeded');
+      expect((await call('Compute', 'GetInstance', { id: first })).state).toBe('stopped');
+
+      for (const id of [first, second]) expect((await settle((await call('Compute', 'DeleteInstance', { id })).operation.id)).status).toBe('succeeded');
+      expect((await call('Compute', 'GetInstance', { id: first })).state).toBe('deleted');
+      // Point in time: the instance as it was while it ran.
+      const asOf = await call('Compute', 'GetInstance', { id: first, asOf: instance.updatedAt });
+      expect(asOf.state).toBe('active');
+      await call('Network', 'DeleteNetwork', { id: network.id });
+      expect((await client.failure('Network', 'GetNetwork', { id: network.id }, alice)).code).toBe(status.NOT_FOUND);
+    });
+
+    it('creates, attaches, detaches and deletes a volume', async () => {
+      await call('Network', 'CreateNetwork', { name: 'vnet', cidr: '10.10.0.0/24' });
+      const launched = await call('Compute', 'CreateInstances', { name: 'withdisk', flavor: 'tiny', image: 'img', networks: [{ network: 'vnet' }] });
+      await settle(launched.operation.id);
+      const instanceId = launched.instances[0].id;
+
+      const created = await call('Storage', 'CreateVolume', { name: 'data', sizeGiB: 5 });
+      expect(created.volume).toMatchObject({ id: expect.stringMatching(/^vol-/), status: 'creating' });
+      const volumeId = created.volume.id;
+      expect((await settle(created.operation.id)).status).toBe('succeeded');
+      expect(await call('Storage', 'GetVolume', { id: volumeId })).toMatchObject({ status: 'available', sizeGiB: 5 });
+
+      expect((await settle((await call('Storage', 'AttachVolume', { id: volumeId, instanceId })).operation.id)).status).toBe('succeeded');
+      expect(await call('Storage', 'GetVolume', { id: volumeId })).toMatchObject({ status: 'in-use', instanceId, device: 'vdb' });
+      expect((await client.failure('Storage', 'DeleteVolume', { id: volumeId }, alice)).code).toBe(status.FAILED_PRECONDITION);
+      expect((await settle((await call('Storage', 'DetachVolume', { id: volumeId })).operation.id)).status).toBe('succeeded');
+      expect((await settle((await call('Storage', 'DeleteVolume', { id: volumeId })).operation.id)).status).toBe('succeeded');
+      expect((await call('Storage', 'ListVolumes', {})).items.find((v: { id: string }) => v.id === volumeId)).toBeUndefined();
+      expect((await settle((await call('Compute', 'DeleteInstance', { id: instanceId })).operation.id)).status).toBe('succeeded');
+    });
+
+    it('maps authentication, roles, validation and domain refusals to gRPC status codes, changing nothing', async () => {
+      const head = await running.store.headPosition();
+      const launch = { name: 'vm', flavor: 'tiny', image: 'img', networks: [{ network: 'nope' }] };
+
+      expect((await client.failure('Compute', 'ListInstances', {})).code).toBe(status.UNAUTHENTICATED);
+      expect((await client.failure('Compute', 'ListInstances', {}, 'not-a-token')).code).toBe(status.UNAUTHENTICATED);
+      const denied = await client.failure('Compute', 'CreateInstances', launch, reader);
+      expect(denied).toMatchObject({ code: status.PERMISSION_DENIED, errorCode: 'Forbidden' });
+
+      const zero = await client.failure('Compute', 'CreateInstances', { ...launch, maxCount: 0 }, alice);
+      expect(zero).toMatchObject({ code: status.INVALID_ARGUMENT, errorCode: 'ValidationFailed' });
+      expect(zero.errorDetails).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'maxCount' })]));
+      const huge = await client.failure('Compute', 'CreateInstances', { ...launch, maxCount: 100000 }, alice);
+      expect(huge.code).toBe(status.INVALID_ARGUMENT);
+      const missing = await client.failure('Compute', 'CreateInstances', { name: 'vm' }, alice);
+      expect(missing.errorDetails).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'flavor' }), expect.objectContaining({ field: 'networks' })]),
+      );
+      expect((await client.failure('Network', 'CreateNetwork', { name: 'bad', cidr: 'garbage' }, alice)).code).toBe(status.INVALID_ARGUMENT);
+      expect((await client.failure('Compute', 'InstanceAction', { id: 'ins-00000000000000000000', action: 'explode' }, alice)).code).toBe(
+        status.INVALID_ARGUMENT,
+      );
+      expect((await client.failure('Compute', 'GetInstance', { id: 'ins-00000000000000000000' }, alice)).code).toBe(status.NOT_FOUND);
+      expect((await client.failure('Compute', 'GetInstance', { id: 'x', asOf: 'yesterday' }, alice)).code).toBe(status.INVALID_ARGUMENT);
+      // A refusal REST answers 422 is a failed precondition here, with the same code and details.
+      expect(await client.failure('Compute', 'CreateInstances', launch, alice)).toMatchObject({
+        code: status.FAILED_PRECONDITION,
+        errorCode: 'NetworkNotFound',
+        errorDetails: [{ field: 'networks.0.network', message: 'unknown' }],
+      });
+      expect((await client.failure('Compute', 'CreateInstances', { ...launch, minCount: 4, maxCount: 4, networks: [] }, alice)).code).toBe(
+        status.INVALID_ARGUMENT,
+      );
+      expect(await running.store.headPosition()).toBe(head);
+
+      // A request id given by the client comes back with the error.
+      const traced = await client
+        .call('Compute', 'GetInstance', { id: 'ins-00000000000000000000' }, alice, { 'x-request-id': 'trace-42' })
+        .catch((failure: { requestId: string }) => failure);
+      expect(traced).toMatchObject({ requestId: 'trace-42' });
+
+      // The reader may read what the member wrote.
+      const network = await call('Network', 'CreateNetwork', { name: 'readable', cidr: '10.13.0.0/24' });
+      expect((await call('Network', 'GetNetwork', { id: 'readable' }, reader)).id).toBe(network.id);
+    });
+
+    it('refuses a launch over quota with RESOURCE_EXHAUSTED', async () => {
+      await call('Network', 'CreateNetwork', { name: 'qnet', cidr: '10.11.0.0/24' });
+      const over = await client.failure(
+        'Compute',
+        'CreateInstances',
+        { name: 'many', flavor: 'tiny', image: 'img', networks: [{ network: 'qnet' }], minCount: 4, maxCount: 4 },
+        alice,
+      );
+      expect(over).toMatchObject({ code: status.RESOURCE_EXHAUSTED, errorCode: 'QuotaExceeded' });
+    });
+
+    it('streams the log with WatchEvents: history from a position, then live events, filtered by type', async () => {
+      const from = await running.store.headPosition();
+      const received: GrpcMessage[] = [];
+      const stream = client.stream('Events', 'WatchEvents', { after: from, types: ['NetworkCreated', 'NetworkDeleted'] }, alice);
+      stream.on('data', (event) => received.push(event));
+      const ended = new Promise<unknown>((resolve) => stream.on('error', resolve));
+
+      const created = await call('Network', 'CreateNetwork', { name: 'watched', cidr: '10.12.0.0/24' });
+      await call('Network', 'DeleteNetwork', { id: created.id });
+      await eventually(
+        async () => received.length,
+        (n) => n >= 2,
+        'two network events',
+      );
+      expect(received.map((e) => e.type)).toEqual(['NetworkCreated', 'NetworkDeleted']);
+      expect(received[0]).toMatchObject({ stream: expect.stringContaining(created.id), metadata: { projectId } });
+      expect(received[0].position).toBeGreaterThan(from);
+      expect(JSON.parse(received[0].dataJson)).toMatchObject({ cidr: '10.12.0.0/24' });
+      stream.cancel();
+      expect(await ended).toMatchObject({ code: status.CANCELLED });
+
+      // Resuming from the first event's position gives the second again, and nothing of other types.
+      const resumed: GrpcMessage[] = [];
+      const again = client.stream('Events', 'WatchEvents', { after: received[0].position, types: ['NetworkCreated', 'NetworkDeleted'] }, alice);
+      again.on('data', (event) => resumed.push(event));
+      again.on('error', () => undefined);
+      await eventually(
+        async () => resumed.length,
+        (n) => n >= 1,
+        'resumed stream',
+      );
+      expect(resumed[0].id).toBe(received[1].id);
+      again.cancel();
+
+      const refused = client.stream('Events', 'WatchEvents', { types: ['not a type'] }, alice);
+      const error = await new Promise<{ code: number }>((resolve) => refused.on('error', resolve));
+      expect(error.code).toBe(status.INVALID_ARGUMENT);
+    });
+  });
+}

@@ -1,0 +1,49 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { eventually } from './eventually';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export type RunningProcess = { child: ChildProcess; log: string[]; stop(signal?: NodeJS.Signals): Promise<void> };
+
+/** One of the project's entry points (src/<script>.ts) as a real process, ready once its log says `readyText`. */
+export async function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv, readyText: string): Promise<RunningProcess> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', `src/${script}.ts`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+  await eventually(
+    async () => log.join(''),
+    (text) => text.includes(readyText) || child.exitCode !== null,
+    `${script} to start`,
+    60_000,
+  );
+  if (child.exitCode !== null) throw new Error(`${script} exited: ${log.join('')}`);
+  return {
+    child,
+    log,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** One of the project's entry points run to completion: its exit code and everything it printed. */
+export function runProcess(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', `src/${script}.ts`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output.join('') })));
+}
