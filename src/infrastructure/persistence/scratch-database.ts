@@ -9,8 +9,8 @@ export type ScratchDatabase = { readonly db: Database; readonly where: string; d
 
 /**
  * A fresh, empty copy of the schema beside the live one, for rebuilding read models without
- * touching the live tables: on PostgreSQL a schema of its own in the same database, embedded a
- * SQLite file in a temporary directory. `discard` drops it.
+ * touching the live tables: on PostgreSQL a schema of its own in the same database (unlogged
+ * tables), embedded a SQLite file in a temporary directory (no fsync). `discard` drops it.
  */
 export async function openScratchDatabase(config: Pick<Config, 'store' | 'databaseUrl'>, live: Database): Promise<ScratchDatabase> {
   if (config.store === 'postgres') {
@@ -18,6 +18,14 @@ export async function openScratchDatabase(config: Pick<Config, 'store' | 'databa
     await live.writer.query(`CREATE SCHEMA ${schema}`);
     const db = await Database.openPostgres(config.databaseUrl, 8, { schema });
     await runMigrations(db);
+    // Throwaway tables need no crash safety: unlogged, they skip the write-ahead log.
+    await db.writer.query(
+      `DO $$ DECLARE t record; BEGIN
+         FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+           EXECUTE format('ALTER TABLE %I SET UNLOGGED', t.tablename);
+         END LOOP;
+       END $$`,
+    );
     return {
       db,
       where: `schema ${schema}`,
