@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { HOST_DRIVERS } from '../../src/application/compute/ports/host-drivers.port';
 import { SimulatedHostDrivers } from '../../src/infrastructure/simulation/simulated-host-drivers';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
-import { eventually } from '../support/eventually';
+import { eventually, settled } from '../support/eventually';
 import { describeWithPostgres } from '../support/services';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -26,13 +26,7 @@ for (const store of ['embedded', 'postgres'] as const) {
 
     const get = (p: string) => running.http.get(p).set(bearer(admin));
     const post = (p: string, body: object = {}) => running.http.post(p).set(bearer(admin)).send(body);
-    const settle = (operationId: string) =>
-      eventually(
-        async () => (await get(`/v1/operations/${operationId}`)).body,
-        (op) => op.status && op.status !== 'running',
-        operationId,
-        20_000,
-      );
+    const settle = (operationId: string) => settled(async () => (await get(`/v1/operations/${operationId}`)).body, operationId, 20_000);
     const instanceIn = (id: string, state: string) =>
       eventually(
         async () => (await get(`/v1/instances/${id}`)).body,

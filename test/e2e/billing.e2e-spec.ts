@@ -1,5 +1,5 @@
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
-import { eventually } from '../support/eventually';
+import { eventually, settled } from '../support/eventually';
 import { describeWithPostgres } from '../support/services';
 
 type Item = {
@@ -32,12 +32,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       post: (p: string, body: object = {}) => running.http.post(p).set(bearer(token)).send(body),
       del: (p: string) => running.http.delete(p).set(bearer(token)),
     });
-    const settle = (operationId: string) =>
-      eventually(
-        async () => (await as(alice).get(`/v1/operations/${operationId}`)).body,
-        (op) => op.status && op.status !== 'running',
-        operationId,
-      );
+    const settle = (operationId: string) => settled(async () => (await as(alice).get(`/v1/operations/${operationId}`)).body, operationId);
     const check = () =>
       eventually(
         async () => (await as(admin).get('/v1/billing/check')).body,

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
-import { eventually } from '../support/eventually';
+import { eventually, settled } from '../support/eventually';
 import { GrpcMessage, OrchestratorGrpcClient, freePort } from '../support/grpc-client';
 import { describeWithPostgres } from '../support/services';
 
@@ -14,12 +14,7 @@ for (const store of ['embedded', 'postgres'] as const) {
     let projectId: string;
 
     const call = (service: string, method: string, request: object = {}, token = alice) => client.call(service, method, request, token);
-    const settle = (operationId: string) =>
-      eventually(
-        () => call('Compute', 'GetOperation', { id: operationId }),
-        (op) => op.status !== 'running',
-        operationId,
-      );
+    const settle = (operationId: string) => settled(() => call('Compute', 'GetOperation', { id: operationId }), operationId);
 
     beforeAll(async () => {
       const port = await freePort();

@@ -2,7 +2,7 @@ import { HOST_DRIVERS } from '../../src/application/compute/ports/host-drivers.p
 import { SimulatedHostDrivers } from '../../src/infrastructure/simulation/simulated-host-drivers';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 import { describeWithPostgres } from '../support/services';
-import { eventually } from '../support/eventually';
+import { eventually, settled } from '../support/eventually';
 
 for (const store of ['embedded', 'postgres'] as const) {
   (store === 'postgres' ? describeWithPostgres : describe)(`Instances over HTTP (${store})`, () => {
@@ -14,12 +14,7 @@ for (const store of ['embedded', 'postgres'] as const) {
     let hosts: string[];
 
     const get = (path: string, token = alice) => running.http.get(path).set(bearer(token));
-    const operationDone = (id: string) =>
-      eventually(
-        async () => (await get(`/v1/operations/${id}`)).body,
-        (op) => op.status !== 'running',
-        `operation ${id}`,
-      );
+    const operationDone = (id: string) => settled(async () => (await get(`/v1/operations/${id}`)).body, id);
     const instanceIn = (id: string, state: string) =>
       eventually(
         async () => (await get(`/v1/instances/${id}`)).body,

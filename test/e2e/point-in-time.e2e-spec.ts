@@ -1,5 +1,5 @@
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
-import { eventually } from '../support/eventually';
+import { eventually, settled } from '../support/eventually';
 import { describeWithPostgres } from '../support/services';
 
 /** The audit side of the log: filters by who, what project and when, and resources as they were at a past moment. */
@@ -15,12 +15,7 @@ for (const store of ['embedded', 'postgres'] as const) {
     const get = (token: string, p: string) => running.http.get(p).set(bearer(token));
     const post = (token: string, p: string, body: object = {}) => running.http.post(p).set(bearer(token)).send(body);
     const positionOf = async (stream: string, type: string) => (await running.store.readStream(stream)).find((e) => e.type === type)?.position as number;
-    const settle = (operationId: string) =>
-      eventually(
-        async () => (await get(alice, `/v1/operations/${operationId}`)).body,
-        (op) => op.status && op.status !== 'running',
-        operationId,
-      );
+    const settle = (operationId: string) => settled(async () => (await get(alice, `/v1/operations/${operationId}`)).body, operationId);
 
     beforeAll(async () => {
       backing = await createBacking(store);

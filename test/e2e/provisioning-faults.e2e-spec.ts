@@ -1,7 +1,7 @@
 import { HOST_DRIVERS } from '../../src/application/compute/ports/host-drivers.port';
 import { SimulatedHostDrivers } from '../../src/infrastructure/simulation/simulated-host-drivers';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
-import { eventually } from '../support/eventually';
+import { eventually, settled } from '../support/eventually';
 
 /**
  * Saga failure at every step: whatever fails, the instance ends in error and holds nothing:
@@ -21,12 +21,7 @@ describe('Provisioning under faults (embedded)', () => {
       .post('/v1/instances')
       .set(bearer(admin))
       .send({ name: 'vm', flavor: 'tiny', image: 'img', networks: [{ network: 'net' }], ...extra });
-  const settle = (operationId: string) =>
-    eventually(
-      async () => (await get(`/v1/operations/${operationId}`)).body,
-      (op) => op.status !== 'running',
-      operationId,
-    );
+  const settle = (operationId: string) => settled(async () => (await get(`/v1/operations/${operationId}`)).body, operationId);
   const holdings = async () => ({
     quota: (await get(`/v1/projects/${projectId}/usage`)).body.instances.used,
     claims: (await get('/v1/hosts')).body.items.map((h: { used: { vcpus: number } }) => h.used.vcpus),

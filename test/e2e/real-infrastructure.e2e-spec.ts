@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { gatewayNamespace } from '../../src/infrastructure/switch/ovs/ovs-switch';
 import { domainName, tapName } from '../../src/infrastructure/libvirt/names';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
-import { eventually } from '../support/eventually';
+import { eventually, settled } from '../support/eventually';
 import { GUEST_IMAGE_DIR } from '../support/guest-image';
 import { describeWithVirt } from '../support/services';
 
@@ -45,13 +45,7 @@ describeWithVirt('Real infrastructure: libvirt guests, Open vSwitch networks, po
   const post = (p: string, body: object = {}) => running.http.post(p).set(bearer(member)).send(body);
   const del = (p: string) => running.http.delete(p).set(bearer(member));
   const settle = (operationId: string, timeoutMs = 240_000) =>
-    eventually(
-      async () => (await get(`/v1/operations/${operationId}`)).body,
-      (op) => op.status && op.status !== 'running',
-      operationId,
-      timeoutMs,
-      250,
-    );
+    settled(async () => (await get(`/v1/operations/${operationId}`)).body, operationId, timeoutMs, 250);
   const pingFrom = (network: 'one' | 'two', ip: string) =>
     succeeds('ip', 'netns', 'exec', gatewayNamespace(networks[network].vlan), 'ping', '-c', '1', '-W', '1', ip);
   const consoleOf = (instanceId: string) => fs.readFileSync(path.join(stateDir, instanceId, 'console.log'), 'latin1');

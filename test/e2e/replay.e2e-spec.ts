@@ -7,7 +7,7 @@ import { openScratchDatabase, ScratchDatabase } from '../../src/infrastructure/p
 import { rebuildAndCompare } from '../../src/infrastructure/projections/projection-rebuild';
 import { PROJECTIONS } from '../../src/projections';
 import { ADMIN_PASSWORD, Backing, bearer, createBacking, RunningApp, startApp } from '../support/app';
-import { eventually } from '../support/eventually';
+import { settled } from '../support/eventually';
 import { runProcess } from '../support/processes';
 import { describeWithPostgres } from '../support/services';
 
@@ -28,12 +28,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       post: (p: string, body: object = {}) => running.http.post(p).set(bearer(token)).send(body),
       del: (p: string) => running.http.delete(p).set(bearer(token)),
     });
-    const settle = (operationId: string) =>
-      eventually(
-        async () => (await as(alice).get(`/v1/operations/${operationId}`)).body,
-        (op) => op.status && op.status !== 'running',
-        operationId,
-      );
+    const settle = (operationId: string) => settled(async () => (await as(alice).get(`/v1/operations/${operationId}`)).body, operationId);
 
     beforeAll(async () => {
       backing = await createBacking(store);

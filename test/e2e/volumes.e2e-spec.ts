@@ -1,7 +1,7 @@
 import { HOST_DRIVERS } from '../../src/application/compute/ports/host-drivers.port';
 import { SimulatedHostDrivers } from '../../src/infrastructure/simulation/simulated-host-drivers';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
-import { eventually } from '../support/eventually';
+import { settled } from '../support/eventually';
 import { describeWithPostgres } from '../support/services';
 
 for (const store of ['embedded', 'postgres'] as const) {
@@ -15,12 +15,7 @@ for (const store of ['embedded', 'postgres'] as const) {
 
     const get = (path: string) => running.http.get(path).set(bearer(alice));
     const post = (path: string, body: object = {}) => running.http.post(path).set(bearer(alice)).send(body);
-    const settle = (operationId: string) =>
-      eventually(
-        async () => (await get(`/v1/operations/${operationId}`)).body,
-        (op) => op.status && op.status !== 'running',
-        operationId,
-      );
+    const settle = (operationId: string) => settled(async () => (await get(`/v1/operations/${operationId}`)).body, operationId);
     const usage = async () => {
       const u = (await get(`/v1/projects/${projectId}/usage`)).body;
       return { volumes: u.volumes.used, volumeGiB: u.volumeGiB.used };

@@ -13,3 +13,8 @@ export async function eventually<T>(probe: () => Promise<T>, done: (value: T) =>
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Polls an asynchronous operation (read by `read`, over REST or gRPC) until it is no longer running. */
+export function settled<T extends { status?: string }>(read: () => Promise<T>, operationId: string, timeoutMs?: number, everyMs?: number): Promise<T> {
+  return eventually(read, (op) => !!op.status && op.status !== 'running', operationId, timeoutMs, everyMs);
+}

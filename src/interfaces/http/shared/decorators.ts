@@ -1,8 +1,7 @@
 import { SetMetadata, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Principal } from '../../../application/shared/command-context';
-import { HttpRequest } from './http-request';
-
 import { AccessLevel } from '../../shared/authorize';
+import { HttpRequest } from './http-request';
 
 /** What a route needs (see AccessLevel). Without the decorator: `read` for GET, `write` otherwise (HTTP), `write` (gRPC). */
 export const ACCESS_KEY = 'orch:access';
