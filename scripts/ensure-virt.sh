@@ -49,12 +49,17 @@ fi
 ovs-vsctl --no-wait init
 running ovs-vswitchd || ovs-vswitchd --pidfile --detach --log-file=/var/log/openvswitch/ovs-vswitchd.log
 
+# Ready means answering: virtlogd's socket too (without it every guest start fails), and
+# ovs-vswitchd, not just its database. A daemon found dying by the checks above is started again.
 for _ in $(seq 1 100); do
-  if virsh -c qemu:///system list --all >/dev/null 2>&1 && ovs-vsctl --timeout=2 show >/dev/null 2>&1; then
-    echo "virt: libvirtd and Open vSwitch ready"
+  [ -S /run/libvirt/virtlogd-sock ] || running virtlogd || virtlogd -d
+  running libvirtd || libvirtd -d
+  if [ -S /run/libvirt/virtlogd-sock ] && virsh -c qemu:///system list --all >/dev/null 2>&1 &&
+    ovs-vsctl --timeout=2 show >/dev/null 2>&1 && ovs-appctl -t ovs-vswitchd --timeout=2 version >/dev/null 2>&1; then
+    echo "virt: virtlogd, libvirtd and Open vSwitch ready"
     exit 0
   fi
   sleep 0.2
 done
-echo "virt: libvirtd or Open vSwitch did not come up" >&2
+echo "virt: virtlogd, libvirtd or Open vSwitch did not come up" >&2
 exit 1

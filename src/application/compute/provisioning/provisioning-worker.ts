@@ -209,6 +209,7 @@ export class ProvisioningWorker {
     const image = await this.imageOf(s.request.imageId);
     const resources = { vcpus: s.flavor.vcpus, ramMiB: s.flavor.ramMiB, diskGiB: s.flavor.diskGiB };
     const refused: string[] = []; // hosts whose aggregate turned the claim down (the view was stale)
+    let listRefreshed = false;
     for (;;) {
       // One decision at a time, each counting the claims still in flight before it; the claims
       // themselves then go out together (grouped per host by the executor).
@@ -225,7 +226,17 @@ export class ProvisioningWorker {
         if (chosen) this.claimsInFlight.add(chosen.hostId, s.instanceId, resources);
         return chosen;
       });
-      if (!host) return this.fail(s, 'No valid host was found: no enabled host in the zone has the resources');
+      if (!host && !listRefreshed) {
+        // The list may be up to a second old, or the read model behind: a host registered just
+        // before this launch counts. Read it again, as of now, before refusing.
+        listRefreshed = true;
+        await this.refreshHostList();
+        continue;
+      }
+      if (!host) {
+        const tried = s.triedHosts.length > 0 ? ` (spawning failed on ${s.triedHosts.length} other host(s); last error: ${s.failure ?? 'none'})` : '';
+        return this.fail(s, `No valid host was found: no enabled host in the zone has the resources${tried}`);
+      }
       try {
         await this.executor.execute(
           hostDecider,
@@ -274,7 +285,13 @@ export class ProvisioningWorker {
     );
   }
 
-  /** The registered hosts, read again at most once a second: a host registered meanwhile waits that long for its first instance. */
+  /** The host list as of now: once the read models include everything appended so far. */
+  private async refreshHostList(): Promise<void> {
+    await this.progress.waitFor(await this.store.headPosition());
+    this.hostListCache = null;
+  }
+
+  /** The registered hosts, read again at most once a second (see refreshHostList for a launch that finds none). */
   private async hostList(): Promise<HostView[]> {
     const now = Date.now();
     if (!this.hostListCache || now - this.hostListCache.at > HOST_LIST_TTL_MS) {
