@@ -185,8 +185,27 @@ export class OvsSwitch implements SwitchDriver {
   private async ensureBridge(): Promise<void> {
     if (this.bridgeReady) return;
     await this.vsctl('ensureBridge', ['--may-exist', 'add-br', this.bridge, '--', 'set', 'bridge', this.bridge, 'datapath_type=netdev']);
+    await this.untilBridgeAnswers();
     await this.ofctl('ensureBridge', ['add-flows', this.bridge, '-'], undefined, BASE_FLOWS.join('\n') + '\n');
     this.bridgeReady = true;
+  }
+
+  /**
+   * ovs-vsctl returns once ovs-vswitchd took the new bridge in, but a freshly started ovs-vswitchd
+   * (creating its userspace datapath) opens the bridge's OpenFlow socket a moment later; until then
+   * ovs-ofctl says it "is not a bridge or a socket".
+   */
+  private async untilBridgeAnswers(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await this.run('ovs-ofctl', 'ensureBridge', ['show', this.bridge]);
+        return;
+      } catch (error) {
+        if (!(error instanceof DriverError && /is not a bridge or a socket/.test(error.message)) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   private async interfaces(): Promise<Interface[]> {
