@@ -51,6 +51,8 @@ async function destroyAll(names: readonly string[]): Promise<void> {
   }
 }
 
+const FLOOR_TIMEOUT_MS = 20 * 60_000;
+
 /** The floor: N domains from the same XML and image, defined and started by virsh, until ready. */
 async function floor(work: string): Promise<{ seconds: number; rssPerGuestMiB: number }> {
   const dir = path.join(work, 'floor');
@@ -113,7 +115,15 @@ async function floor(work: string): Promise<{ seconds: number; rssPerGuestMiB: n
       return false;
     }
   };
-  while (!specs.every((_, i) => ready(i))) await sleep(200);
+  const deadline = Date.now() + FLOOR_TIMEOUT_MS;
+  while (!specs.every((_, i) => ready(i))) {
+    if (Date.now() > deadline) {
+      const stuck = specs.filter((_, i) => !ready(i)).map((s) => s.instanceId);
+      await destroyAll(names);
+      throw new Error(`virsh floor: ${stuck.length} guest(s) never printed their ready marker: ${stuck.join(', ')}`);
+    }
+    await sleep(200);
+  }
   const took = seconds(started);
   const rss = qemuRssMiB(names) / count;
   await destroyAll(names);
