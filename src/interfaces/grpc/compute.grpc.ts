@@ -5,14 +5,11 @@ import { LaunchAccepted, LaunchInstances } from '../../application/compute/comma
 import { InstanceQueries } from '../../application/compute/instance-queries';
 import { Principal } from '../../application/shared/command-context';
 import { InstanceActionDto, InstanceListQueryDto, LaunchInstancesDto } from '../http/compute/instances.dto';
-import { AsOfQueryDto, asOfOf, pageOf } from '../http/shared/common.dto';
+import { pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { GrpcController } from './grpc-controller';
 import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
-import { validated } from './grpc-validation';
-
-type IdRequest = { id?: string };
-type GetRequest = IdRequest & { asOf?: string };
+import { GetRequest, IdRequest, asOfIn, validated } from './grpc-validation';
 
 @GrpcController()
 export class ComputeGrpcController {
@@ -29,8 +26,8 @@ export class ComputeGrpcController {
 
   @GrpcMethod('Compute', 'GetInstance')
   @Access('read')
-  async getInstance(@Payload() { id, asOf }: GetRequest, @GrpcPrincipal() p: Principal) {
-    return this.queries.getInstance(p, id ?? '', asOfOf(await validated(AsOfQueryDto, { asOf })));
+  async getInstance(@Payload() request: GetRequest, @GrpcPrincipal() p: Principal) {
+    return this.queries.getInstance(p, request.id ?? '', await asOfIn(request));
   }
 
   @GrpcMethod('Compute', 'ListInstances')

@@ -4,13 +4,11 @@ import { CreateNetwork, DeleteNetwork } from '../../application/network/commands
 import { NetworkQueries } from '../../application/network/network-queries';
 import { Principal } from '../../application/shared/command-context';
 import { CreateNetworkDto } from '../http/network/network.dto';
-import { AsOfQueryDto, ListQueryDto, asOfOf, pageOf } from '../http/shared/common.dto';
+import { ListQueryDto, pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { GrpcController } from './grpc-controller';
 import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
-import { validated } from './grpc-validation';
-
-type IdRequest = { id?: string };
+import { GetRequest, IdRequest, asOfIn, validated } from './grpc-validation';
 
 @GrpcController()
 export class NetworkGrpcController {
@@ -27,8 +25,8 @@ export class NetworkGrpcController {
 
   @GrpcMethod('Network', 'GetNetwork')
   @Access('read')
-  async getNetwork(@Payload() { id, asOf }: IdRequest & { asOf?: string }, @GrpcPrincipal() p: Principal) {
-    return this.queries.getNetwork(p, id ?? '', asOfOf(await validated(AsOfQueryDto, { asOf })));
+  async getNetwork(@Payload() request: GetRequest, @GrpcPrincipal() p: Principal) {
+    return this.queries.getNetwork(p, request.id ?? '', await asOfIn(request));
   }
 
   @GrpcMethod('Network', 'ListNetworks')

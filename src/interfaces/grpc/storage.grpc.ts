@@ -3,14 +3,12 @@ import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { Principal } from '../../application/shared/command-context';
 import { ChangeVolume, CreateVolume, VolumeAccepted, VolumeChange } from '../../application/storage/commands/volume.commands';
 import { VolumeQueries } from '../../application/storage/volume-queries';
-import { AsOfQueryDto, ListQueryDto, asOfOf, pageOf } from '../http/shared/common.dto';
+import { ListQueryDto, pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { AttachVolumeDto, CreateVolumeDto } from '../http/storage/volumes.dto';
 import { GrpcController } from './grpc-controller';
 import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
-import { validated } from './grpc-validation';
-
-type IdRequest = { id?: string };
+import { GetRequest, IdRequest, asOfIn, validated } from './grpc-validation';
 
 @GrpcController()
 export class StorageGrpcController {
@@ -27,8 +25,8 @@ export class StorageGrpcController {
 
   @GrpcMethod('Storage', 'GetVolume')
   @Access('read')
-  async getVolume(@Payload() { id, asOf }: IdRequest & { asOf?: string }, @GrpcPrincipal() p: Principal) {
-    return this.queries.getVolume(p, id ?? '', asOfOf(await validated(AsOfQueryDto, { asOf })));
+  async getVolume(@Payload() request: GetRequest, @GrpcPrincipal() p: Principal) {
+    return this.queries.getVolume(p, request.id ?? '', await asOfIn(request));
   }
 
   @GrpcMethod('Storage', 'ListVolumes')
