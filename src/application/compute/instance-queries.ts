@@ -10,7 +10,7 @@ import { assertInScope, listingScope } from '../identity/access';
 import { PageRequest } from '../identity/identity-read-model.port';
 import { Principal } from '../shared/command-context';
 import { VOLUME_READ_MODEL, VolumeReadModel } from '../storage/volume-read-model.port';
-import { INSTANCE_READ_MODEL, InstanceFilter, InstanceReadModel, InstanceView, OperationRecord } from './instance-read-model.port';
+import { INSTANCE_READ_MODEL, InstanceFilter, InstanceReadModel, InstanceView, OperationRecord, operationRecordOf } from './instance-read-model.port';
 
 /** The status a volume operation aims at. */
 const VOLUME_GOALS: Record<string, string> = {
@@ -173,16 +173,7 @@ export class InstanceQueries {
   private async operationFromLog(id: string): Promise<OperationRecord | null> {
     const [started] = await this.store.readStream(operationStream(id));
     if (!started) return null;
-    const d = started.data as OperationEvent['data'];
-    return {
-      id: d.operationId,
-      projectId: d.projectId,
-      kind: d.kind,
-      instanceIds: d.instanceIds,
-      volumeIds: d.volumeIds ?? [],
-      snapshotIds: d.snapshotIds ?? [],
-      createdAt: d.at,
-    };
+    return operationRecordOf(started.data as OperationEvent['data']);
   }
 
   async getPort(p: Principal, id: string) {

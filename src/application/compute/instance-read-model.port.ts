@@ -1,3 +1,4 @@
+import { OperationEvent } from '../../domain/compute/operation/operation.decider';
 import { Page, PageRequest } from '../identity/identity-read-model.port';
 
 export type InstanceView = {
@@ -30,6 +31,19 @@ export type OperationRecord = {
   snapshotIds: string[];
   createdAt: string;
 };
+/** An operation as its OperationStarted event records it: the read model's row, and the log's answer while the row lags. */
+export function operationRecordOf(d: OperationEvent['data']): OperationRecord {
+  return {
+    id: d.operationId,
+    projectId: d.projectId,
+    kind: d.kind,
+    instanceIds: d.instanceIds,
+    volumeIds: d.volumeIds ?? [],
+    snapshotIds: d.snapshotIds ?? [],
+    createdAt: d.at,
+  };
+}
+
 export type PortView = {
   id: string;
   projectId: string;

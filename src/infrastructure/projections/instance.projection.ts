@@ -3,6 +3,7 @@ import { InstanceEvent } from '../../domain/compute/instance/instance.decider';
 import { InstanceState, instanceDecider } from '../../domain/compute/instance/instance.decider';
 import { OperationEvent } from '../../domain/compute/operation/operation.decider';
 import { PortEvent } from '../../domain/network/port/port.decider';
+import { operationRecordOf } from '../../application/compute/instance-read-model.port';
 import { Tx } from '../persistence/database';
 import { InstanceRow, OperationRow, PortRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
@@ -28,10 +29,7 @@ export const instanceProjection: Projection = {
     const started = events.filter((e) => e.type === 'OperationStarted');
     if (started.length === 0) return;
     const operations = new RowFold(tx, tx.table(OperationRow));
-    for (const e of started) {
-      const { operationId, projectId, kind, instanceIds, volumeIds, snapshotIds, at } = (e as unknown as OperationEvent).data;
-      operations.put({ id: operationId, projectId, kind, instanceIds, volumeIds: volumeIds ?? [], snapshotIds: snapshotIds ?? [], createdAt: at });
-    }
+    for (const e of started) operations.put(operationRecordOf((e as unknown as OperationEvent).data));
     await operations.flush();
   },
 };
