@@ -117,6 +117,9 @@ export function eventStoreContract(makeHarness: () => Promise<EventStoreHarness>
     expect((await store.readAll(head, 100, { projectId: 'prj-a' })).length).toBe(5);
     const oneStream = seen[0].stream;
     expect((await store.readAll(head, 100, { stream: oneStream })).map((e) => e.stream)).toEqual([oneStream, oneStream, oneStream]);
+    const through = seen[3].position;
+    expect((await store.readAll(head, 100, { through })).map((e) => e.id)).toEqual(appended.slice(0, 4));
+    expect((await store.readAll(through, 100, { through: through + 2, types: ['Y'] })).every((e) => e.position <= through + 2 && e.type === 'Y')).toBe(true);
   });
 
   it('delivers every event to a subscriber, in order and without gaps, under concurrent writers', async () => {

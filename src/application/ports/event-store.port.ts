@@ -51,6 +51,8 @@ export type ReadAllFilter = {
   /** metadata.at within [from, to) (UTC ISO times, compared as text: the format is fixed). */
   readonly from?: string;
   readonly to?: string;
+  /** Only events at or before this position (a range read, so that later ranges can be read ahead). */
+  readonly through?: number;
 };
 
 /** Whether an event passes a filter (for followers that filter what they read). */
@@ -61,7 +63,8 @@ export function matchesFilter(e: RecordedEvent, f: ReadAllFilter): boolean {
     (!f.projectId || e.metadata.projectId === f.projectId) &&
     (!f.principal || e.metadata.principal === f.principal) &&
     (!f.from || e.metadata.at >= f.from) &&
-    (!f.to || e.metadata.at < f.to)
+    (!f.to || e.metadata.at < f.to) &&
+    (f.through === undefined || e.position <= f.through)
   );
 }
 

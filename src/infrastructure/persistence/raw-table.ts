@@ -2,7 +2,7 @@ import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 type Column = { property: string; column: string; json: boolean };
 /** `name`: a prepared statement's name on PostgreSQL (see Tx.query). */
-type Runner = { query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]> };
+export type Runner = { query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]> };
 /** What of the Database a table needs (structural, so that the Database can hand out tables). */
 type Db = Runner & { readonly dialect: 'sqlite' | 'postgres'; readonly writer: DataSource; param(n: number): string };
 

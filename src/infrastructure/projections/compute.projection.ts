@@ -4,10 +4,10 @@ import { FlavorEvent } from '../../domain/compute/flavor/flavor.decider';
 import { HostEvent } from '../../domain/compute/host/host.decider';
 import { ImageEvent } from '../../domain/compute/image/image.decider';
 import { KeyPairEvent } from '../../domain/compute/keypair/keypair.decider';
-import { Tx } from '../persistence/database';
 import { FlavorRow, HostRow, ImageRow, KeyPairRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
 import { RowFold } from './row-fold';
+import { RowFolds } from './row-folds';
 
 type ComputeCatalogEvent = FlavorEvent | ImageEvent | KeyPairEvent | HostEvent;
 
@@ -25,27 +25,26 @@ const TYPES = new Set<string>(['FlavorCreated', 'FlavorDeleted', 'ImageRegistere
 
 type Folds = { flavors: RowFold<FlavorRow>; images: RowFold<ImageRow>; keyPairs: RowFold<KeyPairRow>; hosts: RowFold<HostRow> };
 
-/** Flavors, images, keypairs and hosts (with the resources claimed on them), each table folded per batch (see RowFold). */
+/** Flavors, images, keypairs and hosts (with the resources claimed on them), each table folded in memory (see RowFold). */
 export const computeProjection: Projection = {
   name: 'compute',
   tables: ['rm_flavors', 'rm_images', 'rm_keypairs', 'rm_hosts'],
-  async apply(events: readonly RecordedEvent[], tx: Tx) {
+  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
     const computeEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as ComputeCatalogEvent);
     if (computeEvents.length === 0) return;
     // Flavors, images and keypairs are only created and deleted: nothing to read.
     const hostEvents = computeEvents.filter((e): e is HostEvent => HOST_TYPES.has(e.type));
-    const folds: Folds = {
-      flavors: new RowFold(tx, tx.table(FlavorRow)),
-      images: new RowFold(tx, tx.table(ImageRow)),
-      keyPairs: new RowFold(tx, tx.table(KeyPairRow)),
-      hosts: await new RowFold(tx, tx.table(HostRow)).loadFor(
+    const tables: Folds = {
+      flavors: folds.of(FlavorRow),
+      images: folds.of(ImageRow),
+      keyPairs: folds.of(KeyPairRow),
+      hosts: await folds.of(HostRow).loadFor(
         hostEvents,
         (e) => e.data.hostId,
         (e) => e.type === 'HostRegistered',
       ),
     };
-    for (const event of computeEvents) applyOne(event, folds);
-    for (const fold of Object.values(folds)) await fold.flush();
+    for (const event of computeEvents) applyOne(event, tables);
   },
 };
 

@@ -4,10 +4,10 @@ import { ProjectEvent } from '../../domain/identity/project/project.decider';
 import { QuotaResource, addAmounts, zeroUsage } from '../../domain/identity/quota/quota';
 import { TokenEvent } from '../../domain/identity/token/token.decider';
 import { UserEvent } from '../../domain/identity/user/user.decider';
-import { Tx } from '../persistence/database';
 import { AccessKeyRow, ProjectRow, TokenRow, UserRoleRow, UserRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
 import { RowFold } from './row-fold';
+import { RowFolds } from './row-folds';
 
 type IdentityEvent = ProjectEvent | UserEvent | TokenEvent | AccessKeyEvent;
 
@@ -34,24 +34,23 @@ const ACCESS_KEY_TYPES = new Set<string>(['AccessKeyCreated', 'AccessKeyDeleted'
 const CREATIONS = new Set<string>(['ProjectCreated', 'UserRegistered', 'TokenIssued', 'AccessKeyCreated']);
 const creates = (e: IdentityEvent) => CREATIONS.has(e.type);
 
-/** Projects, users and their roles, tokens and access keys, each table folded per batch (see RowFold). */
+/** Projects, users and their roles, tokens and access keys, each table folded in memory (see RowFold). */
 export const identityProjection: Projection = {
   name: 'identity',
   tables: ['rm_projects', 'rm_users', 'rm_user_roles', 'rm_tokens', 'rm_access_keys'],
-  async apply(events: readonly RecordedEvent[], tx: Tx) {
+  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
     const identityEvents = events.filter((e) => IDENTITY_TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as IdentityEvent);
     if (identityEvents.length === 0) return;
     const of = <E extends IdentityEvent>(types: ReadonlySet<string>) => identityEvents.filter((e): e is E => types.has(e.type));
-    const folds: Folds = {
-      projects: await new RowFold(tx, tx.table(ProjectRow)).loadFor(of<ProjectEvent>(PROJECT_TYPES), (e) => e.data.projectId, creates),
-      users: await new RowFold(tx, tx.table(UserRow)).loadFor(of<UserEvent>(USER_TYPES), (e) => e.data.userId, creates),
+    const tables: Folds = {
+      projects: await folds.of(ProjectRow).loadFor(of<ProjectEvent>(PROJECT_TYPES), (e) => e.data.projectId, creates),
+      users: await folds.of(UserRow).loadFor(of<UserEvent>(USER_TYPES), (e) => e.data.userId, creates),
       // Role rows are replaced or removed whole: nothing to read.
-      roles: new RowFold(tx, tx.table(UserRoleRow)),
-      tokens: await new RowFold(tx, tx.table(TokenRow)).loadFor(of<TokenEvent>(TOKEN_TYPES), (e) => e.data.tokenId, creates),
-      accessKeys: await new RowFold(tx, tx.table(AccessKeyRow)).loadFor(of<AccessKeyEvent>(ACCESS_KEY_TYPES), (e) => e.data.accessKeyId, creates),
+      roles: folds.of(UserRoleRow),
+      tokens: await folds.of(TokenRow).loadFor(of<TokenEvent>(TOKEN_TYPES), (e) => e.data.tokenId, creates),
+      accessKeys: await folds.of(AccessKeyRow).loadFor(of<AccessKeyEvent>(ACCESS_KEY_TYPES), (e) => e.data.accessKeyId, creates),
     };
-    for (const event of identityEvents) applyOne(event, folds);
-    for (const fold of Object.values(folds)) await fold.flush();
+    for (const event of identityEvents) applyOne(event, tables);
   },
 };
 

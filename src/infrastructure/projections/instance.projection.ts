@@ -4,10 +4,9 @@ import { InstanceState, instanceDecider } from '../../domain/compute/instance/in
 import { OperationEvent } from '../../domain/compute/operation/operation.decider';
 import { PortEvent } from '../../domain/network/port/port.decider';
 import { operationRecordOf } from '../../application/compute/instance-read-model.port';
-import { Tx } from '../persistence/database';
 import { InstanceRow, OperationRow, PortRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
-import { RowFold } from './row-fold';
+import { RowFolds } from './row-folds';
 
 /** Every instance event is named Instance…; a new one cannot be forgotten here. */
 const isInstanceEvent = (type: string) => type.startsWith('Instance');
@@ -17,27 +16,26 @@ const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted']);
 export const instanceProjection: Projection = {
   name: 'instances',
   tables: ['rm_instances', 'rm_operations', 'rm_ports'],
-  async apply(events: readonly RecordedEvent[], tx: Tx) {
+  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
     await applyInstances(
       events.filter((e) => isInstanceEvent(e.type)),
-      tx,
+      folds,
     );
     await applyPorts(
       events.filter((e) => PORT_TYPES.has(e.type)),
-      tx,
+      folds,
     );
     const started = events.filter((e) => e.type === 'OperationStarted');
     if (started.length === 0) return;
-    const operations = new RowFold(tx, tx.table(OperationRow));
+    const operations = folds.of(OperationRow);
     for (const e of started) operations.put(operationRecordOf((e as unknown as OperationEvent).data));
-    await operations.flush();
   },
 };
 
 /** A batch's instance events folded in memory through the domain's own evolve (see RowFold). */
-async function applyInstances(events: readonly RecordedEvent[], tx: Tx): Promise<void> {
+async function applyInstances(events: readonly RecordedEvent[], folds: RowFolds): Promise<void> {
   if (events.length === 0) return;
-  const rows = await new RowFold(tx, tx.table(InstanceRow)).loadFor(
+  const rows = await folds.of(InstanceRow).loadFor(
     events,
     (e) => (e.data as { instanceId: string }).instanceId,
     (e) => e.type === 'InstanceRequested',
@@ -47,7 +45,6 @@ async function applyInstances(events: readonly RecordedEvent[], tx: Tx): Promise
     if (event.type === 'InstanceRequested') rows.put(newRow(event.data));
     else rows.update(event.data.instanceId, (row) => evolveRow(row, event, recorded.metadata.at));
   }
-  await rows.flush();
 }
 
 function newRow(d: Extract<InstanceEvent, { type: 'InstanceRequested' }>['data']): InstanceRow {
@@ -111,9 +108,9 @@ function stateOf(row: InstanceRow): InstanceState {
   };
 }
 
-async function applyPorts(events: readonly RecordedEvent[], tx: Tx): Promise<void> {
+async function applyPorts(events: readonly RecordedEvent[], folds: RowFolds): Promise<void> {
   if (events.length === 0) return;
-  const rows = await new RowFold(tx, tx.table(PortRow)).loadFor(
+  const rows = await folds.of(PortRow).loadFor(
     events,
     (e) => (e.data as { portId: string }).portId,
     (e) => e.type === 'PortCreated',
@@ -134,5 +131,4 @@ async function applyPorts(events: readonly RecordedEvent[], tx: Tx): Promise<voi
         break;
     }
   }
-  await rows.flush();
 }

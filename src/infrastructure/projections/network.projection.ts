@@ -3,10 +3,10 @@ import { nameKey } from '../../application/identity/name-claims';
 import { NetworkEvent } from '../../domain/network/network/network.decider';
 import { FloatingIpEvent } from '../../domain/network/floating-ip/floating-ip.decider';
 import { SecurityGroupEvent } from '../../domain/network/security-group/security-group.decider';
-import { Tx } from '../persistence/database';
 import { FloatingIpRow, NetworkRow, SecurityGroupRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
 import { RowFold } from './row-fold';
+import { RowFolds } from './row-folds';
 
 const TYPES = new Set<string>([
   'NetworkCreated',
@@ -32,21 +32,20 @@ const FLOATING_IP_TYPES = new Set<string>(['FloatingIpAllocated', 'FloatingIpAss
 const CREATIONS = new Set<string>(['NetworkCreated', 'SecurityGroupCreated', 'FloatingIpAllocated']);
 const creates = (e: NetworkSideEvent) => CREATIONS.has(e.type);
 
-/** Networks with the number of addresses in use, security groups with their rules, floating IPs with their association; each table folded per batch (see RowFold). */
+/** Networks with the number of addresses in use, security groups with their rules, floating IPs with their association; each table folded in memory (see RowFold). */
 export const networkProjection: Projection = {
   name: 'network',
   tables: ['rm_networks', 'rm_security_groups', 'rm_floating_ips'],
-  async apply(events: readonly RecordedEvent[], tx: Tx) {
+  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
     const networkEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as NetworkSideEvent);
     if (networkEvents.length === 0) return;
     const of = <E extends NetworkSideEvent>(types: ReadonlySet<string>) => networkEvents.filter((e): e is E => types.has(e.type));
-    const folds: Folds = {
-      networks: await new RowFold(tx, tx.table(NetworkRow)).loadFor(of<NetworkEvent>(NETWORK_TYPES), (e) => e.data.networkId, creates),
-      groups: await new RowFold(tx, tx.table(SecurityGroupRow)).loadFor(of<SecurityGroupEvent>(GROUP_TYPES), (e) => e.data.securityGroupId, creates),
-      floatingIps: await new RowFold(tx, tx.table(FloatingIpRow)).loadFor(of<FloatingIpEvent>(FLOATING_IP_TYPES), (e) => e.data.floatingIpId, creates),
+    const tables: Folds = {
+      networks: await folds.of(NetworkRow).loadFor(of<NetworkEvent>(NETWORK_TYPES), (e) => e.data.networkId, creates),
+      groups: await folds.of(SecurityGroupRow).loadFor(of<SecurityGroupEvent>(GROUP_TYPES), (e) => e.data.securityGroupId, creates),
+      floatingIps: await folds.of(FloatingIpRow).loadFor(of<FloatingIpEvent>(FLOATING_IP_TYPES), (e) => e.data.floatingIpId, creates),
     };
-    for (const event of networkEvents) applyOne(event, folds);
-    for (const fold of Object.values(folds)) await fold.flush();
+    for (const event of networkEvents) applyOne(event, tables);
   },
 };
 

@@ -1,6 +1,7 @@
 import { EventStore, RecordedEvent, Subscription } from '../../application/ports/event-store.port';
 import { ReadModelProgress } from '../../application/ports/read-model-progress.port';
 import { Database, Tx } from '../persistence/database';
+import { RowFolds, writeChanges } from './row-folds';
 import { Projection } from './projection';
 
 type Log = { error(message: string, fields?: Record<string, unknown>): void };
@@ -8,6 +9,17 @@ type Log = { error(message: string, fields?: Record<string, unknown>): void };
 const RESTART_DELAY_MS = 1_000;
 /** A transaction per batch costs the same whatever its size: under load, gather a few milliseconds of events into one. */
 const GATHER_MS = 5;
+/** How many batches a catch-up reads ahead of the one it folds. */
+const READ_AHEAD = 3;
+
+export type CatchUpLimits = {
+  /** A catch-up writes every projection's changes after this many events of the log. */
+  readonly writeEvery: number;
+  /** After a write, a projection lets go of its rows once it holds more than this, so memory stays bounded however long the log. */
+  readonly maxHeldRows: number;
+};
+
+const CATCH_UP_LIMITS: CatchUpLimits = { writeEvery: 50_000, maxHeldRows: 250_000 };
 
 /**
  * Feeds the global log into every projection, each from its own checkpoint; the checkpoint moves
@@ -28,6 +40,7 @@ export class ProjectionRunner implements ReadModelProgress {
     private readonly projections: readonly Projection[],
     private readonly log: Log,
     private readonly batchSize = 500,
+    private readonly limits = CATCH_UP_LIMITS,
   ) {}
 
   async start(): Promise<void> {
@@ -62,31 +75,79 @@ export class ProjectionRunner implements ReadModelProgress {
 
   /**
    * Applies the log from the projections' checkpoints up to `until` (default: the head) in one
-   * pass, reading the next batch while the current one is written. On PostgreSQL each projection
-   * writes a batch in a transaction of its own, all at once on several connections (they share
-   * no table); SQLite has one writer, so there all go in one transaction. Returns how many events
-   * of the log were read.
+   * pass, reading the next batch while the current one is folded. Each projection keeps its rows
+   * in memory for the whole pass (see RowFold) and writes what changed every `limits.writeEvery`
+   * events, with its checkpoint, in a transaction of its own that runs while the next events are
+   * folded (on PostgreSQL on another core, the server's); past `limits.maxHeldRows` rows, a
+   * projection lets go of them after a write. Returns how many events of the log were read.
    */
   async catchUp(until = Number.POSITIVE_INFINITY, onBatch?: (replayed: number, position: number) => void): Promise<number> {
     for (const projection of this.projections) this.positions.set(projection.name, await this.checkpointOf(projection.name));
+    const folding = this.projections.map((projection) => ({
+      projection,
+      folds: new RowFolds((entity) => this.db.table(entity), this.db),
+      writing: Promise.resolve(),
+    }));
     let position = this.position();
     let replayed = 0;
-    const read = (from: number) => {
-      const batch = from < until ? this.store.readAll(from, this.batchSize) : Promise.resolve([]);
-      batch.catch(() => undefined); // awaited below; a failed write must not leave it unhandled
-      return batch;
+    let unwritten = 0;
+    // Ranges of positions, so that the next READ_AHEAD of them are read while a batch is folded.
+    const last = Math.min(until, await this.store.headPosition());
+    const reads: Array<Promise<RecordedEvent[]>> = [];
+    let requested = position;
+    const readAhead = () => {
+      while (reads.length < READ_AHEAD && requested < last) {
+        const through = Math.min(requested + this.batchSize, last);
+        const read = this.store.readAll(requested, this.batchSize, { through });
+        read.catch(() => undefined); // awaited below; a failed write must not leave it unhandled
+        reads.push(read);
+        requested = through;
+      }
     };
-    let next = read(position);
-    for (;;) {
-      const batch = (await next).filter((e) => e.position <= until);
-      if (batch.length === 0) break;
+    readAhead();
+    for (let next = reads.shift(); next; next = reads.shift()) {
+      const batch = await next;
+      readAhead();
+      if (batch.length === 0) continue; // positions a rolled-back append left unused
       position = batch[batch.length - 1].position;
-      next = read(position);
-      await (this.db.dialect === 'postgres' ? this.applyConcurrently(batch) : this.applyToAll(batch));
+      for (const { projection, folds } of folding) {
+        const unseen = this.unseen(projection, batch);
+        if (unseen.length > 0) await projection.apply(unseen, folds);
+      }
       replayed += batch.length;
+      unwritten += batch.length;
+      if (unwritten >= this.limits.writeEvery) {
+        for (const f of folding) await this.writeBehind(f, position);
+        unwritten = 0;
+      }
       onBatch?.(replayed, position);
     }
+    if (unwritten > 0) for (const f of folding) await this.writeBehind(f, position);
+    await Promise.all(folding.map((f) => f.writing));
+    this.notify();
     return replayed;
+  }
+
+  /**
+   * Waits for the projection's previous write, then starts writing what its folds changed up to
+   * `position` (one write in flight per projection, so the rows let go were written).
+   */
+  private async writeBehind(folding: { projection: Projection; folds: RowFolds; writing: Promise<void> }, position: number): Promise<void> {
+    const { projection, folds } = folding;
+    await folding.writing;
+    if (folds.size > this.limits.maxHeldRows) folds.release();
+    const changes = folds.takeChanges();
+    const write = this.db
+      .transaction(async (tx) => {
+        await writeChanges(changes, tx);
+        await this.saveCheckpoints(tx, [projection.name], position);
+      })
+      .then(() => {
+        this.positions.set(projection.name, position);
+        this.notify();
+      });
+    write.catch(() => undefined); // awaited by the next write or at the end
+    folding.writing = write;
   }
 
   private async follow(): Promise<void> {
@@ -103,10 +164,17 @@ export class ProjectionRunner implements ReadModelProgress {
     });
   }
 
+  /** One batch while following the log: every projection's changes and checkpoint in one transaction. */
   private async applyToAll(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch[batch.length - 1].position;
     await this.db.transaction(async (tx) => {
-      for (const projection of this.projections) await this.applyUnseen(projection, batch, tx);
+      for (const projection of this.projections) {
+        const unseen = this.unseen(projection, batch);
+        if (unseen.length === 0) continue;
+        const folds = new RowFolds((entity) => tx.table(entity), tx);
+        await projection.apply(unseen, folds);
+        await writeChanges(folds.takeChanges(), tx);
+      }
       await this.saveCheckpoints(
         tx,
         this.projections.map((p) => p.name),
@@ -117,25 +185,10 @@ export class ProjectionRunner implements ReadModelProgress {
     this.notify();
   }
 
-  private async applyConcurrently(batch: readonly RecordedEvent[]): Promise<void> {
-    const last = batch[batch.length - 1].position;
-    await Promise.all(
-      this.projections.map(async (projection) => {
-        await this.db.transaction(async (tx) => {
-          await this.applyUnseen(projection, batch, tx);
-          await this.saveCheckpoints(tx, [projection.name], last);
-        });
-        this.positions.set(projection.name, last);
-      }),
-    );
-    this.notify();
-  }
-
   /** The events of the batch past the projection's checkpoint. */
-  private async applyUnseen(projection: Projection, batch: readonly RecordedEvent[], tx: Tx): Promise<void> {
+  private unseen(projection: Projection, batch: readonly RecordedEvent[]): readonly RecordedEvent[] {
     const from = this.positions.get(projection.name) ?? 0;
-    const unseen = from < batch[0].position ? batch : batch.filter((e) => e.position > from);
-    if (unseen.length > 0) await projection.apply(unseen, tx);
+    return from < batch[0].position ? batch : batch.filter((e) => e.position > from);
   }
 
   private async checkpointOf(name: string): Promise<number> {

@@ -1,22 +1,21 @@
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { VolumeEvent, volumeDecider } from '../../domain/storage/volume/volume.decider';
-import { Tx } from '../persistence/database';
 import { SnapshotRow, VolumeRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
-import { RowFold } from './row-fold';
+import { RowFolds } from './row-folds';
 
 /** Volumes (data and root), their status and attachment, folded by the domain's own evolve. */
 export const volumeProjection: Projection = {
   name: 'volumes',
   tables: ['rm_volumes', 'rm_snapshots'],
-  async apply(events: readonly RecordedEvent[], tx: Tx) {
+  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
     await applySnapshots(
       events.filter((e) => e.type.startsWith('VolumeSnapshot')),
-      tx,
+      folds,
     );
     const volumeEvents = events.filter((e) => e.type.startsWith('Volume') && !e.type.startsWith('VolumeSnapshot'));
     if (volumeEvents.length === 0) return;
-    const rows = await new RowFold(tx, tx.table(VolumeRow)).loadFor(
+    const rows = await folds.of(VolumeRow).loadFor(
       volumeEvents,
       (e) => (e.data as { volumeId: string }).volumeId,
       (e) => e.type === 'VolumeRequested',
@@ -58,14 +57,13 @@ export const volumeProjection: Projection = {
         return { ...row, status: next.status, instanceId: next.instanceId, device: next.device, updatedAt: recorded.metadata.at };
       });
     }
-    await rows.flush();
   },
 };
 
 /** Snapshots: one row each, kept with status deleted once gone (as volumes). */
-async function applySnapshots(events: readonly RecordedEvent[], tx: Tx): Promise<void> {
+async function applySnapshots(events: readonly RecordedEvent[], folds: RowFolds): Promise<void> {
   if (events.length === 0) return;
-  const rows = await new RowFold(tx, tx.table(SnapshotRow)).loadFor(
+  const rows = await folds.of(SnapshotRow).loadFor(
     events,
     (e) => (e.data as { snapshotId: string }).snapshotId,
     (e) => e.type === 'VolumeSnapshotRequested',
@@ -93,5 +91,4 @@ async function applySnapshots(events: readonly RecordedEvent[], tx: Tx): Promise
         break;
     }
   }
-  await rows.flush();
 }

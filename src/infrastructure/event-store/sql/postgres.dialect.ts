@@ -45,6 +45,7 @@ export const postgresDialect: SqlDialect = {
     if (filter.principal) where.push(`metadata->>'principal' = $${params.push(filter.principal)}`);
     if (filter.from) where.push(`metadata->>'at' >= $${params.push(filter.from)}`);
     if (filter.to) where.push(`metadata->>'at' < $${params.push(filter.to)}`);
+    if (filter.through !== undefined) where.push(`position <= $${params.push(filter.through)}`);
     params.push(limit);
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.length}`, params };
   },

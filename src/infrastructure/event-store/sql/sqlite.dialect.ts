@@ -102,6 +102,10 @@ export const sqliteDialect: SqlDialect = {
       where.push(condition);
       params.push(value);
     }
+    if (filter.through !== undefined) {
+      where.push('position <= ?');
+      params.push(filter.through);
+    }
     params.push(limit);
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`, params };
   },
