@@ -33,7 +33,7 @@ import { ed25519Key } from '../support/ssh-keys';
 
 const TARGET = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
 const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
-const PAGE = Number(process.env.BENCH_PAGE ?? 5_000);
+const PAGE = Number(process.env.BENCH_PAGE ?? 2_000);
 const LOADERS = 128;
 const PASSWORD = 'bench-password-123';
 /** A resource id (`ins-<20 hex>`) or a name made like one (`bench-<20 hex>`). */

@@ -32,7 +32,7 @@ export async function rebuildAndCompare(
   scratch: Database,
   projections: readonly Projection[],
   log: Log,
-  batchSize = 5_000,
+  batchSize = 2_000,
 ): Promise<RebuildReport> {
   return live.readSnapshot(async (query) => {
     const rows = await query<{ name: string; position: number | string }>('SELECT name, position FROM rm_checkpoints');
