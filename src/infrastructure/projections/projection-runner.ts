@@ -85,7 +85,7 @@ export class ProjectionRunner implements ReadModelProgress {
     for (const projection of this.projections) this.positions.set(projection.name, await this.checkpointOf(projection.name));
     const folding = this.projections.map((projection) => ({
       projection,
-      folds: new RowFolds((entity) => this.db.table(entity), this.db),
+      folds: new RowFolds(this.db),
       writing: Promise.resolve(),
     }));
     let position = this.position();
@@ -99,7 +99,7 @@ export class ProjectionRunner implements ReadModelProgress {
       while (reads.length < READ_AHEAD && requested < last) {
         const through = Math.min(requested + this.batchSize, last);
         const read = this.store.readAll(requested, this.batchSize, { through });
-        read.catch(() => undefined); // awaited below; a failed write must not leave it unhandled
+        read.catch(() => undefined); // awaited below; should the catch-up fail first, this must not go unhandled
         reads.push(read);
         requested = through;
       }
@@ -171,7 +171,7 @@ export class ProjectionRunner implements ReadModelProgress {
       for (const projection of this.projections) {
         const unseen = this.unseen(projection, batch);
         if (unseen.length === 0) continue;
-        const folds = new RowFolds((entity) => tx.table(entity), tx);
+        const folds = new RowFolds(tx);
         await projection.apply(unseen, folds);
         await writeChanges(folds.takeChanges(), tx);
       }

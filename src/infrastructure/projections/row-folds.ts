@@ -12,15 +12,13 @@ export type FoldChanges = readonly RowChanges<ObjectLiteral>[];
 export class RowFolds {
   private readonly folds = new Map<EntityTarget<ObjectLiteral>, RowFold<ObjectLiteral>>();
 
-  constructor(
-    private readonly tableOf: <T extends ObjectLiteral>(entity: EntityTarget<T>) => RawTable<T>,
-    private readonly reader: Runner,
-  ) {}
+  /** `source`: where the folds read rows that are not held (a transaction, or the database). */
+  constructor(private readonly source: Runner & { table<T extends ObjectLiteral>(entity: EntityTarget<T>): RawTable<T> }) {}
 
   of<T extends ObjectLiteral>(entity: EntityTarget<T>): RowFold<T> {
     let fold = this.folds.get(entity) as RowFold<T> | undefined;
     if (!fold) {
-      fold = new RowFold(this.tableOf(entity), this.reader);
+      fold = new RowFold(this.source.table(entity), this.source);
       this.folds.set(entity, fold as unknown as RowFold<ObjectLiteral>);
     }
     return fold;
