@@ -24,6 +24,7 @@ import { domainName } from '../../src/infrastructure/libvirt/names';
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { gatewayNamespace } from '../../src/infrastructure/switch/ovs/ovs-switch';
 import { GUEST_IMAGE_DIR } from '../support/guest-image';
+import { unlimitAdminProject } from '../support/app';
 
 const run = promisify(execFile);
 const URI = 'qemu:///system';
@@ -152,11 +153,7 @@ async function orchestrator(work: string) {
   try {
     const token = (await http.post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token;
     const auth = { Authorization: `Bearer ${token}` };
-    const projectId = (await http.get('/v1/projects').set(auth)).body.items[0].id;
-    await http
-      .patch(`/v1/projects/${projectId}`)
-      .set(auth)
-      .send({ quotas: { instances: -1, vcpus: -1, ramMiB: -1 } });
+    await unlimitAdminProject(http, token);
     await http.post('/v1/flavors').set(auth).send({ name: 'guest', vcpus: 1, ramMiB: 256, diskGiB: 1 });
     await http.post('/v1/images').set(auth).send({ name: 'busybox', os: 'linux', minDiskGiB: 1, source: GUEST_IMAGE_DIR });
     // Capacity for N guests at Nova's overcommit ratios (16 vCPUs per core, 1.5 x RAM).

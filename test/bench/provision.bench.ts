@@ -19,6 +19,7 @@ import { createHttpApp } from '../../src/http-app';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { createTestDatabase, postgresReachable } from '../support/postgres';
+import { unlimitAdminProject } from '../support/app';
 
 const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
 const HOSTS = 20;
@@ -62,11 +63,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
   try {
     const token = (await http.post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token;
     const auth = { Authorization: `Bearer ${token}` };
-    const projectId = (await http.get('/v1/projects').set(auth)).body.items[0].id;
-    await http
-      .patch(`/v1/projects/${projectId}`)
-      .set(auth)
-      .send({ quotas: { instances: -1, vcpus: -1, ramMiB: -1 } });
+    await unlimitAdminProject(http, token);
     await http.post('/v1/flavors').set(auth).send({ name: 'bench', vcpus: 1, ramMiB: 256, diskGiB: 1 });
     await http.post('/v1/images').set(auth).send({ name: 'bench', os: 'linux', minDiskGiB: 0, source: 'bench' });
     for (let h = 0; h < HOSTS; h++)

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
 import { eventually } from '../support/eventually';
+import { unlimitAdminProject } from '../support/app';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PASSWORD = 'crash-test-password';
@@ -82,11 +83,7 @@ describe('Crash recovery (embedded, real process kills)', () => {
     await start();
     const token = (await http().post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token;
     const auth = { Authorization: `Bearer ${token}` };
-    const projectId = (await http().get('/v1/projects').set(auth)).body.items[0].id;
-    await http()
-      .patch(`/v1/projects/${projectId}`)
-      .set(auth)
-      .send({ quotas: { instances: -1, vcpus: -1, ramMiB: -1 } });
+    const projectId = await unlimitAdminProject(http(), token);
     await http().post('/v1/flavors').set(auth).send({ name: 'tiny', vcpus: 1, ramMiB: 256, diskGiB: 1 });
     await http().post('/v1/images').set(auth).send({ name: 'img', os: 'linux', minDiskGiB: 0, source: 'x' });
     for (let h = 0; h < 4; h++)

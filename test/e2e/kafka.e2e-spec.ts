@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
-import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
+import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp, unlimitAdminProject } from '../support/app';
 import { eventually } from '../support/eventually';
 import { RunningProcess, startProcess } from '../support/processes';
 import { KAFKA_BROKERS, describeWithPostgresAndKafka } from '../support/services';
@@ -90,11 +90,7 @@ describeWithPostgresAndKafka('Kafka: relay and billing through a real broker (Po
     backing = await createBacking('postgres', { KAFKA_BROKERS, ORCH_KAFKA_TOPIC_PREFIX: prefix, ORCH_RELAY: 'off', ORCH_BILLING: 'off' });
     running = await startApp(backing);
     admin = await running.login('admin', ADMIN_PASSWORD, 'admin');
-    const projectId = (await http().get('/v1/projects').set(bearer(admin))).body.items[0].id;
-    await http()
-      .patch(`/v1/projects/${projectId}`)
-      .set(bearer(admin))
-      .send({ quotas: { instances: -1, vcpus: -1, ramMiB: -1 } });
+    await unlimitAdminProject(http(), admin);
     await http().post('/v1/flavors').set(bearer(admin)).send({ name: 'small', vcpus: 1, ramMiB: 256, diskGiB: 1 });
     await http().post('/v1/images').set(bearer(admin)).send({ name: 'img', os: 'linux', minDiskGiB: 0, source: 'x' });
     await http().post('/v1/hosts').set(bearer(admin)).send({ name: 'h', driver: 'simulated', vcpus: 64, ramMiB: 262_144, diskGiB: 10_000 });

@@ -82,3 +82,13 @@ export async function startApp(backing: Backing): Promise<RunningApp> {
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** Lifts the admin project's instance, vCPU and RAM quotas, for runs that launch far past the defaults; returns the project's id. */
+export async function unlimitAdminProject(http: ReturnType<typeof request>, adminToken: string): Promise<string> {
+  const projectId = (await http.get('/v1/projects').set(bearer(adminToken))).body.items[0].id;
+  await http
+    .patch(`/v1/projects/${projectId}`)
+    .set(bearer(adminToken))
+    .send({ quotas: { instances: -1, vcpus: -1, ramMiB: -1 } });
+  return projectId;
+}
