@@ -117,9 +117,23 @@ export function eventStoreContract(makeHarness: () => Promise<EventStoreHarness>
     expect((await store.readAll(head, 100, { projectId: 'prj-a' })).length).toBe(5);
     const oneStream = seen[0].stream;
     expect((await store.readAll(head, 100, { stream: oneStream })).map((e) => e.stream)).toEqual([oneStream, oneStream, oneStream]);
-    const through = seen[3].position;
-    expect((await store.readAll(head, 100, { through })).map((e) => e.id)).toEqual(appended.slice(0, 4));
-    expect((await store.readAll(through, 100, { through: through + 2, types: ['Y'] })).every((e) => e.position <= through + 2 && e.type === 'Y')).toBe(true);
+  });
+
+  it('reads ranges of the log as event cores: position, type, data and time only', async () => {
+    const head = await store.headPosition();
+    const events = [newEvent('X', { n: 1, nested: { a: [1, 2] } }, 'prj-a'), newEvent('Y', { n: 2 }, 'prj-b'), newEvent('X', { n: 3 }, 'prj-b')];
+    await store.append(stream('cores'), events, 'no_stream');
+    const recorded = await store.readAll(head, 100);
+    const cores = recorded.map((e) => ({ position: e.position, type: e.type, data: e.data, metadata: { at: e.metadata.at } }));
+
+    const [first, second, third] = recorded.map((e) => e.position);
+
+    expect(cores.map((e) => e.type)).toEqual(['X', 'Y', 'X']);
+    expect(await store.readCores(head, third, 100)).toEqual(cores);
+    expect(await store.readCores(head, second, 100)).toEqual(cores.slice(0, 2));
+    expect(await store.readCores(head, third, 1)).toEqual(cores.slice(0, 1));
+    expect(await store.readCores(first, third, 100)).toEqual(cores.slice(1));
+    expect(await store.readCores(third, third + 10, 100)).toEqual([]);
   });
 
   it('delivers every event to a subscriber, in order and without gaps, under concurrent writers', async () => {

@@ -26,6 +26,13 @@ export type RecordedEvent = NewEvent & {
   readonly position: number;
 };
 
+/**
+ * What the read side folds of an event: its position, type, data and time. A catch-up or replay
+ * reads only this much of the log (less than half of the envelope's bytes to read and parse); a
+ * RecordedEvent is one too, so projections take either.
+ */
+export type EventCore = Pick<RecordedEvent, 'position' | 'type' | 'data'> & { readonly metadata: Pick<EventMetadata, 'at'> };
+
 /** `no_stream`: the stream must not exist; `any`: no check; a number: the stream's current version. */
 export type ExpectedVersion = number | 'no_stream' | 'any';
 
@@ -51,8 +58,6 @@ export type ReadAllFilter = {
   /** metadata.at within [from, to) (UTC ISO times, compared as text: the format is fixed). */
   readonly from?: string;
   readonly to?: string;
-  /** Only events at or before this position (a range read, so that later ranges can be read ahead). */
-  readonly through?: number;
 };
 
 /** Whether an event passes a filter (for followers that filter what they read). */
@@ -63,8 +68,7 @@ export function matchesFilter(e: RecordedEvent, f: ReadAllFilter): boolean {
     (!f.projectId || e.metadata.projectId === f.projectId) &&
     (!f.principal || e.metadata.principal === f.principal) &&
     (!f.from || e.metadata.at >= f.from) &&
-    (!f.to || e.metadata.at < f.to) &&
-    (f.through === undefined || e.position <= f.through)
+    (!f.to || e.metadata.at < f.to)
   );
 }
 
@@ -91,6 +95,11 @@ export interface EventStore {
   readStream(stream: string, fromVersion?: number): Promise<RecordedEvent[]>;
   /** Up to `limit` events with position > `after`, in position order. */
   readAll(after: number, limit: number, filter?: ReadAllFilter): Promise<RecordedEvent[]>;
+  /**
+   * Up to `limit` events with `after` < position <= `through`, in position order, as EventCores: a
+   * range read, so that a catch-up can read the next ranges while it folds one.
+   */
+  readCores(after: number, through: number, limit: number): Promise<EventCore[]>;
   /** The position of the last committed event (0 when empty). */
   headPosition(): Promise<number>;
   /**

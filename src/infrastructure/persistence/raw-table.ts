@@ -1,6 +1,7 @@
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
-type Column = { property: string; column: string; json: boolean };
+/** `type`: the column's SQL type as its entity declares it ('simple-json' columns are text holding JSON). */
+type Column = { property: string; column: string; json: boolean; type: string };
 /** `name`: a prepared statement's name on PostgreSQL (see Tx.query). */
 export type Runner = { query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]> };
 /** What of the Database a table needs (structural, so that the Database can hand out tables). */
@@ -20,6 +21,8 @@ export class RawTable<T extends ObjectLiteral> {
   private readonly key: Column[];
   private readonly select: string;
   private readonly upsertTail: string;
+  /** PostgreSQL: an INSERT of the rows of a JSON array of entities (keys are property names). */
+  private readonly upsertFromJson: string;
 
   constructor(
     private readonly db: Db,
@@ -30,6 +33,7 @@ export class RawTable<T extends ObjectLiteral> {
       property: c.propertyName,
       column: c.databaseName,
       json: c.type === 'simple-json',
+      type: String(c.type),
     });
     this.table = metadata.tableName;
     this.columns = metadata.columns.map(describe);
@@ -37,6 +41,9 @@ export class RawTable<T extends ObjectLiteral> {
     this.select = `SELECT ${this.columns.map((c) => c.column).join(', ')} FROM ${this.table}`;
     const keyColumns = new Set(this.key.map((c) => c.column));
     const updates = this.columns.filter((c) => !keyColumns.has(c.column)).map((c) => `${c.column} = excluded.${c.column}`);
+    const fields = this.columns.map((c) => `"${c.property}" ${c.json ? 'json' : c.type}`);
+    const values = this.columns.map((c) => (c.json ? `"${c.property}"::text` : `"${c.property}"`));
+    this.upsertFromJson = `INSERT INTO ${this.table} (${this.columns.map((c) => c.column).join(', ')}) SELECT ${values.join(', ')} FROM json_to_recordset($1::json) AS r(${fields.join(', ')})`;
     this.upsertTail = `ON CONFLICT (${[...keyColumns].join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
   }
 
@@ -81,17 +88,13 @@ export class RawTable<T extends ObjectLiteral> {
 
   private async upsertChunk(rows: readonly T[], runner: Runner): Promise<void> {
     const columns = this.columns.map((c) => c.column).join(', ');
-    const value = (row: T, c: Column) => (c.json && row[c.property] != null ? JSON.stringify(row[c.property]) : (row[c.property] ?? null));
     if (this.db.dialect === 'postgres') {
-      // The rows as one JSON document: JSON.stringify is native, and the server (another core) parses it.
-      const records = rows.map((row) => Object.fromEntries(this.columns.map((c) => [c.column, value(row, c)])));
-      await runner.query(
-        `INSERT INTO ${this.table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${this.table}, $1::json) ${this.upsertTail}`,
-        [JSON.stringify(records)],
-        `upsert_${this.table}`,
-      );
+      // The entities themselves as one JSON document: one native JSON.stringify, and the server
+      // (another core) takes it apart; a JSON column's value comes out as the text it was written as.
+      await runner.query(`${this.upsertFromJson} ${this.upsertTail}`, [JSON.stringify(rows)], `upsert_${this.table}`);
       return;
     }
+    const value = (row: T, c: Column) => (c.json && row[c.property] != null ? JSON.stringify(row[c.property]) : (row[c.property] ?? null));
     const row = `(${this.columns.map(() => '?').join(', ')})`;
     const values = rows.map(() => row).join(', ');
     await runner.query(

@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { EventCore } from '../../application/ports/event-store.port';
 import { nameKey } from '../../application/identity/name-claims';
 import { FlavorEvent } from '../../domain/compute/flavor/flavor.decider';
 import { HostEvent } from '../../domain/compute/host/host.decider';
@@ -29,7 +29,7 @@ type Folds = { flavors: RowFold<FlavorRow>; images: RowFold<ImageRow>; keyPairs:
 export const computeProjection: Projection = {
   name: 'compute',
   tables: ['rm_flavors', 'rm_images', 'rm_keypairs', 'rm_hosts'],
-  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
+  async apply(events: readonly EventCore[], folds: RowFolds) {
     const computeEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as ComputeCatalogEvent);
     if (computeEvents.length === 0) return;
     // Flavors, images and keypairs are only created and deleted: nothing to read.

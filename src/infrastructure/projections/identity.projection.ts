@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { EventCore } from '../../application/ports/event-store.port';
 import { AccessKeyEvent } from '../../domain/identity/access-key/access-key.decider';
 import { ProjectEvent } from '../../domain/identity/project/project.decider';
 import { QuotaResource, addAmounts, zeroUsage } from '../../domain/identity/quota/quota';
@@ -38,7 +38,7 @@ const creates = (e: IdentityEvent) => CREATIONS.has(e.type);
 export const identityProjection: Projection = {
   name: 'identity',
   tables: ['rm_projects', 'rm_users', 'rm_user_roles', 'rm_tokens', 'rm_access_keys'],
-  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
+  async apply(events: readonly EventCore[], folds: RowFolds) {
     const identityEvents = events.filter((e) => IDENTITY_TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as IdentityEvent);
     if (identityEvents.length === 0) return;
     const of = <E extends IdentityEvent>(types: ReadonlySet<string>) => identityEvents.filter((e): e is E => types.has(e.type));

@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { EventCore } from '../../application/ports/event-store.port';
 import { InstanceEvent } from '../../domain/compute/instance/instance.decider';
 import { InstanceState, instanceDecider } from '../../domain/compute/instance/instance.decider';
 import { OperationEvent } from '../../domain/compute/operation/operation.decider';
@@ -16,7 +16,7 @@ const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted']);
 export const instanceProjection: Projection = {
   name: 'instances',
   tables: ['rm_instances', 'rm_operations', 'rm_ports'],
-  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
+  async apply(events: readonly EventCore[], folds: RowFolds) {
     await applyInstances(
       events.filter((e) => isInstanceEvent(e.type)),
       folds,
@@ -33,7 +33,7 @@ export const instanceProjection: Projection = {
 };
 
 /** A batch's instance events folded in memory through the domain's own evolve (see RowFold). */
-async function applyInstances(events: readonly RecordedEvent[], folds: RowFolds): Promise<void> {
+async function applyInstances(events: readonly EventCore[], folds: RowFolds): Promise<void> {
   if (events.length === 0) return;
   const rows = await folds.of(InstanceRow).loadFor(
     events,
@@ -108,7 +108,7 @@ function stateOf(row: InstanceRow): InstanceState {
   };
 }
 
-async function applyPorts(events: readonly RecordedEvent[], folds: RowFolds): Promise<void> {
+async function applyPorts(events: readonly EventCore[], folds: RowFolds): Promise<void> {
   if (events.length === 0) return;
   const rows = await folds.of(PortRow).loadFor(
     events,

@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { EventCore } from '../../application/ports/event-store.port';
 import { nameKey } from '../../application/identity/name-claims';
 import { NetworkEvent } from '../../domain/network/network/network.decider';
 import { FloatingIpEvent } from '../../domain/network/floating-ip/floating-ip.decider';
@@ -36,7 +36,7 @@ const creates = (e: NetworkSideEvent) => CREATIONS.has(e.type);
 export const networkProjection: Projection = {
   name: 'network',
   tables: ['rm_networks', 'rm_security_groups', 'rm_floating_ips'],
-  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
+  async apply(events: readonly EventCore[], folds: RowFolds) {
     const networkEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as NetworkSideEvent);
     if (networkEvents.length === 0) return;
     const of = <E extends NetworkSideEvent>(types: ReadonlySet<string>) => networkEvents.filter((e): e is E => types.has(e.type));

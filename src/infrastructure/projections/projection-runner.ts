@@ -1,4 +1,4 @@
-import { EventStore, RecordedEvent, Subscription } from '../../application/ports/event-store.port';
+import { EventCore, EventStore, RecordedEvent, Subscription } from '../../application/ports/event-store.port';
 import { ReadModelProgress } from '../../application/ports/read-model-progress.port';
 import { Database, Tx } from '../persistence/database';
 import { RowFolds, writeChanges } from './row-folds';
@@ -93,12 +93,12 @@ export class ProjectionRunner implements ReadModelProgress {
     let unwritten = 0;
     // Ranges of positions, so that the next READ_AHEAD of them are read while a batch is folded.
     const last = Math.min(until, await this.store.headPosition());
-    const reads: Array<Promise<RecordedEvent[]>> = [];
+    const reads: Array<Promise<EventCore[]>> = [];
     let requested = position;
     const readAhead = () => {
       while (reads.length < READ_AHEAD && requested < last) {
         const through = Math.min(requested + this.batchSize, last);
-        const read = this.store.readAll(requested, this.batchSize, { through });
+        const read = this.store.readCores(requested, through, this.batchSize);
         read.catch(() => undefined); // awaited below; should the catch-up fail first, this must not go unhandled
         reads.push(read);
         requested = through;
@@ -186,7 +186,7 @@ export class ProjectionRunner implements ReadModelProgress {
   }
 
   /** The events of the batch past the projection's checkpoint. */
-  private unseen(projection: Projection, batch: readonly RecordedEvent[]): readonly RecordedEvent[] {
+  private unseen<E extends EventCore>(projection: Projection, batch: readonly E[]): readonly E[] {
     const from = this.positions.get(projection.name) ?? 0;
     return from < batch[0].position ? batch : batch.filter((e) => e.position > from);
   }

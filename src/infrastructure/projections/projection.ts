@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { EventCore } from '../../application/ports/event-store.port';
 import { RowFolds } from './row-folds';
 
 /**
@@ -10,5 +10,5 @@ export interface Projection {
   readonly name: string;
   /** Tables this projection owns; emptied before a rebuild from position 0. */
   readonly tables: readonly string[];
-  apply(events: readonly RecordedEvent[], folds: RowFolds): Promise<void>;
+  apply(events: readonly EventCore[], folds: RowFolds): Promise<void>;
 }

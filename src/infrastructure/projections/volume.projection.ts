@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../application/ports/event-store.port';
+import { EventCore } from '../../application/ports/event-store.port';
 import { VolumeEvent, volumeDecider } from '../../domain/storage/volume/volume.decider';
 import { SnapshotRow, VolumeRow } from '../persistence/read-model.entities';
 import { Projection } from './projection';
@@ -8,7 +8,7 @@ import { RowFolds } from './row-folds';
 export const volumeProjection: Projection = {
   name: 'volumes',
   tables: ['rm_volumes', 'rm_snapshots'],
-  async apply(events: readonly RecordedEvent[], folds: RowFolds) {
+  async apply(events: readonly EventCore[], folds: RowFolds) {
     await applySnapshots(
       events.filter((e) => e.type.startsWith('VolumeSnapshot')),
       folds,
@@ -61,7 +61,7 @@ export const volumeProjection: Projection = {
 };
 
 /** Snapshots: one row each, kept with status deleted once gone (as volumes). */
-async function applySnapshots(events: readonly RecordedEvent[], folds: RowFolds): Promise<void> {
+async function applySnapshots(events: readonly EventCore[], folds: RowFolds): Promise<void> {
   if (events.length === 0) return;
   const rows = await folds.of(SnapshotRow).loadFor(
     events,

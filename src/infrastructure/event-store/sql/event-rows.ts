@@ -1,4 +1,4 @@
-import { RecordedEvent } from '../../../application/ports/event-store.port';
+import { EventCore, RecordedEvent } from '../../../application/ports/event-store.port';
 
 export type EventRowRaw = {
   position: number | string;
@@ -26,4 +26,10 @@ export function toRecordedEvent(row: EventRowRaw): RecordedEvent {
     data: parse(row.data),
     metadata: parse(row.metadata),
   };
+}
+
+export type EventCoreRow = { position: number | string; type: string; data: unknown; at: string };
+
+export function toEventCore(row: EventCoreRow): EventCore {
+  return { position: Number(row.position), type: row.type, data: parse(row.data), metadata: { at: row.at } };
 }

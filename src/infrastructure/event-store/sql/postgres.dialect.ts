@@ -45,12 +45,18 @@ export const postgresDialect: SqlDialect = {
     if (filter.principal) where.push(`metadata->>'principal' = $${params.push(filter.principal)}`);
     if (filter.from) where.push(`metadata->>'at' >= $${params.push(filter.from)}`);
     if (filter.to) where.push(`metadata->>'at' < $${params.push(filter.to)}`);
-    if (filter.through !== undefined) where.push(`position <= $${params.push(filter.through)}`);
     params.push(limit);
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.length}`, params };
   },
 
   parseStored: (json) => JSON.parse(json, inJsonbKeyOrder),
+
+  readCoresQuery(after, through, limit) {
+    return {
+      sql: `SELECT position, type, data, metadata->>'at' AS at FROM events WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`,
+      params: [after, through, limit],
+    };
+  },
 
   readStreamQuery(stream, fromVersion) {
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = $1 AND version >= $2 ORDER BY version`, params: [stream, fromVersion] };

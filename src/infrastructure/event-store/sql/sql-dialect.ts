@@ -25,6 +25,8 @@ export interface SqlDialect {
    */
   appendBatch(db: Database, requests: AppendRequest[]): Promise<AppendOutcome[]>;
   readAllQuery(after: number, limit: number, filter: ReadAllFilter): { sql: string; params: unknown[] };
+  /** The EventCore columns (position, type, data, at) of a range of the log. */
+  readCoresQuery(after: number, through: number, limit: number): { sql: string; params: unknown[] };
   readStreamQuery(stream: string, fromVersion: number): { sql: string; params: unknown[] };
   /** The value a read gives back for JSON written as this text (PostgreSQL's JSONB reorders keys). */
   parseStored(json: string): unknown;

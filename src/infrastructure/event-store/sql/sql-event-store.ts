@@ -1,5 +1,6 @@
 import {
   AppendResult,
+  EventCore,
   EventStore,
   ExpectedVersion,
   NewEvent,
@@ -11,7 +12,7 @@ import {
   WrongExpectedVersion,
 } from '../../../application/ports/event-store.port';
 import { Database } from '../../persistence/database';
-import { EventRowRaw, toRecordedEvent } from './event-rows';
+import { EventCoreRow, EventRowRaw, toEventCore, toRecordedEvent } from './event-rows';
 import { LogTail } from './log-tail';
 import { AppendOutcome, AppendRequest, InsertRow, SqlDialect } from './sql-dialect';
 import { Wakeup } from './wakeup';
@@ -129,6 +130,11 @@ export class SqlEventStore implements EventStore {
   async readAll(after: number, limit: number, filter: ReadAllFilter = {}): Promise<RecordedEvent[]> {
     const { sql, params } = this.dialect.readAllQuery(after, limit, filter);
     return (await this.db.query<EventRowRaw>(sql, params)).map(toRecordedEvent);
+  }
+
+  async readCores(after: number, through: number, limit: number): Promise<EventCore[]> {
+    const { sql, params } = this.dialect.readCoresQuery(after, through, limit);
+    return (await this.db.query<EventCoreRow>(sql, params)).map(toEventCore);
   }
 
   async headPosition(): Promise<number> {

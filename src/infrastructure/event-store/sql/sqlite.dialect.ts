@@ -102,15 +102,18 @@ export const sqliteDialect: SqlDialect = {
       where.push(condition);
       params.push(value);
     }
-    if (filter.through !== undefined) {
-      where.push('position <= ?');
-      params.push(filter.through);
-    }
     params.push(limit);
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`, params };
   },
 
   parseStored: (json) => JSON.parse(json),
+
+  readCoresQuery(after, through, limit) {
+    return {
+      sql: `SELECT position, type, data, metadata ->> '$.at' AS at FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
+      params: [after, through, limit],
+    };
+  },
 
   readStreamQuery(stream, fromVersion) {
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND version >= ? ORDER BY version`, params: [stream, fromVersion] };
