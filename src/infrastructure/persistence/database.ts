@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { types as pgTypes } from 'pg';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Mutex } from '../../application/shared/mutex';
-import { RawTable } from './raw-table';
+import { RawTable, Writer } from './raw-table';
 import { READ_MODEL_ENTITIES } from './read-model.entities';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 /** A transaction: raw SQL and the TypeORM manager bound to the same connection. */
-export type Tx = {
+export type Tx = Writer & {
   /**
    * `name` makes it a prepared statement on PostgreSQL (planned once per connection; the SQL of a
    * name must never change). SQLite caches its statements anyway and ignores it.
@@ -20,6 +20,7 @@ export type Tx = {
   table<T extends ObjectLiteral>(entity: EntityTarget<T>): RawTable<T>;
 };
 
+type SqliteStatement = { run(params: readonly unknown[]): unknown };
 type PgConnection = { query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }> };
 
 // BIGINT comes back as a string by default; positions stay far below 2^53.
@@ -99,7 +100,11 @@ export class Database {
     const runner = this.writer.createQueryRunner();
     await beginImmediate(runner);
     try {
-      const result = await fn({ query: (sql, params) => runner.query(sql, params), manager: runner.manager, table: (e) => this.table(e) });
+      const runEach = async (sql: string, paramLists: readonly unknown[][]) => {
+        const statement = this.sqliteStatement(sql);
+        for (const params of paramLists) statement.run(params);
+      };
+      const result = await fn({ query: (sql, params) => runner.query(sql, params), runEach, manager: runner.manager, table: (e) => this.table(e) });
       await runner.query('COMMIT');
       return result;
     } catch (error) {
@@ -116,7 +121,10 @@ export class Database {
       // Straight to the connection: TypeORM's query path costs more CPU than the round trip.
       const query = async <T>(sql: string, params?: unknown[], name?: string): Promise<T[]> =>
         (await connection.query({ ...(name ? { name } : {}), text: sql, values: params })).rows as T[];
-      const result = await fn({ query, manager: runner.manager, table: (e) => this.table(e) });
+      const runEach = async (sql: string, paramLists: readonly unknown[][]) => {
+        for (const values of paramLists) await connection.query({ text: sql, values });
+      };
+      const result = await fn({ query, runEach, manager: runner.manager, table: (e) => this.table(e) });
       await runner.commitTransaction();
       return result;
     } catch (error) {
@@ -125,6 +133,18 @@ export class Database {
     } finally {
       await runner.release();
     }
+  }
+
+  private readonly sqliteStatements = new Map<string, SqliteStatement>();
+
+  /** A statement prepared once on the SQLite writer's own connection (under TypeORM's, which takes no list of rows). */
+  private sqliteStatement(sql: string): SqliteStatement {
+    let statement = this.sqliteStatements.get(sql);
+    if (!statement) {
+      statement = (this.writer.driver as unknown as { databaseConnection: { prepare(sql: string): SqliteStatement } }).databaseConnection.prepare(sql);
+      this.sqliteStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** One statement in its own transaction on the writer, prepared once per connection (PostgreSQL only). */

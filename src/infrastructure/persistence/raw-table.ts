@@ -4,6 +4,12 @@ import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 type Column = { property: string; column: string; json: boolean; type: string };
 /** `name`: a prepared statement's name on PostgreSQL (see Tx.query). */
 export type Runner = { query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]> };
+/**
+ * A transaction as tables write through it. `runEach` runs one statement once per list of
+ * parameters, in order: SQLite prepares it once and runs it row by row, which costs it about a
+ * third less per row than one statement of many VALUES.
+ */
+export type Writer = Runner & { runEach(sql: string, paramLists: readonly unknown[][]): Promise<void> };
 /** What of the Database a table needs (structural, so that the Database can hand out tables). */
 type Db = Runner & { readonly dialect: 'sqlite' | 'postgres'; readonly writer: DataSource; param(n: number): string };
 
@@ -67,8 +73,19 @@ export class RawTable<T extends ObjectLiteral> {
   }
 
   /** Inserts the rows, or replaces every column of those whose key exists. */
-  async upsert(rows: readonly T[], runner: Runner): Promise<void> {
-    for (const chunk of this.chunks(rows)) await this.upsertChunk(chunk, runner);
+  async upsert(rows: readonly T[], tx: Writer): Promise<void> {
+    if (rows.length === 0) return;
+    if (this.db.dialect === 'postgres') {
+      // The entities themselves as one JSON document: one native JSON.stringify, and the server
+      // (another core) takes it apart; a JSON column's value comes out as the text it was written as.
+      for (const chunk of this.chunks(rows)) await tx.query(`${this.upsertFromJson} ${this.upsertTail}`, [JSON.stringify(chunk)], `upsert_${this.table}`);
+      return;
+    }
+    const value = (row: T, c: Column) => (c.json && row[c.property] != null ? JSON.stringify(row[c.property]) : (row[c.property] ?? null));
+    await tx.runEach(
+      `INSERT INTO ${this.table} (${this.columns.map((c) => c.column).join(', ')}) VALUES (${this.columns.map(() => '?').join(', ')}) ${this.upsertTail}`,
+      rows.map((row) => this.columns.map((c) => value(row, c))),
+    );
   }
 
   async deleteKeys(keys: readonly string[], runner: Runner): Promise<void> {
@@ -78,29 +95,12 @@ export class RawTable<T extends ObjectLiteral> {
     }
   }
 
-  /** Rows per statement: SQLite binds a parameter per value (its limit is 32,766), PostgreSQL one document or array. */
+  /** Keys (or PostgreSQL's rows) per statement: SQLite binds a parameter per key (its limit is 32,766), PostgreSQL one document or array. */
   private chunks<V>(items: readonly V[]): V[][] {
     const size = this.db.dialect === 'postgres' ? 10_000 : 200;
     const chunks: V[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     return chunks;
-  }
-
-  private async upsertChunk(rows: readonly T[], runner: Runner): Promise<void> {
-    const columns = this.columns.map((c) => c.column).join(', ');
-    if (this.db.dialect === 'postgres') {
-      // The entities themselves as one JSON document: one native JSON.stringify, and the server
-      // (another core) takes it apart; a JSON column's value comes out as the text it was written as.
-      await runner.query(`${this.upsertFromJson} ${this.upsertTail}`, [JSON.stringify(rows)], `upsert_${this.table}`);
-      return;
-    }
-    const value = (row: T, c: Column) => (c.json && row[c.property] != null ? JSON.stringify(row[c.property]) : (row[c.property] ?? null));
-    const row = `(${this.columns.map(() => '?').join(', ')})`;
-    const values = rows.map(() => row).join(', ');
-    await runner.query(
-      `INSERT INTO ${this.table} (${columns}) VALUES ${values} ${this.upsertTail}`,
-      rows.flatMap((row) => this.columns.map((c) => value(row, c))),
-    );
   }
 
   /** Rows whose key is one of `keys`. PostgreSQL: one array parameter per key column. */

@@ -1,5 +1,5 @@
 import { EntityTarget, ObjectLiteral } from 'typeorm';
-import { RawTable, Runner } from '../persistence/raw-table';
+import { RawTable, Runner, Writer } from '../persistence/raw-table';
 import { RowChanges, RowFold } from './row-fold';
 
 /** What a set of folds changed, taken at one point of the log, to be written in one transaction. */
@@ -45,7 +45,7 @@ export class RowFolds {
  * Writes taken changes, table by table in the order the folds were first used, deletes before
  * upserts (a row removed frees its unique names, a network's, for a row created after it).
  */
-export async function writeChanges(changes: FoldChanges, tx: Runner): Promise<void> {
+export async function writeChanges(changes: FoldChanges, tx: Writer): Promise<void> {
   for (const { table, upserts, deletes } of changes) {
     await table.deleteKeys(deletes, tx);
     await table.upsert(upserts, tx);
