@@ -26,9 +26,11 @@ export class RawTable<T extends ObjectLiteral> {
   private readonly columns: Column[];
   private readonly key: Column[];
   private readonly select: string;
-  private readonly upsertTail: string;
-  /** PostgreSQL: an INSERT of the rows of a JSON array of entities (keys are property names). */
-  private readonly upsertFromJson: string;
+  /**
+   * PostgreSQL: an upsert of the rows of a JSON array of entities (keys are property names).
+   * SQLite: an upsert of one row, its values as parameters in column order.
+   */
+  private readonly upsertSql: string;
 
   constructor(
     private readonly db: Db,
@@ -44,13 +46,18 @@ export class RawTable<T extends ObjectLiteral> {
     this.table = metadata.tableName;
     this.columns = metadata.columns.map(describe);
     this.key = metadata.primaryColumns.map(describe);
-    this.select = `SELECT ${this.columns.map((c) => c.column).join(', ')} FROM ${this.table}`;
+    const columns = this.columns.map((c) => c.column).join(', ');
+    this.select = `SELECT ${columns} FROM ${this.table}`;
     const keyColumns = new Set(this.key.map((c) => c.column));
     const updates = this.columns.filter((c) => !keyColumns.has(c.column)).map((c) => `${c.column} = excluded.${c.column}`);
-    const fields = this.columns.map((c) => `"${c.property}" ${c.json ? 'json' : c.type}`);
-    const values = this.columns.map((c) => (c.json ? `"${c.property}"::text` : `"${c.property}"`));
-    this.upsertFromJson = `INSERT INTO ${this.table} (${this.columns.map((c) => c.column).join(', ')}) SELECT ${values.join(', ')} FROM json_to_recordset($1::json) AS r(${fields.join(', ')})`;
-    this.upsertTail = `ON CONFLICT (${[...keyColumns].join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
+    const onConflict = `ON CONFLICT (${[...keyColumns].join(', ')}) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`;
+    if (db.dialect === 'postgres') {
+      const fields = this.columns.map((c) => `"${c.property}" ${c.json ? 'json' : c.type}`);
+      const values = this.columns.map((c) => (c.json ? `"${c.property}"::text` : `"${c.property}"`));
+      this.upsertSql = `INSERT INTO ${this.table} (${columns}) SELECT ${values.join(', ')} FROM json_to_recordset($1::json) AS r(${fields.join(', ')}) ${onConflict}`;
+    } else {
+      this.upsertSql = `INSERT INTO ${this.table} (${columns}) VALUES (${this.columns.map(() => '?').join(', ')}) ${onConflict}`;
+    }
   }
 
   /** A row's primary key as one string: the value of a one-column key, the values in JSON for a composite one. */
@@ -78,12 +85,12 @@ export class RawTable<T extends ObjectLiteral> {
     if (this.db.dialect === 'postgres') {
       // The entities themselves as one JSON document: one native JSON.stringify, and the server
       // (another core) takes it apart; a JSON column's value comes out as the text it was written as.
-      for (const chunk of this.chunks(rows)) await tx.query(`${this.upsertFromJson} ${this.upsertTail}`, [JSON.stringify(chunk)], `upsert_${this.table}`);
+      for (const chunk of this.chunks(rows)) await tx.query(this.upsertSql, [JSON.stringify(chunk)], `upsert_${this.table}`);
       return;
     }
     const value = (row: T, c: Column) => (c.json && row[c.property] != null ? JSON.stringify(row[c.property]) : (row[c.property] ?? null));
     await tx.runEach(
-      `INSERT INTO ${this.table} (${this.columns.map((c) => c.column).join(', ')}) VALUES (${this.columns.map(() => '?').join(', ')}) ${this.upsertTail}`,
+      this.upsertSql,
       rows.map((row) => this.columns.map((c) => value(row, c))),
     );
   }
