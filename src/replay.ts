@@ -10,7 +10,7 @@ import { PROJECTIONS } from './projections';
 /**
  * npm run replay: rebuilds every projection from position 0 of the log into fresh tables (a
  * scratch schema / SQLite file, dropped afterwards) and checks that they equal the live read
- * models of the configured store (ORCH_STORE, ORCH_DATA_DIR / ORCH_DATABASE_URL). The orchestrator
+ * models of the configured store (ORCH_STORE, ORCH_DATA_DIR / ORCH_DATABASE_URL), on ORCH_REPLAY_THREADS threads. The orchestrator
  * may keep running. Prints the rate and each table's verdict; exits 1 when a table differs.
  */
 async function replay(): Promise<boolean> {
@@ -21,11 +21,11 @@ async function replay(): Promise<boolean> {
   const scratch = await openScratchDatabase(config, db);
   try {
     logger.info('replay: rebuilding read models', { projections: PROJECTIONS.map((p) => p.name), into: scratch.where, head: await store.headPosition() });
-    const report = await rebuildAndCompare(db, store, scratch.db, PROJECTIONS, logger);
+    const report = await rebuildAndCompare(db, store, scratch.db, PROJECTIONS, logger, { threads: config.replayThreads });
     logger.info('replay: done', { ...report });
     const out = process.stdout;
     out.write(
-      `replayed ${report.events} events (${PROJECTIONS.length} projections) in ${report.replaySeconds.toFixed(3)} s: ${report.eventsPerSecond} events/s\n`,
+      `replayed ${report.events} events (${PROJECTIONS.length} projections, ${report.threads} threads) in ${report.replaySeconds.toFixed(3)} s: ${report.eventsPerSecond} events/s\n`,
     );
     for (const t of report.tables) {
       const verdict = t.equal ? 'equal' : `DIFFERS (live ${t.liveRows} rows, replayed ${t.replayedRows}; first ${JSON.stringify(t.firstDifference)})`;

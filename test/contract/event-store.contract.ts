@@ -1,4 +1,4 @@
-import { EventStore, RecordedEvent, WrongExpectedVersion } from '../../src/application/ports/event-store.port';
+import { EventStore, EventTypes, RecordedEvent, typeSelector, WrongExpectedVersion } from '../../src/application/ports/event-store.port';
 import { newEvent, newEvents } from '../support/events';
 import { eventually } from '../support/eventually';
 
@@ -134,6 +134,26 @@ export function eventStoreContract(makeHarness: () => Promise<EventStoreHarness>
     expect(await store.readCores(head, third, 1)).toEqual(cores.slice(0, 1));
     expect(await store.readCores(first, third, 100)).toEqual(cores.slice(1));
     expect(await store.readCores(third, third + 10, 100)).toEqual([]);
+  });
+
+  it('reads event cores of the selected types only: exact types and prefixes', async () => {
+    const head = await store.headPosition();
+    const types = ['InstanceA', 'Instance', 'InstanceB', 'Inst', 'instanceC', 'PortBound', 'PortBoundX', 'Other'];
+    await store.append(
+      stream('typed'),
+      types.map((type, n) => newEvent(type, { n })),
+      'no_stream',
+    );
+    const end = await store.headPosition();
+    const read = async (selection: EventTypes) => (await store.readCores(head, end, 100, selection)).map((e) => e.type);
+
+    expect(await read({ types: ['PortBound'], prefixes: ['Instance'] })).toEqual(['InstanceA', 'Instance', 'InstanceB', 'PortBound']);
+    expect(await read({ types: ['Other', 'Inst'], prefixes: [] })).toEqual(['Inst', 'Other']);
+    expect(await read({ types: [], prefixes: ['PortBound', 'Ot'] })).toEqual(['PortBound', 'PortBoundX', 'Other']);
+    expect(await read({ types: [], prefixes: [] })).toEqual([]);
+    // The selection is what typeSelector says, in both the store and the runner.
+    const selection = { types: ['Other'], prefixes: ['Instance'] };
+    expect(await read(selection)).toEqual(types.filter(typeSelector(selection)));
   });
 
   it('delivers every event to a subscriber, in order and without gaps, under concurrent writers', async () => {

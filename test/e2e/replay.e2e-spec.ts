@@ -67,11 +67,11 @@ for (const store of ['embedded', 'postgres'] as const) {
 
     it('npm run replay: rebuilds into fresh tables while the orchestrator keeps launching, and finds them equal', async () => {
       const burst = as(alice).post('/v1/instances', { name: 'during', flavor: 'small', image: 'img', networks: [{ network: 'net' }], minCount: 10 });
-      const replay = runProcess('replay', [], { ...backing.env, ORCH_LOG_LEVEL: 'error' });
+      const replay = runProcess('replay', [], { ...backing.env, ORCH_LOG_LEVEL: 'error', ORCH_REPLAY_THREADS: '2' });
       const [{ code, output }, launched] = await Promise.all([replay, burst]);
       expect(launched.status).toBe(202);
       await settle(launched.body.operation.id);
-      expect(output).toMatch(/replayed \d+ events \(5 projections\) in [\d.]+ s: \d+ events\/s/);
+      expect(output).toMatch(/replayed \d+ events \(5 projections, 2 threads\) in [\d.]+ s: \d+ events\/s/);
       for (const table of PROJECTIONS.flatMap((p) => p.tables)) expect(output).toMatch(new RegExp(`${table}\\s+\\d+ rows  equal`));
       expect(output).toContain('read models equal their replay');
       expect(code).toBe(0);
@@ -94,10 +94,11 @@ for (const store of ['embedded', 'postgres'] as const) {
         await db?.close();
       });
 
-      it('names the table, the row and the column that differ, and leaves the live tables alone', async () => {
+      it('names the table, the row and the column that differ (rebuilt on two threads), and leaves the live tables alone', async () => {
         const [victim] = await db.query<{ id: string }>(`SELECT id FROM rm_instances WHERE vm_state = 'active' ORDER BY id LIMIT 1`);
         await db.transaction((tx) => tx.query(`UPDATE rm_instances SET vm_state = 'error' WHERE id = ${db.param(1)}`, [victim.id]));
-        const report = await rebuildAndCompare(db, events, scratch.db, PROJECTIONS, quiet);
+        const report = await rebuildAndCompare(db, events, scratch.db, PROJECTIONS, quiet, { threads: 2 });
+        expect(report.threads).toBe(2);
         expect(report.events).toBe(await events.headPosition());
         expect(report.equal).toBe(false);
         expect(report.tables.filter((t) => !t.equal)).toEqual([
@@ -107,11 +108,11 @@ for (const store of ['embedded', 'postgres'] as const) {
         await db.transaction((tx) => tx.query(`UPDATE rm_instances SET vm_state = 'active' WHERE id = ${db.param(1)}`, [victim.id]));
       });
 
-      it('notices a row missing from the live tables and a row the log never made', async () => {
+      it('notices a row missing from the live tables and a row the log never made (rebuilt on one thread)', async () => {
         const [port] = await db.query<{ id: string }>('SELECT id FROM rm_ports ORDER BY id LIMIT 1');
         await db.transaction((tx) => tx.query(`DELETE FROM rm_ports WHERE id = ${db.param(1)}`, [port.id]));
         await db.transaction((tx) => tx.query(`INSERT INTO rm_user_roles (user_id, project_id, role) VALUES ('usr-ghost', 'prj-ghost', 'admin')`));
-        const report = await rebuildAndCompare(db, events, scratch.db, PROJECTIONS, quiet);
+        const report = await rebuildAndCompare(db, events, scratch.db, PROJECTIONS, quiet, { threads: 1 });
         const differing = Object.fromEntries(report.tables.filter((t) => !t.equal).map((t) => [t.table, t]));
         expect(Object.keys(differing).sort()).toEqual(['rm_ports', 'rm_user_roles']);
         expect(differing.rm_ports.replayedRows).toBe(differing.rm_ports.liveRows + 1);

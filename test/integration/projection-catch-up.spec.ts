@@ -8,7 +8,9 @@ import { Database } from '../../src/infrastructure/persistence/database';
 import { runMigrations } from '../../src/infrastructure/persistence/migrations';
 import { NetworkRow } from '../../src/infrastructure/persistence/read-model.entities';
 import { networkProjection } from '../../src/infrastructure/projections/network.projection';
+import { Projection } from '../../src/infrastructure/projections/projection';
 import { CatchUpLimits, ProjectionRunner } from '../../src/infrastructure/projections/projection-runner';
+import { newEvent } from '../support/events';
 
 const quiet = { error: () => undefined };
 const at = '2026-11-23T00:00:00.000Z';
@@ -119,6 +121,46 @@ describe('Projection catch-up with rows held across batches (embedded store)', (
       expect(await rowsOf(db)).toEqual(expected);
     } finally {
       await db.close();
+    }
+  });
+
+  it('hands a projection only the types it reads, catching up or following, and moves its checkpoint past the others', async () => {
+    const handed: string[] = [];
+    const spy: Projection = {
+      ...networkProjection,
+      apply: async (events, folds) => {
+        handed.push(...events.map((e) => e.type));
+        await networkProjection.apply(events, folds);
+      },
+    };
+    await store.append('noise-1', [newEvent('NetworkNoise'), newEvent('Unrelated')], 'any');
+    const head = await store.headPosition();
+    const db = await Database.openSqlite(path.join(dir, 'spied'), { scratch: true });
+    await runMigrations(db);
+    try {
+      const read = await new ProjectionRunner(db, store, [spy], quiet, 4).catchUp();
+      expect(read).toBe(head - 2);
+      expect([...new Set(handed)].sort()).toEqual(['IpAllocated', 'IpReleased', 'NetworkCreated', 'NetworkDeleted']);
+      const checkpoint = await db.query<{ position: number }>(`SELECT position FROM rm_checkpoints WHERE name = 'network'`);
+      expect(Number(checkpoint[0].position)).toBe(head);
+      expect(await rowsOf(db)).toEqual(expected);
+    } finally {
+      await db.close();
+    }
+
+    handed.length = 0;
+    const followed = await Database.openSqlite(path.join(dir, 'spied-following'), { scratch: true });
+    await runMigrations(followed);
+    const runner = new ProjectionRunner(followed, store, [spy], quiet, 3);
+    try {
+      await runner.start();
+      expect(await runner.waitFor(head)).toBe(true);
+      expect(handed).not.toContain('NetworkNoise');
+      expect(handed).not.toContain('Unrelated');
+      expect(handed.length).toBe(head - 2);
+    } finally {
+      await runner.stop();
+      await followed.close();
     }
   });
 });

@@ -33,6 +33,23 @@ export type RecordedEvent = NewEvent & {
  */
 export type EventCore = Pick<RecordedEvent, 'position' | 'type' | 'data'> & { readonly metadata: Pick<EventMetadata, 'at'> };
 
+/**
+ * Which event types a reader folds: these exact types, and every type starting with one of the
+ * prefixes (a family such as Instance…, so that a new member cannot be forgotten).
+ */
+export type EventTypes = { readonly types: readonly string[]; readonly prefixes: readonly string[] };
+
+/** Whether a type is one of the selection's. */
+export function typeSelector(selection: EventTypes): (type: string) => boolean {
+  const types = new Set(selection.types);
+  return (type) => types.has(type) || selection.prefixes.some((prefix) => type.startsWith(prefix));
+}
+
+/** The types either selection takes. */
+export function eitherTypes(a: EventTypes, b: EventTypes): EventTypes {
+  return { types: [...new Set([...a.types, ...b.types])], prefixes: [...new Set([...a.prefixes, ...b.prefixes])] };
+}
+
 /** `no_stream`: the stream must not exist; `any`: no check; a number: the stream's current version. */
 export type ExpectedVersion = number | 'no_stream' | 'any';
 
@@ -97,9 +114,10 @@ export interface EventStore {
   readAll(after: number, limit: number, filter?: ReadAllFilter): Promise<RecordedEvent[]>;
   /**
    * Up to `limit` events with `after` < position <= `through`, in position order, as EventCores: a
-   * range read, so that a catch-up can read the next ranges while it folds one.
+   * range read, so that a catch-up can read the next ranges while it folds one. With `types`, only
+   * events of those types (a replay's thread reads only what its projections fold).
    */
-  readCores(after: number, through: number, limit: number): Promise<EventCore[]>;
+  readCores(after: number, through: number, limit: number, types?: EventTypes): Promise<EventCore[]>;
   /** The position of the last committed event (0 when empty). */
   headPosition(): Promise<number>;
   /**

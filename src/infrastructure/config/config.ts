@@ -1,6 +1,7 @@
 import { parseCidr } from '../../domain/network/network/ipv4';
 import { DEFAULT_PRICE_SHEET, PriceSheet } from '../../application/billing/price-sheet';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -53,6 +54,8 @@ export type Config = {
   relay: 'in-process' | 'off';
   billing: 'in-process' | 'off';
   priceSheet: PriceSheet;
+  /** Threads `npm run replay` rebuilds the projections on. */
+  replayThreads: number;
 };
 
 export class ConfigError extends Error {}
@@ -194,5 +197,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relay: oneOf(env, 'ORCH_RELAY', ['in-process', 'off'] as const, 'in-process'),
     billing: oneOf(env, 'ORCH_BILLING', ['in-process', 'off'] as const, 'in-process'),
     priceSheet: priceSheet(env),
+    replayThreads: integer(env, 'ORCH_REPLAY_THREADS', Math.min(os.availableParallelism(), 4), 1, 64),
   };
 }

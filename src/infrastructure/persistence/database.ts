@@ -8,6 +8,11 @@ import { READ_MODEL_ENTITIES } from './read-model.entities';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** Where a database is, enough to open it again (in a worker thread); `scratch` and `schema` as for openSqlite and openPostgres. */
+export type DatabaseLocation =
+  | { readonly dialect: 'sqlite'; readonly dataDir: string; readonly scratch: boolean }
+  | { readonly dialect: 'postgres'; readonly url: string; readonly schema: string | null };
+
 /** A transaction: raw SQL and the TypeORM manager bound to the same connection. */
 export type Tx = Writer & {
   /**
@@ -35,10 +40,20 @@ export class Database {
   private readonly writeMutex = new Mutex();
 
   private constructor(
-    readonly dialect: Dialect,
+    readonly location: DatabaseLocation,
     readonly writer: DataSource,
     readonly reader: DataSource,
   ) {}
+
+  get dialect(): Dialect {
+    return this.location.dialect;
+  }
+
+  /** The database at `location`, opened again (PostgreSQL: a pool of `poolSize`). */
+  static openAt(location: DatabaseLocation, poolSize: number): Promise<Database> {
+    if (location.dialect === 'sqlite') return Database.openSqlite(location.dataDir, { scratch: location.scratch });
+    return Database.openPostgres(location.url, poolSize, location.schema === null ? undefined : { schema: location.schema });
+  }
 
   /**
    * `scratch`: a throwaway copy (a replay's), whose commits need not reach the disk before they
@@ -68,7 +83,7 @@ export class Database {
     const writer = await open(false);
     await writer.query('SELECT 1'); // creates the file before the reader opens it
     const reader = await open(true);
-    return new Database('sqlite', writer, reader);
+    return new Database({ dialect: 'sqlite', dataDir, scratch }, writer, reader);
   }
 
   /**
@@ -82,7 +97,7 @@ export class Database {
       entities: READ_MODEL_ENTITIES,
       extra: { max: poolSize, ...(scratch ? { options: `-c search_path=${scratch.schema} -c synchronous_commit=off` } : {}) },
     }).initialize();
-    return new Database('postgres', ds, ds);
+    return new Database({ dialect: 'postgres', url, schema: scratch?.schema ?? null }, ds, ds);
   }
 
   /**

@@ -29,6 +29,7 @@ type Folds = { flavors: RowFold<FlavorRow>; images: RowFold<ImageRow>; keyPairs:
 export const computeProjection: Projection = {
   name: 'compute',
   tables: ['rm_flavors', 'rm_images', 'rm_keypairs', 'rm_hosts'],
+  reads: { types: [...TYPES], prefixes: [] },
   async apply(events: readonly EventCore[], folds: RowFolds) {
     const computeEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as ComputeCatalogEvent);
     if (computeEvents.length === 0) return;

@@ -38,6 +38,7 @@ const creates = (e: IdentityEvent) => CREATIONS.has(e.type);
 export const identityProjection: Projection = {
   name: 'identity',
   tables: ['rm_projects', 'rm_users', 'rm_user_roles', 'rm_tokens', 'rm_access_keys'],
+  reads: { types: [...IDENTITY_TYPES], prefixes: [] },
   async apply(events: readonly EventCore[], folds: RowFolds) {
     const identityEvents = events.filter((e) => IDENTITY_TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as IdentityEvent);
     if (identityEvents.length === 0) return;

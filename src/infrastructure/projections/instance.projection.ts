@@ -16,6 +16,7 @@ const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted']);
 export const instanceProjection: Projection = {
   name: 'instances',
   tables: ['rm_instances', 'rm_operations', 'rm_ports'],
+  reads: { types: [...PORT_TYPES, 'OperationStarted'], prefixes: ['Instance'] },
   async apply(events: readonly EventCore[], folds: RowFolds) {
     await applyInstances(
       events.filter((e) => isInstanceEvent(e.type)),

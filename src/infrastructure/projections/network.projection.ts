@@ -36,6 +36,7 @@ const creates = (e: NetworkSideEvent) => CREATIONS.has(e.type);
 export const networkProjection: Projection = {
   name: 'network',
   tables: ['rm_networks', 'rm_security_groups', 'rm_floating_ips'],
+  reads: { types: [...TYPES], prefixes: [] },
   async apply(events: readonly EventCore[], folds: RowFolds) {
     const networkEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as NetworkSideEvent);
     if (networkEvents.length === 0) return;

@@ -1,4 +1,4 @@
-import { EventCore, EventStore, RecordedEvent, Subscription } from '../../application/ports/event-store.port';
+import { EventCore, EventStore, eitherTypes, RecordedEvent, Subscription, typeSelector } from '../../application/ports/event-store.port';
 import { ReadModelProgress } from '../../application/ports/read-model-progress.port';
 import { Database, Tx } from '../persistence/database';
 import { RowFolds, writeChanges } from './row-folds';
@@ -30,6 +30,7 @@ const CATCH_UP_LIMITS: CatchUpLimits = { writeEvery: 50_000, maxHeldRows: 250_00
  */
 export class ProjectionRunner implements ReadModelProgress {
   private readonly positions = new Map<string, number>();
+  private readonly selects: ReadonlyMap<string, (type: string) => boolean>;
   private subscription: Subscription | null = null;
   private waiters: Array<{ position: number; resolve: (ok: boolean) => void }> = [];
   private running = false;
@@ -41,7 +42,9 @@ export class ProjectionRunner implements ReadModelProgress {
     private readonly log: Log,
     private readonly batchSize = 500,
     private readonly limits = CATCH_UP_LIMITS,
-  ) {}
+  ) {
+    this.selects = new Map(projections.map((p) => [p.name, typeSelector(p.reads)]));
+  }
 
   async start(): Promise<void> {
     this.running = true;
@@ -79,7 +82,8 @@ export class ProjectionRunner implements ReadModelProgress {
    * in memory for the whole pass (see RowFold) and writes what changed every `limits.writeEvery`
    * events, with its checkpoint, in a transaction of its own that runs while the next events are
    * folded (on PostgreSQL on another core, the server's); past `limits.maxHeldRows` rows, a
-   * projection lets go of them after a write. Returns how many events of the log were read.
+   * projection lets go of them after a write. Only the types the projections fold are read.
+   * Returns how many events were read.
    */
   async catchUp(until = Number.POSITIVE_INFINITY, onBatch?: (replayed: number, position: number) => void): Promise<number> {
     for (const projection of this.projections) this.positions.set(projection.name, await this.checkpointOf(projection.name));
@@ -91,25 +95,27 @@ export class ProjectionRunner implements ReadModelProgress {
     let position = this.position();
     let replayed = 0;
     let unwritten = 0;
+    let written = position;
     // Ranges of positions, so that the next READ_AHEAD of them are read while a batch is folded.
     const last = Math.min(until, await this.store.headPosition());
-    const reads: Array<Promise<EventCore[]>> = [];
+    const types = this.projections.map((p) => p.reads).reduce(eitherTypes);
+    const reads: Array<{ through: number; events: Promise<EventCore[]> }> = [];
     let requested = position;
     const readAhead = () => {
       while (reads.length < READ_AHEAD && requested < last) {
         const through = Math.min(requested + this.batchSize, last);
-        const read = this.store.readCores(requested, through, this.batchSize);
-        read.catch(() => undefined); // awaited below; should the catch-up fail first, this must not go unhandled
-        reads.push(read);
+        const events = this.store.readCores(requested, through, this.batchSize, types);
+        events.catch(() => undefined); // awaited below; should the catch-up fail first, this must not go unhandled
+        reads.push({ through, events });
         requested = through;
       }
     };
     readAhead();
     for (let next = reads.shift(); next; next = reads.shift()) {
-      const batch = await next;
+      const batch = await next.events;
       readAhead();
-      if (batch.length === 0) continue; // positions a rolled-back append left unused
-      position = batch[batch.length - 1].position;
+      position = next.through;
+      if (batch.length === 0) continue; // none of the types read, or positions a rolled-back append left unused
       for (const { projection, folds } of folding) {
         const unseen = this.unseen(projection, batch);
         if (unseen.length > 0) await projection.apply(unseen, folds);
@@ -119,10 +125,11 @@ export class ProjectionRunner implements ReadModelProgress {
       if (unwritten >= this.limits.writeEvery) {
         for (const f of folding) await this.writeBehind(f, position);
         unwritten = 0;
+        written = position;
       }
       onBatch?.(replayed, position);
     }
-    if (unwritten > 0) for (const f of folding) await this.writeBehind(f, position);
+    if (position > written) for (const f of folding) await this.writeBehind(f, position);
     await Promise.all(folding.map((f) => f.writing));
     this.notify();
     return replayed;
@@ -185,10 +192,11 @@ export class ProjectionRunner implements ReadModelProgress {
     this.notify();
   }
 
-  /** The events of the batch past the projection's checkpoint. */
+  /** The events of the batch past the projection's checkpoint, of the types it reads. */
   private unseen<E extends EventCore>(projection: Projection, batch: readonly E[]): readonly E[] {
     const from = this.positions.get(projection.name) ?? 0;
-    return from < batch[0].position ? batch : batch.filter((e) => e.position > from);
+    const selects = this.selects.get(projection.name) as (type: string) => boolean;
+    return batch.filter((e) => e.position > from && selects(e.type));
   }
 
   private async checkpointOf(name: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { EventCore } from '../../application/ports/event-store.port';
+import { EventCore, EventTypes } from '../../application/ports/event-store.port';
 import { RowFolds } from './row-folds';
 
 /**
@@ -10,5 +10,7 @@ export interface Projection {
   readonly name: string;
   /** Tables this projection owns; emptied before a rebuild from position 0. */
   readonly tables: readonly string[];
+  /** The event types it folds: it is handed no others, and a catch-up or replay reads no others for it. */
+  readonly reads: EventTypes;
   apply(events: readonly EventCore[], folds: RowFolds): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { RowFolds } from './row-folds';
 export const volumeProjection: Projection = {
   name: 'volumes',
   tables: ['rm_volumes', 'rm_snapshots'],
+  reads: { types: [], prefixes: ['Volume'] },
   async apply(events: readonly EventCore[], folds: RowFolds) {
     await applySnapshots(
       events.filter((e) => e.type.startsWith('VolumeSnapshot')),

@@ -1,6 +1,6 @@
 import { ExpectedVersion, ReadAllFilter } from '../../../application/ports/event-store.port';
 import { EVENT_COLUMNS } from './event-rows';
-import { SqlDialect } from './sql-dialect';
+import { SqlDialect, typesCondition } from './sql-dialect';
 
 /** `orch_append_batch` (migration 004) encodes the expected version as: -1 any, 0 no stream, n the version. */
 const encodeExpected = (expected: ExpectedVersion) => (expected === 'any' ? -1 : expected === 'no_stream' ? 0 : expected);
@@ -51,10 +51,12 @@ export const postgresDialect: SqlDialect = {
 
   parseStored: (json) => JSON.parse(json, inJsonbKeyOrder),
 
-  readCoresQuery(after, through, limit) {
+  readCoresQuery(after, through, limit, types) {
+    const selected = types ? typesCondition(types, 2, (n) => `$${n}`) : null;
+    const params = [after, through, ...(selected?.params ?? []), limit];
     return {
-      sql: `SELECT position, type, data, metadata->>'at' AS at FROM events WHERE position > $1 AND position <= $2 ORDER BY position LIMIT $3`,
-      params: [after, through, limit],
+      sql: `SELECT position, type, data, metadata->>'at' AS at FROM events WHERE position > $1 AND position <= $2${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT $${params.length}`,
+      params,
     };
   },
 

@@ -2,6 +2,7 @@ import {
   AppendResult,
   EventCore,
   EventStore,
+  EventTypes,
   ExpectedVersion,
   NewEvent,
   ReadAllFilter,
@@ -132,8 +133,8 @@ export class SqlEventStore implements EventStore {
     return (await this.db.query<EventRowRaw>(sql, params)).map(toRecordedEvent);
   }
 
-  async readCores(after: number, through: number, limit: number): Promise<EventCore[]> {
-    const { sql, params } = this.dialect.readCoresQuery(after, through, limit);
+  async readCores(after: number, through: number, limit: number, types?: EventTypes): Promise<EventCore[]> {
+    const { sql, params } = this.dialect.readCoresQuery(after, through, limit, types);
     return (await this.db.query<EventCoreRow>(sql, params)).map(toEventCore);
   }
 

@@ -1,7 +1,7 @@
 import { ReadAllFilter } from '../../../application/ports/event-store.port';
 import { Tx } from '../../persistence/database';
 import { EVENT_COLUMNS } from './event-rows';
-import { InsertRow, SqlDialect, versionMatches } from './sql-dialect';
+import { InsertRow, SqlDialect, typesCondition, versionMatches } from './sql-dialect';
 import { GENESIS, chainHash } from './hash-chain';
 
 const ROWS_PER_INSERT = 500; // 10 parameters a row, well under SQLite's variable limit
@@ -108,10 +108,12 @@ export const sqliteDialect: SqlDialect = {
 
   parseStored: (json) => JSON.parse(json),
 
-  readCoresQuery(after, through, limit) {
+  readCoresQuery(after, through, limit, types) {
+    const selected = types ? typesCondition(types, 2, () => '?') : null;
+    // NOT INDEXED: walk the range of positions (the rowid), never the type index and a sort.
     return {
-      sql: `SELECT position, type, data, metadata ->> '$.at' AS at FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
-      params: [after, through, limit],
+      sql: `SELECT position, type, data, metadata ->> '$.at' AS at FROM events NOT INDEXED WHERE position > ? AND position <= ?${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT ?`,
+      params: [after, through, ...(selected?.params ?? []), limit],
     };
   },
 
