@@ -43,8 +43,8 @@ export const postgresDialect: SqlDialect = {
     if (filter.stream) where.push(`stream = $${params.push(filter.stream)}`);
     if (filter.projectId) where.push(`project_id = $${params.push(filter.projectId)}`);
     if (filter.principal) where.push(`metadata->>'principal' = $${params.push(filter.principal)}`);
-    if (filter.from) where.push(`metadata->>'at' >= $${params.push(filter.from)}`);
-    if (filter.to) where.push(`metadata->>'at' < $${params.push(filter.to)}`);
+    if (filter.from) where.push(`at >= $${params.push(filter.from)}`);
+    if (filter.to) where.push(`at < $${params.push(filter.to)}`);
     params.push(limit);
     return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.length}`, params };
   },
@@ -55,7 +55,7 @@ export const postgresDialect: SqlDialect = {
     const selected = types ? typesCondition(types, 2, (n) => `$${n}`) : null;
     const params = [after, through, ...(selected?.params ?? []), limit];
     return {
-      sql: `SELECT position, type, data, metadata->>'at' AS at FROM events WHERE position > $1 AND position <= $2${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT $${params.length}`,
+      sql: `SELECT position, type, data, at FROM events WHERE position > $1 AND position <= $2${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT $${params.length}`,
       params,
     };
   },
