@@ -5,6 +5,8 @@ import { Database } from '../../src/infrastructure/persistence/database';
 import { openDatabase } from '../../src/infrastructure/persistence/open-database';
 import { openScratchDatabase, ScratchDatabase } from '../../src/infrastructure/persistence/scratch-database';
 import { rebuildAndCompare } from '../../src/infrastructure/projections/projection-rebuild';
+import { instanceProjection } from '../../src/infrastructure/projections/instance.projection';
+import { Projection } from '../../src/infrastructure/projections/projection';
 import { PROJECTIONS } from '../../src/projections';
 import { ADMIN_PASSWORD, Backing, bearer, createBacking, RunningApp, startApp } from '../support/app';
 import { settled } from '../support/eventually';
@@ -106,6 +108,14 @@ for (const store of ['embedded', 'postgres'] as const) {
         ]);
         expect((await db.query<{ vm_state: string }>(`SELECT vm_state FROM rm_instances WHERE id = ${db.param(1)}`, [victim.id]))[0].vm_state).toBe('error');
         await db.transaction((tx) => tx.query(`UPDATE rm_instances SET vm_state = 'active' WHERE id = ${db.param(1)}`, [victim.id]));
+      });
+
+      it('fails with the cause when a thread fails (here: handed a projection its code does not have)', async () => {
+        const stranger: Projection = { name: 'stranger', tables: [], reads: { types: ['ProjectCreated'], prefixes: [] }, apply: async () => undefined };
+        await expect(rebuildAndCompare(db, events, scratch.db, [instanceProjection, stranger], quiet, { threads: 2 })).rejects.toHaveProperty(
+          'message',
+          'replay: no projection named stranger here',
+        );
       });
 
       it('notices a row missing from the live tables and a row the log never made (rebuilt on one thread)', async () => {

@@ -73,13 +73,16 @@ export async function rebuildAndCompare(
     const events = counts.reduce((sum, c) => sum + Number(c.n), 0);
     const shares = shareOut(projections, counts, threads).map((group) => sharePlan(group, checkpoint));
     const progress = progressLog(log);
-    await Promise.all(
+    // Every thread runs to its end before a failure is reported: none is left writing to the scratch copy.
+    const outcomes = await Promise.allSettled(
       shares.map((share, i) =>
         i === 0
           ? rebuildShare(share, scratch, store, projections, log, batchSize, progress(i))
           : rebuildInThread({ ...share, live: live.location, scratch: scratch.location, batchSize }, progress(i)),
       ),
     );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     const replaySeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
     const comparing = process.hrtime.bigint();
@@ -138,7 +141,7 @@ function progressLog(log: Log): (thread: number) => Progress {
   };
 }
 
-/** Runs a share's catch-ups on this thread; `projections` are looked up by name. */
+/** Runs a share's catch-ups on this thread, its projections looked up by name in `projections`. */
 export async function rebuildShare(
   share: RebuildShare,
   scratch: Database,
@@ -150,6 +153,8 @@ export async function rebuildShare(
 ): Promise<void> {
   for (const run of share.runs) {
     const group = projections.filter((p) => run.projections.includes(p.name));
+    const unknown = run.projections.filter((name) => !group.some((p) => p.name === name));
+    if (unknown.length > 0) throw new Error(`replay: no projection named ${unknown.join(', ')} here`);
     await new ProjectionRunner(scratch, store, group, log, batchSize).catchUp(run.until, progress);
   }
 }
