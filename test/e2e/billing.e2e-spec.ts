@@ -44,7 +44,13 @@ for (const store of ['embedded', 'postgres'] as const) {
 
     beforeAll(async () => {
       backing = await createBacking(store, {
-        ORCH_PRICE_SHEET: JSON.stringify({ currency: 'EUR', instanceHour: { small: 3.6, default: 1 }, volumeGiBHour: 0.36, floatingIpHour: 7.2 }),
+        ORCH_PRICE_SHEET: JSON.stringify({
+          currency: 'EUR',
+          instanceHour: { small: 3.6, default: 1 },
+          volumeGiBHour: 0.36,
+          snapshotGiBHour: 0.18,
+          floatingIpHour: 7.2,
+        }),
       });
       running = await startApp(backing);
       admin = await running.login('admin', ADMIN_PASSWORD, 'admin');
@@ -62,14 +68,17 @@ for (const store of ['embedded', 'postgres'] as const) {
       await backing?.destroy();
     });
 
-    it('meters an instance while it runs, a data volume in GiB-hours and a floating IP while held, and prices them', async () => {
+    it('meters an instance while it runs, a data volume and its snapshot in GiB-hours and a floating IP while held, and prices them', async () => {
       const launch = await as(alice).post('/v1/instances', { name: 'vm', flavor: 'small', image: 'img', networks: [{ network: 'net' }] });
       await settle(launch.body.operation.id);
       const instanceId = launch.body.instances[0].id;
       const volume = await as(alice).post('/v1/volumes', { name: 'data', sizeGiB: 10 });
       await settle(volume.body.operation.id);
       const fip = (await as(alice).post('/v1/floating-ips')).body;
+      const snapshot = (await as(alice).post(`/v1/volumes/${volume.body.volume.id}/snapshots`, { name: 'snap' })).body;
+      await settle(snapshot.operation.id);
       await new Promise((r) => setTimeout(r, 300));
+      await settle((await as(alice).del(`/v1/volumes/${volume.body.volume.id}/snapshots/${snapshot.snapshot.id}`)).body.operation.id);
       await settle((await as(alice).post(`/v1/instances/${instanceId}/actions`, { action: 'stop' })).body.operation.id);
       await settle((await as(alice).del(`/v1/volumes/${volume.body.volume.id}`)).body.operation.id);
       expect((await as(alice).del(`/v1/floating-ips/${fip.id}`)).status).toBeLessThan(300);
@@ -78,7 +87,6 @@ for (const store of ['embedded', 'postgres'] as const) {
       const usage = (await as(alice).get('/v1/billing/usage')).body;
       expect(usage).toMatchObject({ projectId, currency: 'EUR' });
       const byMeter = (meter: string) => (usage.items as Item[]).filter((i) => i.meter === meter);
-      const events = async (stream: string) => (await running.store.readStream(stream)).map((e) => e.data as { at: string });
       const span = (from: string, to: string) => Date.parse(to) - Date.parse(from);
       const inst = await running.store.readStream(`instance-${instanceId}`);
       const ran = span(
@@ -88,8 +96,14 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(byMeter('instance').reduce((s, i) => s + i.quantity, 0)).toBe(ran);
       expect(byMeter('instance').every((i) => i.rateKey !== '' && !i.open && i.unit === 'instance-hours')).toBe(true);
       expect(byMeter('instance').reduce((s, i) => s + i.amount, 0)).toBeCloseTo((ran / 3_600_000) * 3.6, 5);
-      const vol = await events(`volume-${volume.body.volume.id}`);
-      expect(byMeter('volume').reduce((s, i) => s + i.quantity, 0)).toBe(10 * span(vol[1].at, vol[vol.length - 1].at));
+      const volumeStream = await running.store.readStream(`volume-${volume.body.volume.id}`);
+      const at = (type: string) => (volumeStream.find((e) => e.type === type)?.data as { at: string }).at;
+      expect(byMeter('volume').reduce((s, i) => s + i.quantity, 0)).toBe(10 * span(at('VolumeCreated'), at('VolumeDeleted')));
+      const kept = 10 * span(at('VolumeSnapshotCreated'), at('VolumeSnapshotDeleted'));
+      expect(kept).toBeGreaterThanOrEqual(10 * 300);
+      expect(byMeter('snapshot').reduce((s, i) => s + i.quantity, 0)).toBe(kept);
+      expect(byMeter('snapshot').every((i) => i.resourceId === snapshot.snapshot.id && i.unit === 'GiB-hours' && !i.open)).toBe(true);
+      expect(byMeter('snapshot').reduce((s, i) => s + i.amount, 0)).toBeCloseTo((kept / 3_600_000) * 0.18, 5);
       expect(byMeter('floating-ip')).toHaveLength(1);
       expect(byMeter('volume').every((i) => i.resourceId === volume.body.volume.id)).toBe(true); // the root volume is in the flavor's price
       expect(usage.total).toBeCloseTo(

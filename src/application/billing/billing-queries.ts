@@ -13,7 +13,7 @@ import { PRICE_SHEET, PriceSheet } from './price-sheet';
 
 export type UsageItem = UsageRecord & { unit: 'instance-hours' | 'GiB-hours' | 'ip-hours'; amount: number; open: boolean };
 
-const UNITS = { instance: 'instance-hours', volume: 'GiB-hours', 'floating-ip': 'ip-hours' } as const;
+const UNITS = { instance: 'instance-hours', volume: 'GiB-hours', snapshot: 'GiB-hours', 'floating-ip': 'ip-hours' } as const;
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** Metered usage and its price, and the check of billing against the log itself. */
@@ -104,6 +104,7 @@ export class BillingQueries {
 
   private rate(u: UsageRecord, flavors: Map<string, string>): number {
     if (u.meter === 'volume') return this.prices.volumeGiBHour;
+    if (u.meter === 'snapshot') return this.prices.snapshotGiBHour;
     if (u.meter === 'floating-ip') return this.prices.floatingIpHour;
     const sheet = this.prices.instanceHour;
     return sheet[u.rateKey] ?? sheet[flavors.get(u.rateKey) ?? ''] ?? sheet.default ?? 0;

@@ -63,6 +63,28 @@ describe('Billing meter', () => {
     ]);
   });
 
+  it('meters a snapshot in GiB x time from created to deleted, apart from its volume, and a failed one not at all', () => {
+    const snap = (type: string, snapshotId: string, at: string, extra: Record<string, unknown> = {}) => ev(type, { volumeId: 'v1', snapshotId, at, ...extra });
+    const { usage, state } = run([
+      ev('VolumeRequested', { volumeId: 'v1', projectId: 'prj-1', sizeGiB: 10, bootFor: null, at: '2026-01-01T10:00:00.000Z' }),
+      ev('VolumeCreated', { volumeId: 'v1', at: '2026-01-01T10:00:00.000Z' }),
+      snap('VolumeSnapshotRequested', 's1', '2026-01-01T10:00:00.000Z', { projectId: 'prj-1', name: 'a', sizeGiB: 10 }),
+      snap('VolumeSnapshotCreated', 's1', '2026-01-01T10:00:04.000Z'),
+      snap('VolumeSnapshotRequested', 's2', '2026-01-01T10:00:05.000Z', { projectId: 'prj-1', name: 'b', sizeGiB: 10 }),
+      snap('VolumeSnapshotFailed', 's2', '2026-01-01T10:00:06.000Z', { reason: 'disk full' }),
+      snap('VolumeSnapshotDeleteRequested', 's1', '2026-01-01T10:59:59.000Z'),
+      snap('VolumeSnapshotDeleted', 's1', '2026-01-01T11:00:02.000Z'),
+      ev('VolumeDeleted', { volumeId: 'v1', projectId: 'prj-1', sizeGiB: 10, at: '2026-01-01T11:00:03.000Z' }),
+    ]);
+    expect(usage.map((u) => [u.meter, u.resourceId, u.hour.slice(11, 13), u.rateKey, u.quantity])).toEqual([
+      ['snapshot', 's1', '10', 'gib', 10 * (3_600_000 - 4_000)],
+      ['snapshot', 's1', '11', 'gib', 10 * 2_000],
+      ['volume', 'v1', '10', 'gib', 10 * 3_600_000],
+      ['volume', 'v1', '11', 'gib', 10 * 3_000],
+    ]);
+    expect(state).toEqual({});
+  });
+
   it('totals the same whatever way the resources interleave, and equal to the time each clock ran (property)', () => {
     const lifecycle = (id: string, base: number, spans: number[]) => {
       const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();

@@ -6,12 +6,14 @@ import { HOUR_MS, isoToMillis, millisToIso } from '../shared/iso-time';
  *   InstanceStarted to InstanceStopped, InstanceFailed, InstanceLost or InstanceDeleted;
  * - a data volume's size over time (GiB x time) from VolumeCreated to VolumeDeleted (a root volume
  *   is the flavor's disk, in the instance's price);
+ * - a volume snapshot's size over time (GiB x time), from VolumeSnapshotCreated to
+ *   VolumeSnapshotDeleted (a snapshot that failed costs nothing);
  * - a floating IP's allocated time, from FloatingIpAllocated to FloatingIpReleased.
  * Quantities are integer milliseconds (times GiB for volumes), split at UTC hour boundaries, so
  * totals are exact whatever order resources' events interleave in (each resource's own events
  * come in order: they share a stream).
  */
-export type MeterKind = 'instance' | 'volume' | 'floating-ip';
+export type MeterKind = 'instance' | 'volume' | 'snapshot' | 'floating-ip';
 
 /** A resource being metered: its clock runs while `since` is set. */
 export type Clock = { meter: MeterKind; projectId: string; rateKey: string; units: number; since: string | null };
@@ -24,9 +26,14 @@ export type MeteredEvent = { type: string; data: unknown };
 
 type Data = Record<string, unknown> & { at: string };
 
-const STARTS: Record<string, MeterKind> = { InstanceActivated: 'instance', InstanceStarted: 'instance', VolumeCreated: 'volume' };
-const STOPS = new Set(['InstanceStopped', 'InstanceFailed', 'InstanceLost', 'InstanceDeleted', 'VolumeDeleted', 'FloatingIpReleased']);
-const ENDS = new Set(['InstanceDeleted', 'VolumeDeleted', 'VolumeCreationFailed', 'FloatingIpReleased']);
+const STARTS: Record<string, MeterKind> = {
+  InstanceActivated: 'instance',
+  InstanceStarted: 'instance',
+  VolumeCreated: 'volume',
+  VolumeSnapshotCreated: 'snapshot',
+};
+const STOPS = new Set(['InstanceStopped', 'InstanceFailed', 'InstanceLost', 'InstanceDeleted', 'VolumeDeleted', 'VolumeSnapshotDeleted', 'FloatingIpReleased']);
+const ENDS = new Set(['InstanceDeleted', 'VolumeDeleted', 'VolumeCreationFailed', 'VolumeSnapshotDeleted', 'VolumeSnapshotFailed', 'FloatingIpReleased']);
 
 /** Event types the meter reads; any other leaves its state and usage alone. */
 export const METERED_TYPES: ReadonlySet<string> = new Set([
@@ -41,17 +48,29 @@ export const METERED_TYPES: ReadonlySet<string> = new Set([
   'VolumeCreated',
   'VolumeCreationFailed',
   'VolumeDeleted',
+  'VolumeSnapshotRequested',
+  'VolumeSnapshotCreated',
+  'VolumeSnapshotFailed',
+  'VolumeSnapshotDeleted',
   'FloatingIpAllocated',
   'FloatingIpReleased',
 ]);
 
-/** The resource an event meters (an instance, a volume, a floating IP), if any. */
+/** The resource an event meters (an instance, a volume, a snapshot, a floating IP), if any. */
 export const meteredResource = (event: MeteredEvent): string | undefined =>
   METERED_TYPES.has(event.type) ? resourceOf(event.type, event.data as Data) : undefined;
 
+/** Snapshot events are volume events too (they share the volume's stream), but meter the snapshot. */
 const resourceOf = (type: string, d: Data): string | undefined =>
-  (type.startsWith('Instance') ? d.instanceId : type.startsWith('Volume') ? d.volumeId : type.startsWith('FloatingIp') ? d.floatingIpId : undefined) as
-    string | undefined;
+  (type.startsWith('Instance')
+    ? d.instanceId
+    : type.startsWith('VolumeSnapshot')
+      ? d.snapshotId
+      : type.startsWith('Volume')
+        ? d.volumeId
+        : type.startsWith('FloatingIp')
+          ? d.floatingIpId
+          : undefined) as string | undefined;
 
 /** The usage of an interval, split into UTC hours. */
 export function splitByHour(clock: Clock, resourceId: string, from: string, to: string): UsageRecord[] {
@@ -87,6 +106,8 @@ export function meterEvent(state: MeterState, event: MeteredEvent): { state: Met
   } else if (event.type === 'VolumeRequested') {
     if (d.bootFor) return { state, usage: [] };
     clock = { meter: 'volume', projectId: String(d.projectId), rateKey: 'gib', units: Number(d.sizeGiB), since: null };
+  } else if (event.type === 'VolumeSnapshotRequested') {
+    clock = { meter: 'snapshot', projectId: String(d.projectId), rateKey: 'gib', units: Number(d.sizeGiB), since: null };
   } else if (event.type === 'FloatingIpAllocated') {
     clock = { meter: 'floating-ip', projectId: String(d.projectId), rateKey: 'ip', units: 1, since: d.at };
   }

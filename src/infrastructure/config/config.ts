@@ -129,6 +129,7 @@ function priceSheet(env: NodeJS.ProcessEnv): PriceSheet {
   if (
     typeof sheet.currency !== 'string' ||
     !price(sheet.volumeGiBHour) ||
+    !price(sheet.snapshotGiBHour) ||
     !price(sheet.floatingIpHour) ||
     typeof sheet.instanceHour !== 'object' ||
     !Object.values(sheet.instanceHour).every(price)
