@@ -93,7 +93,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect((await client.failure('Network', 'GetNetwork', { id: network.id }, alice)).code).toBe(status.NOT_FOUND);
     });
 
-    it('creates, attaches, detaches and deletes a volume', async () => {
+    it('creates, snapshots, attaches, detaches and deletes a volume', async () => {
       await call('Network', 'CreateNetwork', { name: 'vnet', cidr: '10.10.0.0/24' });
       const launched = await call('Compute', 'CreateInstances', { name: 'withdisk', flavor: 'tiny', image: 'img', networks: [{ network: 'vnet' }] });
       await settle(launched.operation.id);
@@ -105,12 +105,55 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect((await settle(created.operation.id)).status).toBe('succeeded');
       expect(await call('Storage', 'GetVolume', { id: volumeId })).toMatchObject({ status: 'available', sizeGiB: 5 });
 
+      const taken = await call('Storage', 'CreateSnapshot', { volumeId, name: 'before' });
+      expect(taken).toMatchObject({ operation: { kind: 'snapshot-create', status: 'running' }, snapshot: { volumeId, status: 'creating' } });
+      const snapshotId = taken.snapshot.id;
+      expect((await settle(taken.operation.id)).status).toBe('succeeded');
+      expect(await call('Storage', 'GetSnapshot', { volumeId, snapshotId })).toMatchObject({
+        id: snapshotId,
+        volumeId,
+        projectId,
+        name: 'before',
+        sizeGiB: 5,
+        status: 'available',
+      });
+      expect((await call('Storage', 'ListSnapshots', { volumeId })).items.map((s: { id: string }) => s.id)).toEqual([snapshotId]);
+      expect((await client.failure('Storage', 'DeleteVolume', { id: volumeId }, alice)).errorCode).toBe('VolumeHasSnapshots');
+      expect((await client.failure('Storage', 'CreateSnapshot', { volumeId, name: '' }, alice)).code).toBe(status.INVALID_ARGUMENT);
+      expect((await client.failure('Storage', 'CreateSnapshot', { volumeId, name: 'x' }, reader)).code).toBe(status.PERMISSION_DENIED);
+      const removed = await call('Storage', 'DeleteSnapshot', { volumeId, snapshotId });
+      expect(removed.operation.kind).toBe('snapshot-delete');
+      expect((await settle(removed.operation.id)).status).toBe('succeeded');
+      expect((await call('Storage', 'ListSnapshots', { volumeId })).items ?? []).toEqual([]);
+      expect((await client.failure('Storage', 'GetSnapshot', { volumeId, snapshotId }, alice)).code).toBe(status.NOT_FOUND);
+
       expect((await settle((await call('Storage', 'AttachVolume', { id: volumeId, instanceId })).operation.id)).status).toBe('succeeded');
       expect(await call('Storage', 'GetVolume', { id: volumeId })).toMatchObject({ status: 'in-use', instanceId, device: 'vdb' });
       expect((await client.failure('Storage', 'DeleteVolume', { id: volumeId }, alice)).code).toBe(status.FAILED_PRECONDITION);
       expect((await settle((await call('Storage', 'DetachVolume', { id: volumeId })).operation.id)).status).toBe('succeeded');
       expect((await settle((await call('Storage', 'DeleteVolume', { id: volumeId })).operation.id)).status).toBe('succeeded');
       expect((await call('Storage', 'ListVolumes', {})).items.find((v: { id: string }) => v.id === volumeId)).toBeUndefined();
+      expect((await settle((await call('Compute', 'DeleteInstance', { id: instanceId })).operation.id)).status).toBe('succeeded');
+    });
+
+    it('allocates a floating IP, associates it with an instance, disassociates and releases it', async () => {
+      await call('Network', 'CreateNetwork', { name: 'fnet', cidr: '10.14.0.0/24' });
+      const launched = await call('Compute', 'CreateInstances', { name: 'public', flavor: 'tiny', image: 'img', networks: [{ network: 'fnet' }] });
+      await settle(launched.operation.id);
+      const instanceId = launched.instances[0].id;
+
+      const fip = await call('Network', 'AllocateFloatingIp', {});
+      expect(fip).toMatchObject({ id: expect.stringMatching(/^fip-/), projectId, address: expect.stringMatching(/^198\.51\.100\.\d+$/) });
+      expect(await call('Network', 'GetFloatingIp', { id: fip.id }, reader)).toEqual(fip);
+      expect((await call('Network', 'ListFloatingIps', {})).items.map((f: { id: string }) => f.id)).toEqual([fip.id]);
+
+      const associated = await call('Network', 'AssociateFloatingIp', { id: fip.id, instanceId });
+      expect(associated).toMatchObject({ id: fip.id, instanceId, portId: expect.stringMatching(/^port-/), fixedIp: expect.stringMatching(/^10\.14\.0\./) });
+      expect((await client.failure('Network', 'AssociateFloatingIp', { id: fip.id, instanceId: 'nope' }, alice)).code).toBe(status.INVALID_ARGUMENT);
+      const disassociated = await call('Network', 'DisassociateFloatingIp', { id: fip.id });
+      expect(disassociated.instanceId ?? null).toBeNull();
+      await call('Network', 'ReleaseFloatingIp', { id: fip.id });
+      expect((await client.failure('Network', 'GetFloatingIp', { id: fip.id }, alice)).code).toBe(status.NOT_FOUND);
       expect((await settle((await call('Compute', 'DeleteInstance', { id: instanceId })).operation.id)).status).toBe('succeeded');
     });
 

@@ -1,9 +1,11 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { AllocateFloatingIp, ChangeFloatingIp } from '../../application/network/commands/floating-ip.commands';
 import { CreateNetwork, DeleteNetwork } from '../../application/network/commands/network.commands';
+import { FloatingIpView } from '../../application/network/network-read-model.port';
 import { NetworkQueries } from '../../application/network/network-queries';
 import { Principal } from '../../application/shared/command-context';
-import { CreateNetworkDto } from '../http/network/network.dto';
+import { AssociateFloatingIpDto, CreateNetworkDto } from '../http/network/network.dto';
 import { ListQueryDto, pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { GrpcController } from './grpc-controller';
@@ -38,6 +40,40 @@ export class NetworkGrpcController {
   @GrpcMethod('Network', 'DeleteNetwork')
   async deleteNetwork(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<object> {
     await this.commands.execute(new DeleteNetwork(id ?? '', p, r));
+    return {};
+  }
+
+  @GrpcMethod('Network', 'AllocateFloatingIp')
+  allocateFloatingIp(@Payload() _request: object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<FloatingIpView> {
+    return this.commands.execute(new AllocateFloatingIp(p, r));
+  }
+
+  @GrpcMethod('Network', 'GetFloatingIp')
+  @Access('read')
+  getFloatingIp(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal) {
+    return this.queries.getFloatingIp(p, id ?? '');
+  }
+
+  @GrpcMethod('Network', 'ListFloatingIps')
+  @Access('read')
+  async listFloatingIps(@Payload() request: object, @GrpcPrincipal() p: Principal) {
+    return this.queries.listFloatingIps(p, pageOf(await validated(ListQueryDto, request)));
+  }
+
+  @GrpcMethod('Network', 'AssociateFloatingIp')
+  async associateFloatingIp(@Payload() { id, ...body }: IdRequest & object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    const b = await validated(AssociateFloatingIpDto, body);
+    return this.commands.execute(new ChangeFloatingIp(id ?? '', { associate: b.instanceId }, p, r));
+  }
+
+  @GrpcMethod('Network', 'DisassociateFloatingIp')
+  disassociateFloatingIp(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    return this.commands.execute(new ChangeFloatingIp(id ?? '', 'disassociate', p, r));
+  }
+
+  @GrpcMethod('Network', 'ReleaseFloatingIp')
+  async releaseFloatingIp(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<object> {
+    await this.commands.execute(new ChangeFloatingIp(id ?? '', 'release', p, r));
     return {};
   }
 }

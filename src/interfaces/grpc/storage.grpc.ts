@@ -1,14 +1,19 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { Principal } from '../../application/shared/command-context';
+import { CreateSnapshot, DeleteSnapshot, SnapshotAccepted } from '../../application/storage/commands/snapshot.commands';
 import { ChangeVolume, CreateVolume, VolumeAccepted, VolumeChange } from '../../application/storage/commands/volume.commands';
 import { VolumeQueries } from '../../application/storage/volume-queries';
 import { ListQueryDto, pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
-import { AttachVolumeDto, CreateVolumeDto } from '../http/storage/volumes.dto';
+import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto } from '../http/storage/volumes.dto';
 import { GrpcController } from './grpc-controller';
 import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
 import { GetRequest, IdRequest, asOfIn, validated } from './grpc-validation';
+
+/** storage.proto's snapshot requests as they arrive (proto3: an unset field is absent). */
+type VolumeRef = { volumeId?: string };
+type SnapshotRequest = VolumeRef & { snapshotId?: string };
 
 @GrpcController()
 export class StorageGrpcController {
@@ -49,6 +54,33 @@ export class StorageGrpcController {
   @GrpcMethod('Storage', 'DeleteVolume')
   deleteVolume(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
     return this.change(id, { action: 'delete' }, p, r);
+  }
+
+  @GrpcMethod('Storage', 'CreateSnapshot')
+  async createSnapshot(
+    @Payload() { volumeId, ...body }: VolumeRef & object,
+    @GrpcPrincipal() p: Principal,
+    @GrpcRequestId() r: string,
+  ): Promise<SnapshotAccepted> {
+    const b = await validated(CreateSnapshotDto, body);
+    return this.commands.execute(new CreateSnapshot(volumeId ?? '', b.name, p, r));
+  }
+
+  @GrpcMethod('Storage', 'GetSnapshot')
+  @Access('read')
+  getSnapshot(@Payload() { volumeId, snapshotId }: SnapshotRequest, @GrpcPrincipal() p: Principal) {
+    return this.queries.getSnapshot(p, volumeId ?? '', snapshotId ?? '');
+  }
+
+  @GrpcMethod('Storage', 'ListSnapshots')
+  @Access('read')
+  async listSnapshots(@Payload() { volumeId, ...page }: VolumeRef & object, @GrpcPrincipal() p: Principal) {
+    return this.queries.listSnapshots(p, volumeId ?? '', pageOf(await validated(ListQueryDto, page)));
+  }
+
+  @GrpcMethod('Storage', 'DeleteSnapshot')
+  deleteSnapshot(@Payload() { volumeId, snapshotId }: SnapshotRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<SnapshotAccepted> {
+    return this.commands.execute(new DeleteSnapshot(volumeId ?? '', snapshotId ?? '', p, r));
   }
 
   private change(id: string | undefined, change: VolumeChange, p: Principal, r: string): Promise<VolumeAccepted> {

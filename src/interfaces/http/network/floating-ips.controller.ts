@@ -1,19 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AllocateFloatingIp, ChangeFloatingIp } from '../../../application/network/commands/floating-ip.commands';
 import { NetworkQueries } from '../../../application/network/network-queries';
 import { Principal } from '../../../application/shared/command-context';
 import { ListQueryDto, pageOf } from '../shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';
-
-export class AssociateFloatingIpDto {
-  @ApiProperty({ example: 'inst-…' })
-  @IsString()
-  @Matches(/^inst-[A-Za-z0-9-]{1,64}$/, { message: 'instanceId must be an instance id' })
-  instanceId!: string;
-}
+import { AssociateFloatingIpDto } from './network.dto';
 
 @ApiTags('network')
 @ApiBearerAuth()

@@ -27,3 +27,10 @@ export class CreateNetworkDto {
   @Max(VLAN_MAX)
   vlan?: number;
 }
+
+export class AssociateFloatingIpDto {
+  @ApiProperty({ example: 'inst-…' })
+  @IsString()
+  @Matches(/^inst-[A-Za-z0-9-]{1,64}$/, { message: 'instanceId must be an instance id' })
+  instanceId!: string;
+}
