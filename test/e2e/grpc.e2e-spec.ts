@@ -157,6 +157,31 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect((await settle((await call('Compute', 'DeleteInstance', { id: instanceId })).operation.id)).status).toBe('succeeded');
     });
 
+    it('creates a security group, adds and removes rules, and deletes it', async () => {
+      const ssh = { direction: 'ingress', protocol: 'tcp', portMin: 22, portMax: 22, cidr: '0.0.0.0/0' };
+      const group = await call('Network', 'CreateSecurityGroup', { name: 'web', rules: [ssh] });
+      expect(group).toMatchObject({ id: expect.stringMatching(/^sg-/), projectId, name: 'web', rules: [{ ...ssh, ruleId: expect.any(String) }] });
+      expect(await call('Network', 'GetSecurityGroup', { id: 'web' }, reader)).toEqual(group);
+      expect((await call('Network', 'ListSecurityGroups', {})).items.map((g: { id: string }) => g.id)).toContain(group.id);
+
+      const icmp = { direction: 'ingress', protocol: 'icmp', cidr: '10.0.0.0/8' };
+      const added = await call('Network', 'AddSecurityGroupRule', { id: group.id, rule: icmp });
+      expect(added.rules).toHaveLength(2);
+      expect(await client.failure('Network', 'AddSecurityGroupRule', { id: group.id, rule: icmp }, alice)).toMatchObject({
+        code: status.FAILED_PRECONDITION,
+        errorCode: 'RuleExists',
+      });
+      const bad = await client.failure('Network', 'AddSecurityGroupRule', { id: group.id, rule: { ...icmp, protocol: 'bogus' } }, alice);
+      expect(bad.code).toBe(status.INVALID_ARGUMENT);
+      expect(bad.errorDetails).toEqual([expect.objectContaining({ field: 'protocol' })]);
+      const icmpRule = (added.rules as Array<{ ruleId: string; protocol: string }>).find((rule) => rule.protocol === 'icmp');
+      const removed = await call('Network', 'RemoveSecurityGroupRule', { id: group.id, ruleId: icmpRule?.ruleId });
+      expect(removed.rules).toEqual(group.rules);
+
+      await call('Network', 'DeleteSecurityGroup', { id: 'web' });
+      expect((await client.failure('Network', 'GetSecurityGroup', { id: group.id }, alice)).code).toBe(status.NOT_FOUND);
+    });
+
     it('maps authentication, roles, validation and domain refusals to gRPC status codes, changing nothing', async () => {
       const head = await running.store.headPosition();
       const launch = { name: 'vm', flavor: 'tiny', image: 'img', networks: [{ network: 'nope' }] };

@@ -2,10 +2,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { AllocateFloatingIp, ChangeFloatingIp } from '../../application/network/commands/floating-ip.commands';
 import { CreateNetwork, DeleteNetwork } from '../../application/network/commands/network.commands';
+import { ChangeSecurityGroupRules, CreateSecurityGroup, DeleteSecurityGroup } from '../../application/network/commands/security-group.commands';
 import { FloatingIpView } from '../../application/network/network-read-model.port';
 import { NetworkQueries } from '../../application/network/network-queries';
 import { Principal } from '../../application/shared/command-context';
 import { AssociateFloatingIpDto, CreateNetworkDto } from '../http/network/network.dto';
+import { CreateSecurityGroupDto, SecurityRuleDto } from '../http/network/security-group.dto';
 import { ListQueryDto, pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { GrpcController } from './grpc-controller';
@@ -74,6 +76,41 @@ export class NetworkGrpcController {
   @GrpcMethod('Network', 'ReleaseFloatingIp')
   async releaseFloatingIp(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<object> {
     await this.commands.execute(new ChangeFloatingIp(id ?? '', 'release', p, r));
+    return {};
+  }
+
+  @GrpcMethod('Network', 'CreateSecurityGroup')
+  async createSecurityGroup(@Payload() request: object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    const b = await validated(CreateSecurityGroupDto, request);
+    return this.commands.execute(new CreateSecurityGroup(b.name, b.rules ?? [], p, r));
+  }
+
+  @GrpcMethod('Network', 'GetSecurityGroup')
+  @Access('read')
+  getSecurityGroup(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal) {
+    return this.queries.getSecurityGroup(p, id ?? '');
+  }
+
+  @GrpcMethod('Network', 'ListSecurityGroups')
+  @Access('read')
+  async listSecurityGroups(@Payload() request: object, @GrpcPrincipal() p: Principal) {
+    return this.queries.listSecurityGroups(p, pageOf(await validated(ListQueryDto, request)));
+  }
+
+  @GrpcMethod('Network', 'AddSecurityGroupRule')
+  async addSecurityGroupRule(@Payload() { id, rule }: IdRequest & { rule?: object }, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    const b = await validated(SecurityRuleDto, rule ?? {});
+    return this.commands.execute(new ChangeSecurityGroupRules(id ?? '', { add: b }, p, r));
+  }
+
+  @GrpcMethod('Network', 'RemoveSecurityGroupRule')
+  removeSecurityGroupRule(@Payload() { id, ruleId }: IdRequest & { ruleId?: string }, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    return this.commands.execute(new ChangeSecurityGroupRules(id ?? '', { remove: ruleId ?? '' }, p, r));
+  }
+
+  @GrpcMethod('Network', 'DeleteSecurityGroup')
+  async deleteSecurityGroup(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<object> {
+    await this.commands.execute(new DeleteSecurityGroup(id ?? '', p, r));
     return {};
   }
 }
