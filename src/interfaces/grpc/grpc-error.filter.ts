@@ -32,13 +32,22 @@ function grpcCode(httpStatus: number, errorCode: string): status {
   }
 }
 
+/**
+ * JSON in printable ASCII (what a gRPC metadata value may hold): other characters as \u escapes,
+ * which parse back to the same text. A detail such as "ssh-ed25519 AAAA…" would otherwise make
+ * grpc-js refuse the metadata, and the call would never end.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The error a failed call ends with; its metadata carries the API's error code, details and the request id. */
 export function toGrpcError(error: unknown, requestId: string): { grpc: GrpcError; httpStatus: number } {
   const { status: httpStatus, body } = toErrorResponse(error, requestId);
   const metadata = new Metadata();
   metadata.set('error-code', body.error.code);
   metadata.set('request-id', requestId);
-  if (body.error.details.length > 0) metadata.set('error-details', JSON.stringify(body.error.details));
+  if (body.error.details.length > 0) metadata.set('error-details', asciiJson(body.error.details));
   return { grpc: { code: grpcCode(httpStatus, body.error.code), details: body.error.message, metadata }, httpStatus };
 }
 
