@@ -113,6 +113,7 @@ import { CheckpointProgress } from './infrastructure/projections/checkpoint-prog
 import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
 import { IdentityGrpcController } from './interfaces/grpc/identity.grpc';
 import { ComputeGrpcController } from './interfaces/grpc/compute.grpc';
+import { CatalogGrpcController } from './interfaces/grpc/catalog.grpc';
 import { NetworkGrpcController } from './interfaces/grpc/network.grpc';
 import { StorageGrpcController } from './interfaces/grpc/storage.grpc';
 import { EventsGrpcController } from './interfaces/grpc/events.grpc';
@@ -193,6 +194,7 @@ export class AppModule {
         VolumesController,
         IdentityGrpcController,
         ComputeGrpcController,
+        CatalogGrpcController,
         NetworkGrpcController,
         StorageGrpcController,
         EventsGrpcController,

@@ -3,6 +3,7 @@ import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } 
 import { eventually, settled } from '../support/eventually';
 import { GrpcMessage, OrchestratorGrpcClient, freePort } from '../support/grpc-client';
 import { describeWithPostgres } from '../support/services';
+import { ed25519Key } from '../support/ssh-keys';
 
 for (const store of ['embedded', 'postgres'] as const) {
   (store === 'postgres' ? describeWithPostgres : describe)(`gRPC API beside REST (${store})`, () => {
@@ -180,6 +181,28 @@ for (const store of ['embedded', 'postgres'] as const) {
 
       await call('Network', 'DeleteSecurityGroup', { id: 'web' });
       expect((await client.failure('Network', 'GetSecurityGroup', { id: group.id }, alice)).code).toBe(status.NOT_FOUND);
+    });
+
+    it('reads the flavors and images, and imports, reads and deletes key pairs', async () => {
+      const tiny = await call('Compute', 'GetFlavor', { id: 'tiny' }, reader);
+      expect(tiny).toMatchObject({ id: expect.stringMatching(/^flv-/), name: 'tiny', vcpus: 1, ramMiB: 256, diskGiB: 1 });
+      expect((await call('Compute', 'ListFlavors', {})).items).toEqual([tiny]);
+      const image = await call('Compute', 'GetImage', { id: 'img' });
+      expect(image).toMatchObject({ id: expect.stringMatching(/^img-/), name: 'img', os: 'linux', source: 'x' });
+      expect((await call('Compute', 'ListImages', { limit: 10 })).items).toEqual([image]);
+      expect((await client.failure('Compute', 'GetFlavor', { id: 'huge' }, alice)).code).toBe(status.NOT_FOUND);
+
+      const key = await call('Compute', 'ImportKeyPair', { name: 'laptop', publicKey: ed25519Key(3) });
+      expect(key).toMatchObject({ name: 'laptop', projectId, publicKey: ed25519Key(3), fingerprint: expect.any(String) });
+      expect(await call('Compute', 'GetKeyPair', { name: 'laptop' }, reader)).toEqual(key);
+      expect((await call('Compute', 'ListKeyPairs', {})).items).toEqual([key]);
+      expect((await client.failure('Compute', 'ImportKeyPair', { name: 'laptop', publicKey: ed25519Key(4) }, alice)).code).toBe(status.FAILED_PRECONDITION);
+      expect((await client.failure('Compute', 'ImportKeyPair', { name: 'bad', publicKey: 'not a key at all, really' }, alice)).code).toBe(
+        status.INVALID_ARGUMENT,
+      );
+      expect((await client.failure('Compute', 'ImportKeyPair', { name: 'r', publicKey: ed25519Key(5) }, reader)).code).toBe(status.PERMISSION_DENIED);
+      await call('Compute', 'DeleteKeyPair', { name: 'laptop' });
+      expect((await client.failure('Compute', 'GetKeyPair', { name: 'laptop' }, alice)).code).toBe(status.NOT_FOUND);
     });
 
     it('maps authentication, roles, validation and domain refusals to gRPC status codes, changing nothing', async () => {
