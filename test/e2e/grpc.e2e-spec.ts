@@ -205,6 +205,43 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect((await client.failure('Compute', 'GetKeyPair', { name: 'laptop' }, alice)).code).toBe(status.NOT_FOUND);
     });
 
+    it('lets an admin manage projects, quotas, users and roles, and a member see only their own', async () => {
+      const admin = (await client.call('Identity', 'IssueToken', { username: 'admin', password: ADMIN_PASSWORD, project: 'admin' })).token;
+      const made = await call('Identity', 'CreateProject', { name: 'grpc-made', quotas: { instances: 2 } }, admin);
+      expect(made).toMatchObject({ id: expect.stringMatching(/^prj-/), name: 'grpc-made', quotas: { instances: 2, vcpus: expect.any(Number) } });
+      expect((await client.failure('Identity', 'CreateProject', { name: 'mine' }, alice)).code).toBe(status.PERMISSION_DENIED);
+      expect((await client.failure('Identity', 'CreateProject', { name: 'bad name!' }, admin)).code).toBe(status.INVALID_ARGUMENT);
+      expect(await call('Identity', 'GetProject', { id: made.id }, admin)).toEqual(made);
+      expect((await client.failure('Identity', 'GetProject', { id: made.id }, alice)).code).toBe(status.NOT_FOUND);
+      expect((await call('Identity', 'ListProjects', {}, alice)).items.map((p: { id: string }) => p.id)).toEqual([projectId]);
+      expect((await call('Identity', 'ListProjects', { limit: 100 }, admin)).items.map((p: { id: string }) => p.id)).toContain(made.id);
+
+      const raised = await call('Identity', 'UpdateProjectQuotas', { id: made.id, quotas: { vcpus: 4 } }, admin);
+      expect(raised.quotas).toMatchObject({ instances: 2, vcpus: 4 });
+      expect((await client.failure('Identity', 'UpdateProjectQuotas', { id: projectId, quotas: { vcpus: 99 } }, alice)).code).toBe(status.PERMISSION_DENIED);
+      expect((await client.failure('Identity', 'UpdateProjectQuotas', { id: made.id, quotas: {} }, admin)).code).toBe(status.INVALID_ARGUMENT);
+      expect(await call('Identity', 'GetProjectUsage', { id: projectId })).toMatchObject({ projectId, instances: { limit: 3 } });
+
+      const gus = await call('Identity', 'CreateUser', { name: 'gus', password: 'long enough password', projectId: made.id, role: 'member' }, admin);
+      expect(gus).toMatchObject({ id: expect.stringMatching(/^usr-/), name: 'gus', status: 'active', roles: [{ projectId: made.id, role: 'member' }] });
+      expect((await client.failure('Identity', 'CreateUser', { name: 'eve', password: 'long enough password', projectId, role: 'admin' }, alice)).code).toBe(
+        status.PERMISSION_DENIED,
+      );
+      const both = await call('Identity', 'AssignRole', { id: gus.id, projectId, role: 'reader' }, admin);
+      expect(both.roles).toEqual(
+        expect.arrayContaining([
+          { projectId, role: 'reader' },
+          { projectId: made.id, role: 'member' },
+        ]),
+      );
+      expect((await call('Identity', 'ListUsers', {}, alice)).items.map((u: { name: string }) => u.name)).toContain('gus');
+      expect((await client.failure('Identity', 'AssignRole', { id: gus.id, projectId: 'nope', role: 'reader' }, admin)).code).toBe(status.NOT_FOUND);
+      expect((await client.failure('Identity', 'AssignRole', { id: gus.id, projectId, role: 'king' }, admin)).code).toBe(status.INVALID_ARGUMENT);
+      const revoked = await call('Identity', 'RevokeRole', { id: gus.id, projectId }, admin);
+      expect(revoked.roles).toEqual([{ projectId: made.id, role: 'member' }]);
+      expect(await call('Identity', 'GetUser', { id: gus.id }, admin)).toEqual(revoked);
+    });
+
     it('maps authentication, roles, validation and domain refusals to gRPC status codes, changing nothing', async () => {
       const head = await running.store.headPosition();
       const launch = { name: 'vm', flavor: 'tiny', image: 'img', networks: [{ network: 'nope' }] };
