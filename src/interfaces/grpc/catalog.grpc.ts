@@ -5,11 +5,10 @@ import { ComputeQueries } from '../../application/compute/compute-queries';
 import { KeyPairView } from '../../application/compute/compute-read-model.port';
 import { Principal } from '../../application/shared/command-context';
 import { ImportKeyPairDto } from '../http/compute/compute.dto';
-import { ListQueryDto, pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { GrpcController } from './grpc-controller';
 import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
-import { IdRequest, validated } from './grpc-validation';
+import { IdRequest, validated, pageIn } from './grpc-validation';
 
 type NameRequest = { name?: string };
 
@@ -24,7 +23,7 @@ export class CatalogGrpcController {
   @GrpcMethod('Compute', 'ListFlavors')
   @Access('read')
   async listFlavors(@Payload() request: object) {
-    return this.queries.listFlavors(pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listFlavors(await pageIn(request));
   }
 
   @GrpcMethod('Compute', 'GetFlavor')
@@ -36,7 +35,7 @@ export class CatalogGrpcController {
   @GrpcMethod('Compute', 'ListImages')
   @Access('read')
   async listImages(@Payload() request: object) {
-    return this.queries.listImages(pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listImages(await pageIn(request));
   }
 
   @GrpcMethod('Compute', 'GetImage')
@@ -60,7 +59,7 @@ export class CatalogGrpcController {
   @GrpcMethod('Compute', 'ListKeyPairs')
   @Access('read')
   async listKeyPairs(@Payload() request: object, @GrpcPrincipal() p: Principal) {
-    return this.queries.listKeyPairs(p, pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listKeyPairs(p, await pageIn(request));
   }
 
   @GrpcMethod('Compute', 'DeleteKeyPair')

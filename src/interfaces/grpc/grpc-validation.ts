@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { AsOf } from '../../application/events/point-in-time';
-import { AsOfQueryDto, asOfOf } from '../http/shared/common.dto';
+import { PageRequest } from '../../application/identity/identity-read-model.port';
+import { AsOfQueryDto, ListQueryDto, asOfOf, pageOf } from '../http/shared/common.dto';
 import { validationPipe } from '../http/shared/validation';
 
 /** A gRPC request (or part of it) through the REST API's own DTO and pipe: the same rules, the same 400 (INVALID_ARGUMENT) details. */
@@ -15,4 +16,9 @@ export type GetRequest = IdRequest & { asOf?: string };
 /** A GetRequest's point in time, through REST's `?asOf=` rules. */
 export async function asOfIn({ asOf }: GetRequest): Promise<AsOf | null> {
   return asOfOf(await validated(AsOfQueryDto, { asOf }));
+}
+
+/** A ListRequest's page (limit, cursor), through REST's list query rules. */
+export async function pageIn(request: object): Promise<PageRequest> {
+  return pageOf(await validated(ListQueryDto, request));
 }

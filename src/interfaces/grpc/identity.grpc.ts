@@ -9,14 +9,12 @@ import { UpdateProjectQuotas } from '../../application/identity/commands/update-
 import { IdentityQueries } from '../../application/identity/identity-queries';
 import { ProjectView, UserView } from '../../application/identity/identity-read-model.port';
 import { Principal } from '../../application/shared/command-context';
-import { notFound } from '../../domain/shared/domain-error';
 import { TOKEN_TTL_SECONDS } from '../http/identity/auth.controller';
-import { AssignRoleDto, CreateProjectDto, CreateUserDto, isProjectId, IssueTokenDto, UpdateProjectDto } from '../http/identity/identity.dto';
-import { ListQueryDto, pageOf } from '../http/shared/common.dto';
+import { AssignRoleDto, CreateProjectDto, CreateUserDto, IssueTokenDto, projectIdOrNotFound, UpdateProjectDto } from '../http/identity/identity.dto';
 import { Access } from '../http/shared/decorators';
 import { GrpcController } from './grpc-controller';
 import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
-import { IdRequest, validated } from './grpc-validation';
+import { IdRequest, validated, pageIn } from './grpc-validation';
 
 /** identity.proto's role requests as they arrive (proto3: an unset field is absent). */
 type RoleRequest = IdRequest & { projectId?: string; role?: string };
@@ -52,7 +50,7 @@ export class IdentityGrpcController {
   @GrpcMethod('Identity', 'ListProjects')
   @Access('read')
   async listProjects(@Payload() request: object, @GrpcPrincipal() p: Principal) {
-    return this.queries.listProjects(p, pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listProjects(p, await pageIn(request));
   }
 
   @GrpcMethod('Identity', 'UpdateProjectQuotas')
@@ -84,25 +82,19 @@ export class IdentityGrpcController {
   @GrpcMethod('Identity', 'ListUsers')
   @Access('read')
   async listUsers(@Payload() request: object, @GrpcPrincipal() p: Principal) {
-    return this.queries.listUsers(p, pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listUsers(p, await pageIn(request));
   }
 
   @GrpcMethod('Identity', 'AssignRole')
   @Access('admin')
   async assignRole(@Payload() { id, projectId, ...body }: RoleRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<UserView> {
     const b = await validated(AssignRoleDto, body);
-    return this.commands.execute(new ChangeRole(id ?? '', this.projectIdOf(projectId), b.role, p, r));
+    return this.commands.execute(new ChangeRole(id ?? '', projectIdOrNotFound(projectId), b.role, p, r));
   }
 
   @GrpcMethod('Identity', 'RevokeRole')
   @Access('admin')
   revokeRole(@Payload() { id, projectId }: RoleRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<UserView> {
-    return this.commands.execute(new ChangeRole(id ?? '', this.projectIdOf(projectId), null, p, r));
-  }
-
-  /** As REST's /users/{id}/roles/{projectId}: what is not a project id names no project. */
-  private projectIdOf(projectId: string | undefined): string {
-    if (!projectId || !isProjectId(projectId)) throw notFound('ProjectNotFound', 'Project not found');
-    return projectId;
+    return this.commands.execute(new ChangeRole(id ?? '', projectIdOrNotFound(projectId), null, p, r));
   }
 }

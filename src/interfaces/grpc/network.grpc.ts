@@ -8,11 +8,10 @@ import { NetworkQueries } from '../../application/network/network-queries';
 import { Principal } from '../../application/shared/command-context';
 import { AssociateFloatingIpDto, CreateNetworkDto } from '../http/network/network.dto';
 import { CreateSecurityGroupDto, SecurityRuleDto } from '../http/network/security-group.dto';
-import { ListQueryDto, pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { GrpcController } from './grpc-controller';
 import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
-import { GetRequest, IdRequest, asOfIn, validated } from './grpc-validation';
+import { GetRequest, IdRequest, asOfIn, validated, pageIn } from './grpc-validation';
 
 @GrpcController()
 export class NetworkGrpcController {
@@ -36,7 +35,7 @@ export class NetworkGrpcController {
   @GrpcMethod('Network', 'ListNetworks')
   @Access('read')
   async listNetworks(@Payload() request: object, @GrpcPrincipal() p: Principal) {
-    return this.queries.listNetworks(p, pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listNetworks(p, await pageIn(request));
   }
 
   @GrpcMethod('Network', 'DeleteNetwork')
@@ -59,7 +58,7 @@ export class NetworkGrpcController {
   @GrpcMethod('Network', 'ListFloatingIps')
   @Access('read')
   async listFloatingIps(@Payload() request: object, @GrpcPrincipal() p: Principal) {
-    return this.queries.listFloatingIps(p, pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listFloatingIps(p, await pageIn(request));
   }
 
   @GrpcMethod('Network', 'AssociateFloatingIp')
@@ -94,7 +93,7 @@ export class NetworkGrpcController {
   @GrpcMethod('Network', 'ListSecurityGroups')
   @Access('read')
   async listSecurityGroups(@Payload() request: object, @GrpcPrincipal() p: Principal) {
-    return this.queries.listSecurityGroups(p, pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listSecurityGroups(p, await pageIn(request));
   }
 
   @GrpcMethod('Network', 'AddSecurityGroupRule')

@@ -4,12 +4,11 @@ import { Principal } from '../../application/shared/command-context';
 import { CreateSnapshot, DeleteSnapshot, SnapshotAccepted } from '../../application/storage/commands/snapshot.commands';
 import { ChangeVolume, CreateVolume, VolumeAccepted, VolumeChange } from '../../application/storage/commands/volume.commands';
 import { VolumeQueries } from '../../application/storage/volume-queries';
-import { ListQueryDto, pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto } from '../http/storage/volumes.dto';
 import { GrpcController } from './grpc-controller';
 import { GrpcPrincipal, GrpcRequestId } from './grpc-call';
-import { GetRequest, IdRequest, asOfIn, validated } from './grpc-validation';
+import { GetRequest, IdRequest, asOfIn, validated, pageIn } from './grpc-validation';
 
 /** storage.proto's snapshot requests as they arrive (proto3: an unset field is absent). */
 type VolumeRef = { volumeId?: string };
@@ -37,7 +36,7 @@ export class StorageGrpcController {
   @GrpcMethod('Storage', 'ListVolumes')
   @Access('read')
   async listVolumes(@Payload() request: object, @GrpcPrincipal() p: Principal) {
-    return this.queries.listVolumes(p, pageOf(await validated(ListQueryDto, request)));
+    return this.queries.listVolumes(p, await pageIn(request));
   }
 
   @GrpcMethod('Storage', 'AttachVolume')
@@ -75,7 +74,7 @@ export class StorageGrpcController {
   @GrpcMethod('Storage', 'ListSnapshots')
   @Access('read')
   async listSnapshots(@Payload() { volumeId, ...page }: VolumeRef & object, @GrpcPrincipal() p: Principal) {
-    return this.queries.listSnapshots(p, volumeId ?? '', pageOf(await validated(ListQueryDto, page)));
+    return this.queries.listSnapshots(p, volumeId ?? '', await pageIn(page));
   }
 
   @GrpcMethod('Storage', 'DeleteSnapshot')

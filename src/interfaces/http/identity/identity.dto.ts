@@ -1,3 +1,4 @@
+import { notFound } from '../../../domain/shared/domain-error';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmptyObject, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
@@ -97,4 +98,8 @@ export class AssignRoleDto {
   role!: Role;
 }
 
-export const isProjectId = (value: string) => PROJECT_ID.test(value);
+/** A project id from a path or request; anything else names no project (404, as an unknown id would). */
+export function projectIdOrNotFound(value: string | undefined): string {
+  if (!value || !PROJECT_ID.test(value)) throw notFound('ProjectNotFound', 'Project not found');
+  return value;
+}

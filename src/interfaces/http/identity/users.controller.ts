@@ -5,10 +5,9 @@ import { ChangeRole } from '../../../application/identity/commands/change-role.c
 import { CreateUser } from '../../../application/identity/commands/create-user.command';
 import { IdentityQueries } from '../../../application/identity/identity-queries';
 import { Principal } from '../../../application/shared/command-context';
-import { notFound } from '../../../domain/shared/domain-error';
 import { Access, CurrentPrincipal, RequestId } from '../shared/decorators';
 import { ListQueryDto, pageOf } from '../shared/common.dto';
-import { AssignRoleDto, CreateUserDto, isProjectId } from './identity.dto';
+import { AssignRoleDto, CreateUserDto, projectIdOrNotFound } from './identity.dto';
 
 @ApiTags('identity')
 @ApiBearerAuth()
@@ -47,15 +46,13 @@ export class UsersController {
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string,
   ) {
-    if (!isProjectId(projectId)) throw notFound('ProjectNotFound', 'Project not found');
-    return this.commands.execute(new ChangeRole(id, projectId, body.role, principal, requestId));
+    return this.commands.execute(new ChangeRole(id, projectIdOrNotFound(projectId), body.role, principal, requestId));
   }
 
   @Delete(':id/roles/:projectId')
   @Access('admin')
   @ApiOperation({ summary: "Take away a user's role in a project (admin)" })
   revoke(@Param('id') id: string, @Param('projectId') projectId: string, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string) {
-    if (!isProjectId(projectId)) throw notFound('ProjectNotFound', 'Project not found');
-    return this.commands.execute(new ChangeRole(id, projectId, null, principal, requestId));
+    return this.commands.execute(new ChangeRole(id, projectIdOrNotFound(projectId), null, principal, requestId));
   }
 }
