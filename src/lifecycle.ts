@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ProvisioningWorker } from './application/compute/provisioning/provisioning-worker';
-import { Reconciler } from './application/compute/reconciliation/reconciler';
-import { VolumeWorker } from './application/storage/volume-worker';
-import { SecurityGroupWorker } from './application/network/security-group-worker';
+import { ProvisioningWorker } from './application/compute/provisioning/provisioning.worker';
+import { Reconciler } from './application/compute/reconciliation/host.reconciler';
+import { VolumeWorker } from './application/storage/volume.worker';
+import { SecurityGroupWorker } from './application/network/security-group.worker';
 import { BootstrapAdmin } from './application/identity/bootstrap-admin';
 import { EVENT_STORE, EventStore } from './application/ports/event-store.port';
 import { Config } from './infrastructure/config/config';
@@ -11,9 +11,9 @@ import { Database } from './infrastructure/persistence/database';
 import { ProjectionRunner } from './infrastructure/projections/projection-runner';
 import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
 import { PROCESS_ROLE, ProcessRole } from './process-role';
-import { HOST_SCOPE, HostScope } from './application/compute/host-scope';
+import { HOST_SCOPE, HostScope } from './application/compute/ports/host-scope.port';
 import { EventRelay } from './application/integration/event-relay';
-import { BillingConsumer } from './application/billing/billing-consumer';
+import { BillingConsumer } from './application/billing/billing.consumer';
 import { INTEGRATION_BUS, IntegrationBus } from './application/ports/integration-bus.port';
 
 /**

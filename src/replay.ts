@@ -5,7 +5,7 @@ import { JsonLogger } from './infrastructure/logging/json-logger';
 import { openDatabase } from './infrastructure/persistence/open-database';
 import { openScratchDatabase } from './infrastructure/persistence/scratch-database';
 import { rebuildAndCompare } from './infrastructure/projections/projection-rebuild';
-import { PROJECTIONS } from './projections';
+import { PROJECTIONS } from './infrastructure/read-models/projections';
 
 /**
  * npm run replay: rebuilds every projection from position 0 of the log into fresh tables (a

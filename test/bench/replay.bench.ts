@@ -28,7 +28,7 @@ import { openDatabase } from '../../src/infrastructure/persistence/open-database
 import { openScratchDatabase } from '../../src/infrastructure/persistence/scratch-database';
 import { rebuildAndCompare } from '../../src/infrastructure/projections/projection-rebuild';
 import { ProjectionRunner } from '../../src/infrastructure/projections/projection-runner';
-import { PROJECTIONS } from '../../src/projections';
+import { PROJECTIONS } from '../../src/infrastructure/read-models/projections';
 import { createTestDatabase, postgresReachable } from '../support/postgres';
 import { ed25519Key } from '../support/ssh-keys';
 

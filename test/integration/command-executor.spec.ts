@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CommandExecutor, MAX_COMMAND_ATTEMPTS } from '../../src/application/event-sourcing/command-executor';
+import { CommandExecutor, MAX_COMMAND_ATTEMPTS } from '../../src/application/shared/command-executor';
 import { EventStore, WrongExpectedVersion } from '../../src/application/ports/event-store.port';
 import { Metrics } from '../../src/application/ports/metrics.port';
 import { systemContext } from '../../src/application/shared/command-context';

@@ -7,7 +7,7 @@ import { createEventStore } from '../../src/infrastructure/event-store/event-sto
 import { Database } from '../../src/infrastructure/persistence/database';
 import { runMigrations } from '../../src/infrastructure/persistence/migrations';
 import { NetworkRow } from '../../src/infrastructure/persistence/read-model.entities';
-import { networkProjection } from '../../src/infrastructure/projections/network.projection';
+import { networkProjection } from '../../src/infrastructure/read-models/network/network.projection';
 import { Projection } from '../../src/infrastructure/projections/projection';
 import { CatchUpLimits, ProjectionRunner } from '../../src/infrastructure/projections/projection-runner';
 import { newEvent } from '../support/events';

@@ -1,6 +1,6 @@
 import { NodeSecrets } from '../../infrastructure/crypto/node-secrets';
 import { Authenticator } from './authenticator';
-import { IdentityReadModel, TokenRecord, UserView } from './identity-read-model.port';
+import { IdentityReadModel, TokenRecord, UserView } from './ports/identity-read-model.port';
 
 const secrets = new NodeSecrets(Buffer.alloc(32, 7));
 const user: UserView = { id: 'usr-1', name: 'alice', status: 'active', roles: [{ projectId: 'prj-1', role: 'member' }], createdAt: '', updatedAt: '' };

@@ -3,7 +3,7 @@ import { CLOCK, Clock } from '../ports/clock.port';
 import { SECRETS, Secrets } from '../ports/secrets.port';
 import { unauthenticated } from '../shared/application-error';
 import { Principal } from '../shared/command-context';
-import { IDENTITY_READ_MODEL, IdentityReadModel } from './identity-read-model.port';
+import { IDENTITY_READ_MODEL, IdentityReadModel } from './ports/identity-read-model.port';
 
 /**
  * Turns a bearer token (`tok-….secret`) into a principal. The role is read at each request, so a

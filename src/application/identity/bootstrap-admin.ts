@@ -5,8 +5,8 @@ import { SECRETS, Secrets } from '../ports/secrets.port';
 import { systemContext } from '../shared/command-context';
 import { CreateProject } from './commands/create-project.command';
 import { CreateUser } from './commands/create-user.command';
-import { IDENTITY_READ_MODEL, IdentityReadModel } from './identity-read-model.port';
-import { nameClaimStream } from './name-claims';
+import { IDENTITY_READ_MODEL, IdentityReadModel } from './ports/identity-read-model.port';
+import { nameClaimStream } from '../shared/unique-names';
 
 export const ADMIN_NAME = 'admin';
 

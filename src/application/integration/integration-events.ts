@@ -1,6 +1,6 @@
 import { RecordedEvent } from '../ports/event-store.port';
 import { BusMessage } from '../ports/integration-bus.port';
-import { redact } from '../events/event-log-queries';
+import { redact } from '../shared/redaction';
 
 export type BoundedContext = 'compute' | 'network' | 'storage' | 'identity' | 'platform';
 export const CONTEXTS: readonly BoundedContext[] = ['compute', 'network', 'storage', 'identity', 'platform'];

@@ -1,6 +1,6 @@
 import { networkDecider, networkStream } from '../../domain/network/network/network.decider';
-import { CommandExecutor } from '../event-sourcing/command-executor';
-import { NetworkView } from './network-read-model.port';
+import { CommandExecutor } from '../shared/command-executor';
+import { NetworkView } from './ports/network-read-model.port';
 
 /** What a switch needs of a network to put a port on it. */
 export type NetworkSegment = Pick<NetworkView, 'id' | 'cidr' | 'gateway' | 'vlan'>;

@@ -6,7 +6,7 @@ import {
   securityGroupDecider,
   securityGroupStream,
 } from '../../domain/network/security-group/security-group.decider';
-import { CommandExecutor } from '../event-sourcing/command-executor';
+import { CommandExecutor } from '../shared/command-executor';
 
 /** The rules a port must carry, from its groups' own streams (exact, never behind the log). A deleted group adds nothing. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { BillingStore, MeterStep, MeteredIntegrationEvent } from '../../application/billing/billing-store.port';
+import { BillingStore, MeterStep, MeteredIntegrationEvent } from '../../application/billing/ports/billing-store.port';
 import { Clock, MeterKind, MeterState, UsageRecord, totals } from '../../domain/billing/meter';
 import { Database, Tx } from '../persistence/database';
 

@@ -1,5 +1,5 @@
 import { parseCidr } from '../../domain/network/network/ipv4';
-import { DEFAULT_PRICE_SHEET, PriceSheet } from '../../application/billing/price-sheet';
+import { DEFAULT_PRICE_SHEET, PriceSheet } from '../../application/billing/price-sheet.settings';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PROJECTIONS } from '../../projections';
+import { PROJECTIONS } from '../read-models/projections';
 import { createEventStore } from '../event-store/event-store.factory';
 import { JsonLogger } from '../logging/json-logger';
 import { Database } from '../persistence/database';

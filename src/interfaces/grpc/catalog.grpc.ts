@@ -1,8 +1,8 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { DeleteKeyPair, ImportKeyPair } from '../../application/compute/commands/keypair.commands';
-import { ComputeQueries } from '../../application/compute/compute-queries';
-import { KeyPairView } from '../../application/compute/compute-read-model.port';
+import { ComputeQueries } from '../../application/compute/compute.queries';
+import { KeyPairView } from '../../application/compute/ports/compute-read-model.port';
 import { Principal } from '../../application/shared/command-context';
 import { ImportKeyPairDto } from '../http/compute/compute.dto';
 import { Access } from '../http/shared/decorators';

@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { ChangeAccepted, ChangeInstance } from '../../application/compute/commands/instance-lifecycle.commands';
 import { LaunchAccepted, LaunchInstances } from '../../application/compute/commands/launch-instances.command';
-import { InstanceQueries } from '../../application/compute/instance-queries';
+import { InstanceQueries } from '../../application/compute/instance.queries';
 import { Principal } from '../../application/shared/command-context';
 import { InstanceActionDto, InstanceListQueryDto, LaunchInstancesDto } from '../http/compute/instances.dto';
 import { pageOf } from '../http/shared/common.dto';

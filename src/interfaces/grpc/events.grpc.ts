@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { Observable, Subscriber } from 'rxjs';
-import { EventLogQueries } from '../../application/events/event-log-queries';
+import { EventLogQueries } from '../../application/events/event-log.queries';
 import { RecordedEvent } from '../../application/ports/event-store.port';
 import { Principal } from '../../application/shared/command-context';
 import { EventsQueryDto } from '../http/events/events.dto';

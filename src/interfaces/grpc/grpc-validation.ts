@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
-import { AsOf } from '../../application/events/point-in-time';
-import { PageRequest } from '../../application/identity/identity-read-model.port';
+import { AsOf } from '../../application/shared/point-in-time';
+import { PageRequest } from '../../application/shared/paging';
 import { AsOfQueryDto, ListQueryDto, asOfOf, pageOf } from '../http/shared/common.dto';
 import { validationPipe } from '../http/shared/validation';
 

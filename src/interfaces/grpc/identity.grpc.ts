@@ -6,8 +6,8 @@ import { CreateProject } from '../../application/identity/commands/create-projec
 import { CreateUser } from '../../application/identity/commands/create-user.command';
 import { IssueToken, IssuedToken } from '../../application/identity/commands/issue-token.command';
 import { UpdateProjectQuotas } from '../../application/identity/commands/update-project-quotas.command';
-import { IdentityQueries } from '../../application/identity/identity-queries';
-import { ProjectView, UserView } from '../../application/identity/identity-read-model.port';
+import { IdentityQueries } from '../../application/identity/identity.queries';
+import { ProjectView, UserView } from '../../application/identity/ports/identity-read-model.port';
 import { Principal } from '../../application/shared/command-context';
 import { TOKEN_TTL_SECONDS } from '../http/identity/auth.controller';
 import { AssignRoleDto, CreateProjectDto, CreateUserDto, IssueTokenDto, projectIdOrNotFound, UpdateProjectDto } from '../http/identity/identity.dto';

@@ -3,7 +3,7 @@ import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { Principal } from '../../application/shared/command-context';
 import { CreateSnapshot, DeleteSnapshot, SnapshotAccepted } from '../../application/storage/commands/snapshot.commands';
 import { ChangeVolume, CreateVolume, VolumeAccepted, VolumeChange } from '../../application/storage/commands/volume.commands';
-import { VolumeQueries } from '../../application/storage/volume-queries';
+import { VolumeQueries } from '../../application/storage/volume.queries';
 import { Access } from '../http/shared/decorators';
 import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto } from '../http/storage/volumes.dto';
 import { GrpcController } from './grpc-controller';

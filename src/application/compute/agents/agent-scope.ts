@@ -1,7 +1,7 @@
 import { hostDecider, hostStream } from '../../../domain/compute/host/host.decider';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { CommandContext } from '../../shared/command-context';
-import { HostScope } from '../host-scope';
+import { HostScope } from '../ports/host-scope.port';
 
 /**
  * A standalone compute agent's scope: its own host. Starting records that it took the host over

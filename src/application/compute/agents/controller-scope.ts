@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hostDecider, hostStream } from '../../../domain/compute/host/host.decider';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { EVENT_STORE, EventStore, Subscription } from '../../ports/event-store.port';
 import { AppLogger, LOGGER } from '../../ports/logger.port';
-import { COMPUTE_READ_MODEL, ComputeReadModel } from '../compute-read-model.port';
-import { HostScope } from '../host-scope';
+import { COMPUTE_READ_MODEL, ComputeReadModel } from '../ports/compute-read-model.port';
+import { HostScope } from '../ports/host-scope.port';
 
 /**
  * The orchestrator's scope: every host but those a standalone agent has taken over, which it

@@ -1,4 +1,4 @@
-import { HostScope } from '../host-scope';
+import { HostScope } from '../ports/host-scope.port';
 
 /** The scope of a process that drives no host (the relay, the billing consumer). */
 export const NO_HOSTS: HostScope = {

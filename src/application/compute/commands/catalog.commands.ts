@@ -3,12 +3,12 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FlavorSpecData, flavorDecider, flavorStream } from '../../../domain/compute/flavor/flavor.decider';
 import { imageDecider, imageStream } from '../../../domain/compute/image/image.decider';
 import { notFound } from '../../../domain/shared/domain-error';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { assertAdmin } from '../../identity/access';
-import { releaseName, withClaimedName } from '../../identity/name-claims';
+import { releaseName, withClaimedName } from '../../shared/unique-names';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';
-import { COMPUTE_READ_MODEL, ComputeReadModel, FlavorView, ImageView } from '../compute-read-model.port';
+import { COMPUTE_READ_MODEL, ComputeReadModel, FlavorView, ImageView } from '../ports/compute-read-model.port';
 
 export class CreateFlavor {
   constructor(

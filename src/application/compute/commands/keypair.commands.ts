@@ -2,13 +2,13 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { keyPairDecider, keyPairStream } from '../../../domain/compute/keypair/keypair.decider';
 import { invalid, notFound } from '../../../domain/shared/domain-error';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { assertCanWrite } from '../../identity/access';
-import { claimKey, nameKey, releaseKey } from '../../identity/name-claims';
+import { claimKey, nameKey, releaseKey } from '../../shared/unique-names';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { SECRETS, Secrets } from '../../ports/secrets.port';
 import { Principal, contextOf } from '../../shared/command-context';
-import { COMPUTE_READ_MODEL, ComputeReadModel, KeyPairView } from '../compute-read-model.port';
+import { COMPUTE_READ_MODEL, ComputeReadModel, KeyPairView } from '../ports/compute-read-model.port';
 
 const keyPairNameStream = (projectId: string, name: string) => `name-keypair-${projectId}-${nameKey(name)}`;
 

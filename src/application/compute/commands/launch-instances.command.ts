@@ -9,14 +9,14 @@ import { flavorDecider, flavorStream } from '../../../domain/compute/flavor/flav
 import { imageDecider, imageStream } from '../../../domain/compute/image/image.decider';
 import { isHostAddress, parseCidr, parseIp } from '../../../domain/network/network/ipv4';
 import { invalid, refused } from '../../../domain/shared/domain-error';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { assertCanWrite } from '../../identity/access';
-import { NETWORK_READ_MODEL, NetworkReadModel, NetworkView } from '../../network/network-read-model.port';
+import { NETWORK_READ_MODEL, NetworkReadModel, NetworkView } from '../../network/ports/network-read-model.port';
 import { CLOCK, Clock } from '../../ports/clock.port';
 import { RecentLookups } from '../../shared/recent-lookups';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';
-import { COMPUTE_READ_MODEL, ComputeReadModel, FlavorView, ImageView } from '../compute-read-model.port';
+import { COMPUTE_READ_MODEL, ComputeReadModel, FlavorView, ImageView } from '../ports/compute-read-model.port';
 
 export const MAX_INSTANCES_PER_REQUEST = 1000;
 

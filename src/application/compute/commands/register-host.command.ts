@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { HostDriver, Resources, hostDecider, hostStream } from '../../../domain/compute/host/host.decider';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { assertAdmin } from '../../identity/access';
-import { withClaimedName } from '../../identity/name-claims';
+import { withClaimedName } from '../../shared/unique-names';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';
-import { COMPUTE_READ_MODEL, ComputeReadModel, HostView } from '../compute-read-model.port';
+import { COMPUTE_READ_MODEL, ComputeReadModel, HostView } from '../ports/compute-read-model.port';
 
 export const DEFAULT_ZONE = 'nova';
 

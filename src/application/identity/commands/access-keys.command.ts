@@ -2,12 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { accessKeyDecider, accessKeyStream } from '../../../domain/identity/access-key/access-key.decider';
 import { notFound } from '../../../domain/shared/domain-error';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { SECRETS, Secrets } from '../../ports/secrets.port';
 import { Principal, contextOf, isAdmin } from '../../shared/command-context';
 import { assertCanWrite } from '../access';
-import { IDENTITY_READ_MODEL, IdentityReadModel } from '../identity-read-model.port';
+import { IDENTITY_READ_MODEL, IdentityReadModel } from '../ports/identity-read-model.port';
 
 export class CreateAccessKey {
   constructor(

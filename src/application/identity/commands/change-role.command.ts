@@ -3,10 +3,10 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Role } from '../../../domain/identity/roles';
 import { userDecider, userStream } from '../../../domain/identity/user/user.decider';
 import { notFound } from '../../../domain/shared/domain-error';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { Principal, contextOf } from '../../shared/command-context';
 import { assertAdmin } from '../access';
-import { IDENTITY_READ_MODEL, IdentityReadModel, UserView } from '../identity-read-model.port';
+import { IDENTITY_READ_MODEL, IdentityReadModel, UserView } from '../ports/identity-read-model.port';
 
 /** Assigns a role in a project (role set) or revokes the user's role there (role null). */
 export class ChangeRole {

@@ -2,12 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Amounts } from '../../../domain/identity/quota/quota';
 import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { CommandContext, Principal, contextOf } from '../../shared/command-context';
 import { assertAdmin } from '../access';
-import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView } from '../identity-read-model.port';
-import { withClaimedName } from '../name-claims';
+import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView } from '../ports/identity-read-model.port';
+import { withClaimedName } from '../../shared/unique-names';
 
 export class CreateProject {
   constructor(

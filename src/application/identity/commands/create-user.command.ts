@@ -3,13 +3,13 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Role } from '../../../domain/identity/roles';
 import { userDecider, userStream } from '../../../domain/identity/user/user.decider';
 import { notFound } from '../../../domain/shared/domain-error';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { SECRETS, Secrets } from '../../ports/secrets.port';
 import { CommandContext, Principal, contextOf } from '../../shared/command-context';
 import { assertAdmin } from '../access';
-import { IDENTITY_READ_MODEL, IdentityReadModel, UserView } from '../identity-read-model.port';
-import { withClaimedName } from '../name-claims';
+import { IDENTITY_READ_MODEL, IdentityReadModel, UserView } from '../ports/identity-read-model.port';
+import { withClaimedName } from '../../shared/unique-names';
 
 export class CreateUser {
   constructor(

@@ -3,11 +3,11 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Role } from '../../../domain/identity/roles';
 import { tokenDecider, tokenStream } from '../../../domain/identity/token/token.decider';
 import { DomainError } from '../../../domain/shared/domain-error';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { SECRETS, Secrets } from '../../ports/secrets.port';
 import { unauthenticated } from '../../shared/application-error';
-import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView, UserView } from '../identity-read-model.port';
+import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView, UserView } from '../ports/identity-read-model.port';
 
 export class IssueToken {
   constructor(

@@ -2,9 +2,9 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { tokenDecider, tokenStream } from '../../../domain/identity/token/token.decider';
 import { notFound } from '../../../domain/shared/domain-error';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { Principal, contextOf, isAdmin } from '../../shared/command-context';
-import { IDENTITY_READ_MODEL, IdentityReadModel } from '../identity-read-model.port';
+import { IDENTITY_READ_MODEL, IdentityReadModel } from '../ports/identity-read-model.port';
 
 /** Revokes a token: one's own, or (admin) anyone's. */
 export class RevokeToken {

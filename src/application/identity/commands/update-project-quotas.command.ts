@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Amounts } from '../../../domain/identity/quota/quota';
 import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { Principal, contextOf } from '../../shared/command-context';
 import { assertAdmin, assertInScope } from '../access';
-import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView } from '../identity-read-model.port';
+import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView } from '../ports/identity-read-model.port';
 
 export class UpdateProjectQuotas {
   constructor(

@@ -4,20 +4,20 @@ import { FloatingIpCommand, floatingIpDecider, floatingIpStream } from '../../..
 import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
 import { Cidr, broadcast, formatIp, parseCidr } from '../../../domain/network/network/ipv4';
 import { conflict, refused } from '../../../domain/shared/domain-error';
-import { COMPUTE_READ_MODEL, ComputeReadModel } from '../../compute/compute-read-model.port';
-import { INSTANCE_READ_MODEL, InstanceReadModel } from '../../compute/instance-read-model.port';
+import { COMPUTE_READ_MODEL, ComputeReadModel } from '../../compute/ports/compute-read-model.port';
+import { INSTANCE_READ_MODEL, InstanceReadModel } from '../../compute/ports/instance-read-model.port';
 import { HOST_DRIVERS, HostDrivers } from '../../compute/ports/host-drivers.port';
-import { HOST_SCOPE, HostScope } from '../../compute/host-scope';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { HOST_SCOPE, HostScope } from '../../compute/ports/host-scope.port';
+import { CommandExecutor } from '../../shared/command-executor';
 import { assertCanWrite } from '../../identity/access';
-import { claimFirstFree, releaseKey } from '../../identity/name-claims';
+import { claimFirstFree, releaseKey } from '../../shared/unique-names';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { AppLogger, LOGGER } from '../../ports/logger.port';
 import { CommandContext, Principal, contextOf } from '../../shared/command-context';
 import { DriverError } from '../../shared/driver-error';
-import { FloatingIpView, NETWORK_READ_MODEL, NetworkReadModel } from '../network-read-model.port';
-import { NetworkQueries } from '../network-queries';
-import { NETWORK_SETTINGS, NetworkSettings } from '../network-settings';
+import { FloatingIpView, NETWORK_READ_MODEL, NetworkReadModel } from '../ports/network-read-model.port';
+import { NetworkQueries } from '../network.queries';
+import { NETWORK_SETTINGS, NetworkSettings } from '../network.settings';
 
 const addressStream = (address: string) => `floating-address-${address}`;
 const quotaReservation = (floatingIpId: string) => `floating-ip:${floatingIpId}`;

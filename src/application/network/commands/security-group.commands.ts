@@ -2,14 +2,14 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { SecurityGroupRule, SecurityRule, securityGroupDecider, securityGroupStream } from '../../../domain/network/security-group/security-group.decider';
 import { conflict } from '../../../domain/shared/domain-error';
-import { INSTANCE_READ_MODEL, InstanceReadModel } from '../../compute/instance-read-model.port';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { INSTANCE_READ_MODEL, InstanceReadModel } from '../../compute/ports/instance-read-model.port';
+import { CommandExecutor } from '../../shared/command-executor';
 import { assertCanWrite } from '../../identity/access';
-import { claimKey, nameKey, releaseKey } from '../../identity/name-claims';
+import { claimKey, nameKey, releaseKey } from '../../shared/unique-names';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';
-import { NetworkQueries } from '../network-queries';
-import { NETWORK_READ_MODEL, NetworkReadModel, SecurityGroupView } from '../network-read-model.port';
+import { NetworkQueries } from '../network.queries';
+import { NETWORK_READ_MODEL, NetworkReadModel, SecurityGroupView } from '../ports/network-read-model.port';
 
 export type RuleRequest = Omit<SecurityRule, 'portMin' | 'portMax'> & { portMin?: number | null; portMax?: number | null };
 

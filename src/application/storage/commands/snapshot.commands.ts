@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { operationDecider, operationStream } from '../../../domain/compute/operation/operation.decider';
 import { notFound } from '../../../domain/shared/domain-error';
 import { VolumeCommand, volumeDecider, volumeStream } from '../../../domain/storage/volume/volume.decider';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { CommandExecutor } from '../../shared/command-executor';
 import { assertCanWrite, assertInScope } from '../../identity/access';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';

@@ -4,12 +4,12 @@ import { operationDecider, operationStream } from '../../../domain/compute/opera
 import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
 import { VolumeCommand, volumeDecider, volumeStream } from '../../../domain/storage/volume/volume.decider';
 import { conflict, invalid, notFound, refused } from '../../../domain/shared/domain-error';
-import { INSTANCE_READ_MODEL, InstanceReadModel } from '../../compute/instance-read-model.port';
-import { CommandExecutor } from '../../event-sourcing/command-executor';
+import { INSTANCE_READ_MODEL, InstanceReadModel } from '../../compute/ports/instance-read-model.port';
+import { CommandExecutor } from '../../shared/command-executor';
 import { assertCanWrite, assertInScope } from '../../identity/access';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';
-import { VOLUME_READ_MODEL, VolumeReadModel, VolumeView } from '../volume-read-model.port';
+import { VOLUME_READ_MODEL, VolumeReadModel, VolumeView } from '../ports/volume-read-model.port';
 
 export type VolumeAccepted = { operation: { id: string; status: 'running'; kind: string }; volume: VolumeView | { id: string; status: string } };
 

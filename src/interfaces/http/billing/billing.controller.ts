@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { BillingQueries } from '../../../application/billing/billing-queries';
+import { BillingQueries } from '../../../application/billing/billing.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { CurrentPrincipal } from '../shared/decorators';
 import { BillingUsageQueryDto } from './billing.dto';

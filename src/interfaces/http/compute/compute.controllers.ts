@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateFlavor, DeleteFlavor, DeleteImage, RegisterImage } from '../../../application/compute/commands/catalog.commands';
 import { DeleteKeyPair, ImportKeyPair } from '../../../application/compute/commands/keypair.commands';
 import { RegisterHost } from '../../../application/compute/commands/register-host.command';
-import { ComputeQueries } from '../../../application/compute/compute-queries';
+import { ComputeQueries } from '../../../application/compute/compute.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { ListQueryDto, pageOf } from '../shared/common.dto';
 import { Access, CurrentPrincipal, RequestId } from '../shared/decorators';

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { ChangeAccepted, ChangeInstance } from '../../../application/compute/commands/instance-lifecycle.commands';
 import { LaunchAccepted, LaunchInstances } from '../../../application/compute/commands/launch-instances.command';
-import { InstanceQueries } from '../../../application/compute/instance-queries';
+import { InstanceQueries } from '../../../application/compute/instance.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
 import { Access, CurrentPrincipal, RequestId } from '../shared/decorators';

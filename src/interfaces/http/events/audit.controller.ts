@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditQueries } from '../../../application/events/audit-queries';
+import { AuditQueries } from '../../../application/events/audit.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { CurrentPrincipal } from '../shared/decorators';
 

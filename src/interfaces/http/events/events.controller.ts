@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { EventLogQueries } from '../../../application/events/event-log-queries';
+import { EventLogQueries } from '../../../application/events/event-log.queries';
 import { Subscription } from '../../../application/ports/event-store.port';
 import { Principal } from '../../../application/shared/command-context';
 import { ApiError } from '../shared/error-response';

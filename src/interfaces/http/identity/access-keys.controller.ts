@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/c
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateAccessKey, DeleteAccessKey } from '../../../application/identity/commands/access-keys.command';
-import { IdentityQueries } from '../../../application/identity/identity-queries';
+import { IdentityQueries } from '../../../application/identity/identity.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';
 import { ListQueryDto, pageOf } from '../shared/common.dto';

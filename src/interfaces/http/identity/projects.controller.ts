@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateProject } from '../../../application/identity/commands/create-project.command';
 import { UpdateProjectQuotas } from '../../../application/identity/commands/update-project-quotas.command';
-import { IdentityQueries } from '../../../application/identity/identity-queries';
+import { IdentityQueries } from '../../../application/identity/identity.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { Access, CurrentPrincipal, RequestId } from '../shared/decorators';
 import { ListQueryDto, pageOf } from '../shared/common.dto';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AllocateFloatingIp, ChangeFloatingIp } from '../../../application/network/commands/floating-ip.commands';
-import { NetworkQueries } from '../../../application/network/network-queries';
+import { NetworkQueries } from '../../../application/network/network.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { ListQueryDto, pageOf } from '../shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { AsOf, parseAsOf } from '../../../application/events/point-in-time';
-import { PageRequest } from '../../../application/identity/identity-read-model.port';
+import { AsOf, parseAsOf } from '../../../application/shared/point-in-time';
+import { PageRequest } from '../../../application/shared/paging';
 
 /** Names: a letter or digit first, then letters, digits, space, dot, dash, underscore; no control characters. */
 export const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,63}$/u;

@@ -5,7 +5,7 @@ import { Response } from 'express';
 import { Principal } from '../../../application/shared/command-context';
 import { ChangeVolume, CreateVolume, VolumeAccepted, VolumeChange } from '../../../application/storage/commands/volume.commands';
 import { CreateSnapshot, DeleteSnapshot, SnapshotAccepted } from '../../../application/storage/commands/snapshot.commands';
-import { VolumeQueries } from '../../../application/storage/volume-queries';
+import { VolumeQueries } from '../../../application/storage/volume.queries';
 import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';
 import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto } from './volumes.dto';

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { METERED_TYPES, MeterState, UsageRecord, meterEvent, meteredResource } from '../../domain/billing/meter';
+import { fromBusMessage, topicOf } from '../integration/integration-events';
+import { BusMessage, BusSubscription, INTEGRATION_BUS, IntegrationBus } from '../ports/integration-bus.port';
+import { AppLogger, LOGGER } from '../ports/logger.port';
+import { BILLING_STORE, BillingStore, MeteredIntegrationEvent } from './ports/billing-store.port';
+
+export type BillingSettings = { topicPrefix: string; group: string };
+export const BILLING_SETTINGS = Symbol('BillingSettings');
+
+/** Folds events through the meter, in order: the clocks after them and the usage they closed. */
+export function meterAll(clocks: MeterState, events: readonly { type: string; data: unknown }[]): { clocks: MeterState; usage: UsageRecord[] } {
+  let state = clocks;
+  const usage: UsageRecord[] = [];
+  for (const e of events) {
+    const step = meterEvent(state, e);
+    state = step.state;
+    usage.push(...step.usage);
+  }
+  return { clocks: state, usage };
+}
+
+/**
+ * The billing consumer: takes the compute, storage and network topics from the bus and meters
+ * each event exactly once (the store remembers what it metered, in the same transaction as the
+ * usage), whatever the bus redelivers after a crash or a rebalance.
+ */
+@Injectable()
+export class BillingConsumer {
+  private subscription: BusSubscription | null = null;
+  private metered = 0;
+
+  constructor(
+    @Inject(INTEGRATION_BUS) private readonly bus: IntegrationBus,
+    @Inject(BILLING_STORE) private readonly store: BillingStore,
+    @Inject(BILLING_SETTINGS) private readonly settings: BillingSettings,
+    @Inject(LOGGER) private readonly log: AppLogger,
+  ) {}
+
+  get count(): number {
+    return this.metered;
+  }
+
+  async start(): Promise<void> {
+    const topics = (['compute', 'storage', 'network'] as const).map((c) => topicOf(this.settings.topicPrefix, c));
+    this.subscription = await this.bus.subscribe(this.settings.group, topics, (messages) => this.handle(messages));
+    this.log.info('billing: consuming', { topics, group: this.settings.group });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = null;
+  }
+
+  async handle(messages: readonly BusMessage[]): Promise<void> {
+    const events: MeteredIntegrationEvent[] = messages
+      .filter((m) => METERED_TYPES.has(m.headers['event-type'] ?? ''))
+      .map(fromBusMessage)
+      .map((e) => ({ id: e.id, type: e.type, data: e.data }));
+    const resources = events.map((e) => meteredResource(e)).filter((r): r is string => r !== undefined);
+    this.metered += await this.store.meterOnce(events, resources, meterAll);
+  }
+}

@@ -1,0 +1,75 @@
+import { OperationEvent } from '../../../domain/compute/operation/operation.decider';
+import { Page, PageRequest } from '../../shared/paging';
+
+export type InstanceView = {
+  id: string;
+  name: string;
+  projectId: string;
+  flavor: { id: string; vcpus: number; ramMiB: number; diskGiB: number };
+  image: string;
+  state: string;
+  taskState: string | null;
+  powerState: string;
+  host: string | null;
+  addresses: Array<{ network: string; ip: string; mac: string; portId: string }>;
+  volumes: string[];
+  failure: string | null;
+  /** For an instance in error: whether everything it held has been given back. */
+  released: boolean;
+  operationId: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type InstanceFilter = { state?: string; name?: string; host?: string; network?: string };
+export type OperationRecord = {
+  id: string;
+  projectId: string;
+  kind: string;
+  instanceIds: string[];
+  volumeIds: string[];
+  snapshotIds: string[];
+  createdAt: string;
+};
+/** An operation as its OperationStarted event records it: the read model's row, and the log's answer while the row lags. */
+export function operationRecordOf(d: OperationEvent['data']): OperationRecord {
+  return {
+    id: d.operationId,
+    projectId: d.projectId,
+    kind: d.kind,
+    instanceIds: d.instanceIds,
+    volumeIds: d.volumeIds ?? [],
+    snapshotIds: d.snapshotIds ?? [],
+    createdAt: d.at,
+  };
+}
+
+export type PortView = {
+  id: string;
+  projectId: string;
+  networkId: string;
+  mac: string;
+  ip: string;
+  instanceId: string | null;
+  host: string | null;
+  status: string;
+  securityGroups: string[];
+};
+
+export interface InstanceReadModel {
+  getInstance(id: string): Promise<InstanceView | null>;
+  listInstances(projectId: string | null, filter: InstanceFilter, page: PageRequest): Promise<Page<InstanceView>>;
+  getInstances(ids: string[]): Promise<InstanceView[]>;
+  /** Every instance placed on a host that is not deleted (whatever its state). */
+  listOnHost(hostId: string): Promise<InstanceView[]>;
+  /** Instances with work left: building, a task running, or an error whose resources are not yet released. */
+  listUnfinished(): Promise<string[]>;
+  getOperation(id: string): Promise<OperationRecord | null>;
+  getPort(id: string): Promise<PortView | null>;
+  listPorts(projectId: string | null, page: PageRequest): Promise<Page<PortView>>;
+  /** Ports bound to a host (plugged there by a spawn). */
+  listPortsOnHost(hostId: string): Promise<PortView[]>;
+  /** Live ports (bound or not) that carry the group. */
+  listPortsInSecurityGroup(securityGroupId: string): Promise<PortView[]>;
+}
+export const INSTANCE_READ_MODEL = Symbol('InstanceReadModel');

@@ -1,0 +1,100 @@
+import { EventCore } from '../../../application/ports/event-store.port';
+import { nameKey } from '../../../application/shared/unique-names';
+import { NetworkEvent } from '../../../domain/network/network/network.decider';
+import { FloatingIpEvent } from '../../../domain/network/floating-ip/floating-ip.decider';
+import { SecurityGroupEvent } from '../../../domain/network/security-group/security-group.decider';
+import { FloatingIpRow, NetworkRow, SecurityGroupRow } from '../../persistence/read-model.entities';
+import { Projection } from '../../projections/projection';
+import { RowFold } from '../../projections/row-fold';
+import { RowFolds } from '../../projections/row-folds';
+
+const TYPES = new Set<string>([
+  'NetworkCreated',
+  'IpAllocated',
+  'IpReleased',
+  'NetworkDeleted',
+  'SecurityGroupCreated',
+  'SecurityGroupRuleAdded',
+  'SecurityGroupRuleRemoved',
+  'SecurityGroupDeleted',
+  'FloatingIpAllocated',
+  'FloatingIpAssociated',
+  'FloatingIpDisassociated',
+  'FloatingIpReleased',
+]);
+
+type NetworkSideEvent = NetworkEvent | SecurityGroupEvent | FloatingIpEvent;
+type Folds = { networks: RowFold<NetworkRow>; groups: RowFold<SecurityGroupRow>; floatingIps: RowFold<FloatingIpRow> };
+
+const NETWORK_TYPES = new Set<string>(['NetworkCreated', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
+const GROUP_TYPES = new Set<string>(['SecurityGroupCreated', 'SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'SecurityGroupDeleted']);
+const FLOATING_IP_TYPES = new Set<string>(['FloatingIpAllocated', 'FloatingIpAssociated', 'FloatingIpDisassociated', 'FloatingIpReleased']);
+const CREATIONS = new Set<string>(['NetworkCreated', 'SecurityGroupCreated', 'FloatingIpAllocated']);
+const creates = (e: NetworkSideEvent) => CREATIONS.has(e.type);
+
+/** Networks with the number of addresses in use, security groups with their rules, floating IPs with their association; each table folded in memory (see RowFold). */
+export const networkProjection: Projection = {
+  name: 'network',
+  tables: ['rm_networks', 'rm_security_groups', 'rm_floating_ips'],
+  reads: { types: [...TYPES], prefixes: [] },
+  async apply(events: readonly EventCore[], folds: RowFolds) {
+    const networkEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as NetworkSideEvent);
+    if (networkEvents.length === 0) return;
+    const of = <E extends NetworkSideEvent>(types: ReadonlySet<string>) => networkEvents.filter((e): e is E => types.has(e.type));
+    const tables: Folds = {
+      networks: await folds.of(NetworkRow).loadFor(of<NetworkEvent>(NETWORK_TYPES), (e) => e.data.networkId, creates),
+      groups: await folds.of(SecurityGroupRow).loadFor(of<SecurityGroupEvent>(GROUP_TYPES), (e) => e.data.securityGroupId, creates),
+      floatingIps: await folds.of(FloatingIpRow).loadFor(of<FloatingIpEvent>(FLOATING_IP_TYPES), (e) => e.data.floatingIpId, creates),
+    };
+    for (const event of networkEvents) applyOne(event, tables);
+  },
+};
+
+function applyOne(event: NetworkSideEvent, { networks, groups, floatingIps }: Folds): void {
+  switch (event.type) {
+    case 'NetworkCreated': {
+      const { networkId, projectId, name, cidr, gateway, vlan, at } = event.data;
+      networks.put({ id: networkId, projectId, name, nameKey: nameKey(name), cidr, gateway, vlan, usedIps: 0, createdAt: at });
+      return;
+    }
+    case 'IpAllocated':
+    case 'IpReleased': {
+      const delta = event.type === 'IpAllocated' ? 1 : -1;
+      networks.update(event.data.networkId, (row) => ({ ...row, usedIps: row.usedIps + delta }));
+      return;
+    }
+    case 'NetworkDeleted':
+      networks.remove(event.data.networkId);
+      return;
+    case 'SecurityGroupCreated': {
+      const { securityGroupId, projectId, name, rules, at } = event.data;
+      groups.put({ id: securityGroupId, projectId, name, nameKey: nameKey(name), rules, createdAt: at });
+      return;
+    }
+    case 'SecurityGroupRuleAdded':
+      groups.update(event.data.securityGroupId, (row) => ({ ...row, rules: [...row.rules, event.data.rule] }));
+      return;
+    case 'SecurityGroupRuleRemoved':
+      groups.update(event.data.securityGroupId, (row) => ({ ...row, rules: row.rules.filter((r) => r.ruleId !== event.data.ruleId) }));
+      return;
+    case 'SecurityGroupDeleted':
+      groups.remove(event.data.securityGroupId);
+      return;
+    case 'FloatingIpAllocated': {
+      const { floatingIpId, projectId, address, at } = event.data;
+      floatingIps.put({ id: floatingIpId, projectId, address, instanceId: null, portId: null, fixedIp: null, createdAt: at });
+      return;
+    }
+    case 'FloatingIpAssociated': {
+      const { floatingIpId, instanceId, portId, fixedIp } = event.data;
+      floatingIps.update(floatingIpId, (row) => ({ ...row, instanceId, portId, fixedIp }));
+      return;
+    }
+    case 'FloatingIpDisassociated':
+      floatingIps.update(event.data.floatingIpId, (row) => ({ ...row, instanceId: null, portId: null, fixedIp: null }));
+      return;
+    case 'FloatingIpReleased':
+      floatingIps.remove(event.data.floatingIpId);
+      return;
+  }
+}
