@@ -20,6 +20,9 @@ const countingMetrics = () => {
     eventsAppended: (n) => (counts.appended += n),
     commandConflict: () => counts.conflicts++,
     httpRequest: () => undefined,
+    workLoop: () => undefined,
+    workFailed: () => undefined,
+    workGaveUp: () => undefined,
     render: async () => ({ contentType: 'text/plain', body: '' }),
   };
   return { counts, metrics };

@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Metrics } from '../../application/ports/metrics.port';
+import { Metrics, WorkLoopStats } from '../../application/ports/metrics.port';
+import { WorkLoopMetrics } from './work-loop-metrics';
 
 /** Prometheus metrics of one process, served at /metrics. */
 export class PrometheusMetrics implements Metrics {
@@ -24,6 +25,8 @@ export class PrometheusMetrics implements Metrics {
     registers: [this.registry],
   });
 
+  private readonly work = new WorkLoopMetrics(this.registry);
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'orch_' });
   }
@@ -39,6 +42,18 @@ export class PrometheusMetrics implements Metrics {
 
   commandConflict(): void {
     this.conflicts.inc();
+  }
+
+  workLoop(loop: string, stats: () => WorkLoopStats): void {
+    this.work.register(loop, stats);
+  }
+
+  workFailed(loop: string, waiting: boolean): void {
+    this.work.failed(loop, waiting);
+  }
+
+  workGaveUp(loop: string): void {
+    this.work.gaveUpOn(loop);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
