@@ -1,5 +1,6 @@
 import { ConfigError } from './infrastructure/config/config';
 import { runBackgroundProcess } from './background-process';
+import { AgentModule } from './roles/agent.module';
 
 /**
  * `npm run agent -- --host <name>`: a standalone compute agent. It connects to the orchestrator's
@@ -12,5 +13,5 @@ runBackgroundProcess(() => {
   const at = argv.indexOf('--host');
   const host = at >= 0 ? argv[at + 1] : undefined;
   if (!host || host.startsWith('--')) throw new ConfigError('usage: npm run agent -- --host <registered host name or id>');
-  return { kind: 'agent', host };
+  return { root: (config, logger) => AgentModule.forRoot(config, logger, host), fields: { kind: 'agent', host } };
 }, 'compute agent running');

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
-import { AppModule } from './app.module';
+import { OrchestratorModule } from './roles/orchestrator.module';
 import { METRICS, Metrics } from './application/ports/metrics.port';
 import { Config } from './infrastructure/config/config';
 import { JsonLogger } from './infrastructure/logging/json-logger';
@@ -18,7 +18,7 @@ import { grpcOptions } from './interfaces/grpc/grpc-options';
  * and the gRPC API beside it unless ORCH_GRPC_PORT is off (started by app.startAllMicroservices()).
  */
 export async function createHttpApp(config: Config, logger: JsonLogger): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+  const app = await NestFactory.create<NestExpressApplication>(OrchestratorModule.forRoot(config, logger), {
     logger,
     bodyParser: false,
     bufferLogs: false,

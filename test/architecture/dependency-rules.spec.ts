@@ -65,4 +65,43 @@ describe('dependency rules', () => {
     expect(output).toContain('application-not-on-adapters');
     expect(output).toContain('interfaces-not-on-adapters');
   });
+
+  it("fail when a context's application code reaches into another context past its public entry, or into its domain", () => {
+    const { failed, output } = cruise({
+      'src/application/compute/worker.ts':
+        "import { attach } from '../network/attachments';\nimport { networkDecider } from '../../domain/network/network';\nexport const w = [attach, networkDecider];\n",
+      'src/application/network/attachments.ts': 'export const attach = 1;\n',
+      'src/domain/network/network.ts': 'export const networkDecider = 1;\n',
+      'src/application/billing/queries.ts': "import { readModel } from '../compute/read-model';\nexport const q = readModel;\n",
+      'src/application/compute/read-model.ts': 'export const readModel = 1;\n',
+    });
+    expect(failed).toBe(true);
+    expect(output).toContain('only-public-entries-from-compute');
+    expect(output).toContain('no-foreign-aggregates-from-compute');
+    expect(output).toContain('only-public-entries-from-billing');
+  });
+
+  it('pass when a context uses another through its public entry', () => {
+    const { failed, output } = cruise({
+      'src/application/compute/worker.ts': "import { NetworkAttachments } from '../network/public';\nexport const w = NetworkAttachments;\n",
+      'src/application/network/public.ts': "export { NetworkAttachments } from './attachments';\n",
+      'src/application/network/attachments.ts': 'export const NetworkAttachments = 1;\n',
+    });
+    expect(output).toContain('no dependency violations found');
+    expect(failed).toBe(false);
+  });
+
+  it('fail when shared code depends on a context, or a context on what is built above the contexts', () => {
+    const { failed, output } = cruise({
+      'src/application/shared/helper.ts': "import { quota } from '../identity/public';\nexport const h = quota;\n",
+      'src/application/identity/public.ts': 'export const quota = 1;\n',
+      'src/application/storage/worker.ts': "import { relay } from '../integration/relay';\nexport const w = relay;\n",
+      'src/application/integration/relay.ts': "import { internal } from '../storage/internal';\nexport const relay = internal;\n",
+      'src/application/storage/internal.ts': 'export const internal = 1;\n',
+    });
+    expect(failed).toBe(true);
+    expect(output).toContain('shared-is-shared');
+    expect(output).toContain('no-platform-features-from-storage');
+    expect(output).toContain('platform-features-through-public-entries');
+  });
 });

@@ -14,7 +14,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { EventRelay } from '../../src/application/integration/event-relay';
-import { toBusMessage, topicOf } from '../../src/application/integration/integration-events';
+import { toBusMessage } from '../../src/application/integration/integration-events';
+import { topicOf } from '../../src/application/shared/integration-message';
 import { EventStore, NewEvent, RecordedEvent } from '../../src/application/ports/event-store.port';
 import { createBacking, startApp } from '../support/app';
 

@@ -1,5 +1,5 @@
 import { Database } from '../../src/infrastructure/persistence/database';
-import { DATABASE } from '../../src/tokens';
+import { DATABASE } from '../../src/wiring/tokens';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 import { describeWithPostgres } from '../support/services';
 

@@ -1,4 +1,4 @@
-import { HOST_DRIVERS } from '../../src/application/compute/ports/host-drivers.port';
+import { HOST_DRIVERS } from '../../src/infrastructure/drivers/host-drivers';
 import { SimulatedHostDrivers } from '../../src/infrastructure/simulation/simulated-host-drivers';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 import { eventually } from '../support/eventually';

@@ -1,4 +1,4 @@
-import { HOST_DRIVERS } from '../../src/application/compute/ports/host-drivers.port';
+import { HOST_DRIVERS } from '../../src/infrastructure/drivers/host-drivers';
 import { SimulatedHostDrivers } from '../../src/infrastructure/simulation/simulated-host-drivers';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 import { eventually, settled } from '../support/eventually';
@@ -33,7 +33,7 @@ describe('Provisioning under faults (embedded)', () => {
   const everyHost = (fn: (hostId: string) => void) => hosts.forEach(fn);
 
   beforeAll(async () => {
-    backing = await createBacking('embedded', { ORCH_SPAWN_TIMEOUT_MS: '300' });
+    backing = await createBacking('embedded', { ORCH_SPAWN_TIMEOUT_MS: '300', ORCH_WORK_BACKOFF_BASE_MS: '20', ORCH_WORK_BACKOFF_CAP_MS: '200' });
     running = await startApp(backing);
     admin = await running.login('admin', ADMIN_PASSWORD, 'admin');
     projectId = (await get('/v1/projects')).body.items[0].id;

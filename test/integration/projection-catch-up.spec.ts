@@ -6,7 +6,7 @@ import { EventStore } from '../../src/application/ports/event-store.port';
 import { createEventStore } from '../../src/infrastructure/event-store/event-store.factory';
 import { Database } from '../../src/infrastructure/persistence/database';
 import { runMigrations } from '../../src/infrastructure/persistence/migrations';
-import { NetworkRow } from '../../src/infrastructure/persistence/read-model.entities';
+import { NetworkRow } from '../../src/infrastructure/read-models/network/network.tables';
 import { networkProjection } from '../../src/infrastructure/read-models/network/network.projection';
 import { Projection } from '../../src/infrastructure/projections/projection';
 import { CatchUpLimits, ProjectionRunner } from '../../src/infrastructure/projections/projection-runner';
@@ -71,9 +71,7 @@ describe('Projection catch-up with rows held across batches (embedded store)', (
   });
 
   const rowsOf = async (db: Database) =>
-    new Map(
-      (await db.table(NetworkRow).where('1 = 1', [])).map((r): [string, { name: string; usedIps: number }] => [r.id, { name: r.name, usedIps: r.usedIps }]),
-    );
+    new Map((await db.table(NetworkRow).find()).map((r): [string, { name: string; usedIps: number }] => [r.id, { name: r.name, usedIps: r.usedIps }]));
 
   const caughtUp = async (name: string, batchSize: number, limits?: CatchUpLimits) => {
     const db = await Database.openSqlite(path.join(dir, name), { scratch: true });

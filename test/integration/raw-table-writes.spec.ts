@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../src/infrastructure/persistence/database';
 import { runMigrations } from '../../src/infrastructure/persistence/migrations';
-import { InstanceRow } from '../../src/infrastructure/persistence/read-model.entities';
+import { InstanceRow } from '../../src/infrastructure/read-models/compute/instance.tables';
 import { createTestDatabase } from '../support/postgres';
 import { describeWithPostgres } from '../support/services';
 
@@ -23,6 +23,7 @@ const instance = (id: string, overrides: Partial<InstanceRow> = {}): InstanceRow
   failure: null,
   operationId: 'op-1',
   released: 1,
+  retrying: null,
   createdAt: '2026-11-24T00:00:00.000Z',
   updatedAt: '2026-11-24T00:00:00.000Z',
   ...overrides,

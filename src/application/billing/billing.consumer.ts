@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { METERED_TYPES, MeterState, UsageRecord, meterEvent, meteredResource } from '../../domain/billing/meter';
-import { fromBusMessage, topicOf } from '../integration/integration-events';
+import { fromBusMessage, topicOf } from '../shared/integration-message';
 import { BusMessage, BusSubscription, INTEGRATION_BUS, IntegrationBus } from '../ports/integration-bus.port';
 import { AppLogger, LOGGER } from '../ports/logger.port';
+import { BILLING_SETTINGS, BillingSettings } from './billing.settings';
 import { BILLING_STORE, BillingStore, MeteredIntegrationEvent } from './ports/billing-store.port';
-
-export type BillingSettings = { topicPrefix: string; group: string };
-export const BILLING_SETTINGS = Symbol('BillingSettings');
 
 /** Folds events through the meter, in order: the clocks after them and the usage they closed. */
 export function meterAll(clocks: MeterState, events: readonly { type: string; data: unknown }[]): { clocks: MeterState; usage: UsageRecord[] } {

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { METERED_TYPES, MeterState, UsageRecord, splitByHour, totals, usageKey } from '../../domain/billing/meter';
 import { HOUR_MS, isoToMillis, millisToIso } from '../../domain/shared/iso-time';
 import { invalid, notFound } from '../../domain/shared/domain-error';
-import { COMPUTE_READ_MODEL, ComputeReadModel } from '../compute/ports/compute-read-model.port';
-import { assertAdmin } from '../identity/access';
+import { COMPUTE_READ_MODEL, ComputeReadModel } from '../compute/public';
+import { assertAdmin } from '../identity/public';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { Principal, isAdmin } from '../shared/command-context';
@@ -46,7 +46,7 @@ export class BillingQueries {
       .flatMap((c) => splitByHour(c, c.resourceId, c.since as string, millisToIso(Math.min(now, to))))
       .filter((u) => u.hour >= fromHour && u.hour < toHour);
     const openKeys = new Set(open.map(usageKey));
-    const flavors = new Map((await this.compute.listFlavors({ limit: 1000, cursor: null })).items.map((f) => [f.id, f.name]));
+    const flavors = new Map((await this.compute.allFlavors()).map((f) => [f.id, f.name]));
     const items: UsageItem[] = [...totals([...closed, ...open]).values()].map((u) => ({
       ...u,
       unit: UNITS[u.meter],

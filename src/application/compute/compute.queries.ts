@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { notFound } from '../../domain/shared/domain-error';
-import { listingScope } from '../identity/access';
+import { listingScope } from '../identity/public';
 import { PageRequest } from '../shared/paging';
 import { Principal } from '../shared/command-context';
 import { COMPUTE_READ_MODEL, ComputeReadModel } from './ports/compute-read-model.port';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assertAdmin } from '../identity/access';
+import { assertAdmin } from '../identity/public';
 import { IntegrityReport, LOG_INTEGRITY, LogIntegrity } from '../ports/log-integrity.port';
 import { Principal } from '../shared/command-context';
 

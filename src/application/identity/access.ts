@@ -1,5 +1,5 @@
 import { notFound } from '../../domain/shared/domain-error';
-import { canWrite } from '../../domain/identity/roles';
+import { canWrite } from '../../domain/shared/roles';
 import { forbidden } from '../shared/application-error';
 import { Principal, isAdmin } from '../shared/command-context';
 

@@ -4,9 +4,12 @@ import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store.port
 import { INTEGRATION_BUS, IntegrationBus } from '../ports/integration-bus.port';
 import { AppLogger, LOGGER } from '../ports/logger.port';
 import { toBusMessage } from './integration-events';
+import { RELAY_SETTINGS, RelaySettings } from './relay.settings';
+import { sleep } from '../shared/sleep';
+import { backoffDelay } from '../shared/work/backoff';
 
-export type RelaySettings = { topicPrefix: string; name: string; batchSize: number };
-export const RELAY_SETTINGS = Symbol('RelaySettings');
+/** Retries of a publish while the bus is down: 100 ms doubling to 5 s, with jitter. */
+const RETRY_BACKOFF = { baseMs: 100, capMs: 5_000 };
 
 /**
  * The transactional outbox, without a second table: the event log itself is relayed to the bus in
@@ -65,7 +68,7 @@ export class EventRelay {
       } catch (error) {
         if (this.stopped) throw error;
         if (attempt === 0) this.log.warnWith('relay: the bus refused a batch; retrying', { error: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** Math.min(attempt, 6), 5_000) * (0.5 + Math.random() / 2)));
+        await sleep(backoffDelay(attempt + 1, RETRY_BACKOFF, Math.random));
       }
     }
   }

@@ -1,24 +1,22 @@
+import { COMPUTE_EVENT_TYPES } from '../compute/public';
+import { IDENTITY_EVENT_TYPES } from '../identity/public';
+import { NETWORK_EVENT_TYPES } from '../network/public';
 import { RecordedEvent } from '../ports/event-store.port';
 import { BusMessage } from '../ports/integration-bus.port';
+import { BoundedContext, IntegrationEvent, topicOf } from '../shared/integration-message';
 import { redact } from '../shared/redaction';
+import { STORAGE_EVENT_TYPES } from '../storage/public';
 
-export type BoundedContext = 'compute' | 'network' | 'storage' | 'identity' | 'platform';
-export const CONTEXTS: readonly BoundedContext[] = ['compute', 'network', 'storage', 'identity', 'platform'];
+/** Each event type's context, from the contexts' own lists of their events. */
+const CONTEXT_OF = new Map<string, BoundedContext>([
+  ...COMPUTE_EVENT_TYPES.map((t): [string, BoundedContext] => [t, 'compute']),
+  ...NETWORK_EVENT_TYPES.map((t): [string, BoundedContext] => [t, 'network']),
+  ...STORAGE_EVENT_TYPES.map((t): [string, BoundedContext] => [t, 'storage']),
+  ...IDENTITY_EVENT_TYPES.map((t): [string, BoundedContext] => [t, 'identity']),
+]);
 
-const BY_PREFIX: Array<[RegExp, BoundedContext]> = [
-  [/^(Instance|Host|ResourcesClaimed|ClaimReleased|Flavor|Image|KeyPair|Operation|Orphan)/, 'compute'],
-  [/^(Network|Ip|Port|SecurityGroup|FloatingIp)/, 'network'],
-  [/^Volume/, 'storage'],
-  [/^(Project|Quota|User|Role|Token|AccessKey)/, 'identity'],
-];
-
-/** The bounded context an event belongs to (its topic); uniqueness claims and the like are the platform's. */
-export const contextOf = (type: string): BoundedContext => BY_PREFIX.find(([re]) => re.test(type))?.[1] ?? 'platform';
-
-export const topicOf = (prefix: string, context: BoundedContext) => `${prefix}.${context}.events`;
-
-/** The integration event: the recorded event with secrets redacted, as JSON. */
-export type IntegrationEvent = Pick<RecordedEvent, 'id' | 'type' | 'schemaVersion' | 'stream' | 'version' | 'position' | 'data' | 'metadata'>;
+/** The bounded context an event belongs to (its topic); what no context lists (uniqueness claims) is the platform's. */
+export const contextOf = (type: string): BoundedContext => CONTEXT_OF.get(type) ?? 'platform';
 
 /**
  * An event as a bus message: topic per bounded context, key = the aggregate's stream (so one
@@ -43,5 +41,3 @@ export function toBusMessage(prefix: string, event: RecordedEvent): BusMessage {
     headers: { 'event-id': event.id, 'event-type': event.type, 'schema-version': String(event.schemaVersion), position: String(event.position) },
   };
 }
-
-export const fromBusMessage = (message: BusMessage): IntegrationEvent => JSON.parse(message.value) as IntegrationEvent;

@@ -3,12 +3,12 @@ import { notFound } from '../../domain/shared/domain-error';
 import { networkDecider, networkStream } from '../../domain/network/network/network.decider';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { AsOf, stateAsOf } from '../shared/point-in-time';
-import { assertInScope, listingScope } from '../identity/access';
+import { assertInScope, listingScope } from '../identity/public';
 import { PageRequest } from '../shared/paging';
 import { Principal } from '../shared/command-context';
-import { FloatingIpView, NETWORK_READ_MODEL, NetworkReadModel, NetworkView, SecurityGroupView } from './ports/network-read-model.port';
+import { FloatingIpView, PortView, NETWORK_READ_MODEL, NetworkReadModel, NetworkView, SecurityGroupView } from './ports/network-read-model.port';
 
-/** Networks, security groups and floating IPs as the caller may see them: one's project's, or all for an admin. */
+/** Networks, security groups, floating IPs and ports as the caller may see them: one's project's, or all for an admin. */
 @Injectable()
 export class NetworkQueries {
   constructor(
@@ -66,5 +66,16 @@ export class NetworkQueries {
 
   listFloatingIps(p: Principal, page: PageRequest) {
     return this.readModel.listFloatingIps(listingScope(p), page);
+  }
+
+  async getPort(p: Principal, id: string): Promise<PortView> {
+    const port = await this.readModel.getPort(id);
+    if (!port) throw notFound('PortNotFound', 'Port not found');
+    assertInScope(p, port.projectId, { code: 'PortNotFound', message: 'Port not found' });
+    return port;
+  }
+
+  listPorts(p: Principal, page: PageRequest) {
+    return this.readModel.listPorts(listingScope(p), page);
   }
 }

@@ -10,8 +10,7 @@ import { plugPortAsRecorded } from './plug-port';
 import { segmentOf } from './network-segment';
 import { AppLogger, LOGGER } from '../ports/logger.port';
 import { CommandContext } from '../shared/command-context';
-import { HostView } from '../compute/ports/compute-read-model.port';
-import { INSTANCE_READ_MODEL, InstanceReadModel } from '../compute/ports/instance-read-model.port';
+import { HostView } from '../compute/public';
 
 /**
  * The switch side of reconciliation: every port bound to the host, of an instance at rest, must be
@@ -23,7 +22,6 @@ export class PortRepairer {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly rules: SecurityRules,
-    @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
     @Inject(NETWORK_READ_MODEL) private readonly networks: NetworkReadModel,
     @Inject(LOGGER) private readonly log: AppLogger,
   ) {}
@@ -32,7 +30,7 @@ export class PortRepairer {
     const plugged = new Map(actual.map((p) => [p.portId, p]));
     // Many ports share a set of groups: look each up once per pass.
     const rulesOf = memo((groups: string) => this.rules.forGroups(groups === '' ? [] : groups.split(',')));
-    const bound = (await this.instances.listPortsOnHost(host.id)).filter((p) => p.instanceId && atRest.has(p.instanceId)); // others are a worker's
+    const bound = (await this.networks.listPortsOnHost(host.id)).filter((p) => p.instanceId && atRest.has(p.instanceId)); // others are a worker's
     const floatingIps = new Map((await this.networks.floatingIpsOf({ portIds: bound.map((p) => p.id) })).map((f) => [f.portId, f.address]));
     for (const port of bound) {
       if (!port.instanceId) continue;

@@ -1,14 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { INSTANCE_READ_MODEL, InstanceReadModel } from '../compute/ports/instance-read-model.port';
-import { COMPUTE_READ_MODEL, ComputeReadModel } from '../compute/ports/compute-read-model.port';
-import { HOST_DRIVERS, HostDrivers } from '../compute/ports/host-drivers.port';
-import { HOST_SCOPE, HostScope } from '../compute/ports/host-scope.port';
+import { HostDirectory } from '../compute/public';
 import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store.port';
 import { AppLogger, LOGGER } from '../ports/logger.port';
+import { METRICS, Metrics } from '../ports/metrics.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-progress.port';
 import { DriverError } from '../shared/driver-error';
-import { followWork } from '../shared/work/follow-log';
-import { KeyedWorkQueue } from '../shared/keyed-work-queue';
+import { followLog } from '../shared/work/follow-log';
+import { ReconcileLoop } from '../shared/work/reconcile-loop';
+import { ReconcileResult, done } from '../shared/work/reconcile-result';
+import { WORK_SETTINGS, WorkSettings } from '../shared/work/work.settings';
+import { NETWORK_SETTINGS, NetworkSettings } from './network.settings';
+import { NETWORK_READ_MODEL, NetworkReadModel } from './ports/network-read-model.port';
+import { SWITCHES, SwitchDrivers } from './ports/switch-drivers.port';
 import { SecurityRules } from './security-rules';
 
 const TRIGGERS = new Set(['SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved']);
@@ -16,26 +19,34 @@ const TRIGGERS = new Set(['SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved'])
 /**
  * Carries a rule change to the switch of every bound port of the group, at once. It is the fast
  * path only: a change it could not apply (host unreachable, a crash in between, a port bound a
- * moment later) is found by the reconciler, which compares each port's rules with its groups'.
+ * moment later) is found by the reconciler, which compares each port's rules with its groups' and
+ * records what it puts right (PortRepaired). So a group given up on is left to the reconciler.
  */
 @Injectable()
 export class SecurityGroupWorker {
-  private readonly queue = new KeyedWorkQueue(4, (id) => this.apply(id));
+  private readonly loop: ReconcileLoop;
   private subscription: Subscription | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
-    @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
-    @Inject(COMPUTE_READ_MODEL) private readonly compute: ComputeReadModel,
-    @Inject(HOST_DRIVERS) private readonly drivers: HostDrivers,
-    @Inject(HOST_SCOPE) private readonly scope: HostScope,
+    @Inject(NETWORK_READ_MODEL) private readonly networks: NetworkReadModel,
+    @Inject(SWITCHES) private readonly switches: SwitchDrivers,
     @Inject(LOGGER) private readonly log: AppLogger,
+    @Inject(METRICS) metrics: Metrics,
+    @Inject(WORK_SETTINGS) work: WorkSettings,
+    @Inject(NETWORK_SETTINGS) settings: NetworkSettings,
+    private readonly hosts: HostDirectory,
     private readonly rules: SecurityRules,
-  ) {}
+  ) {
+    this.loop = new ReconcileLoop(
+      { name: 'security-groups', concurrency: settings.securityGroupConcurrency, settings: work, metrics, log, giveUp: async () => undefined },
+      (id) => this.reconcile(id),
+    );
+  }
 
   async start(): Promise<void> {
-    ({ subscription: this.subscription } = await followWork(this.store, this.progress, this.queue, {
+    ({ subscription: this.subscription } = await followLog(this.store, this.progress, this.loop, {
       triggers: TRIGGERS,
       keyOf: (event) => (event.data as { securityGroupId: string }).securityGroupId,
       unfinished: async () => [],
@@ -44,22 +55,21 @@ export class SecurityGroupWorker {
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
-    await this.queue.stop(5_000);
+    await this.loop.stop(5_000);
   }
 
-  private async apply(securityGroupId: string): Promise<void> {
-    for (const port of await this.instances.listPortsInSecurityGroup(securityGroupId)) {
-      if (!port.host) continue; // not plugged yet: the spawn applies the rules as they are then
-      if (!this.scope.drives(port.host)) continue; // the host's agent applies them
-      const host = await this.compute.getHost(port.host);
+  private async reconcile(securityGroupId: string): Promise<ReconcileResult> {
+    for (const port of await this.networks.listPortsInSecurityGroup(securityGroupId)) {
+      // Not plugged yet (the spawn applies the rules as they are then), or the host's agent applies them.
+      const host = await this.hosts.drivenRef(port.host);
       if (!host) continue;
       try {
-        const sw = this.drivers.switch({ hostId: host.id, driver: host.driver, uri: host.uri });
-        await sw.applySecurityRules(port.id, await this.rules.forGroups(port.securityGroups));
+        await this.switches.switch(host).applySecurityRules(port.id, await this.rules.forGroups(port.securityGroups));
       } catch (error) {
         if (!(error instanceof DriverError)) throw error;
-        this.log.warnWith('security rules not applied; the reconciler will', { portId: port.id, host: host.name, error: error.message });
+        this.log.warnWith('security rules not applied; the reconciler will', { portId: port.id, hostId: host.hostId, error: error.message });
       }
     }
+    return done;
   }
 }

@@ -1,4 +1,4 @@
-import { Role } from '../../domain/identity/roles';
+import { Role } from '../../domain/shared/roles';
 
 /** The authenticated caller of a request. */
 export type Principal = {

@@ -15,3 +15,9 @@ export class DriverError extends Error {
     this.name = 'DriverError';
   }
 }
+
+/** A driver error that only means waiting: what it needs (a host, the storage) cannot be reached now. */
+export const isUnreachable = (error: unknown): boolean => error instanceof DriverError && error.kind === 'unreachable';
+
+/** A driver error that trying again cannot mend (a bad request, or what it names is not there). */
+export const isFinal = (error: unknown): error is DriverError => error instanceof DriverError && (error.kind === 'invalid' || error.kind === 'not_found');

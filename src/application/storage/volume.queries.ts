@@ -3,7 +3,7 @@ import { notFound } from '../../domain/shared/domain-error';
 import { volumeDecider, volumeStream } from '../../domain/storage/volume/volume.decider';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { AsOf, stateAsOf } from '../shared/point-in-time';
-import { assertInScope, listingScope } from '../identity/access';
+import { assertInScope, listingScope } from '../identity/public';
 import { PageRequest } from '../shared/paging';
 import { Principal } from '../shared/command-context';
 import { SnapshotView, VOLUME_READ_MODEL, VolumeReadModel, VolumeView } from './ports/volume-read-model.port';

@@ -1,18 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { projectDecider, projectStream } from '../../domain/identity/project/project.decider';
 import { VolumeCommand, VolumeState, volumeDecider, volumeStream } from '../../domain/storage/volume/volume.decider';
-import { INSTANCE_READ_MODEL, InstanceReadModel } from '../compute/ports/instance-read-model.port';
-import { HOST_DRIVERS, HostDrivers } from '../compute/ports/host-drivers.port';
-import { CommandExecutor } from '../shared/command-executor';
+import { InstanceDirectory } from '../compute/public';
+import { QuotaLedger } from '../identity/public';
 import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store.port';
 import { AppLogger, LOGGER } from '../ports/logger.port';
+import { METRICS, Metrics } from '../ports/metrics.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-progress.port';
 import { CommandContext } from '../shared/command-context';
-import { DriverError } from '../shared/driver-error';
-import { followWork } from '../shared/work/follow-log';
-import { KeyedWorkQueue } from '../shared/keyed-work-queue';
+import { CommandExecutor } from '../shared/command-executor';
+import { isFinal, isUnreachable } from '../shared/driver-error';
+import { followLog } from '../shared/work/follow-log';
+import { Failure, ReconcileLoop } from '../shared/work/reconcile-loop';
+import { ReconcileResult } from '../shared/work/reconcile-result';
+import { runSteps } from '../shared/work/run-steps';
 import { TriggerVersions } from '../shared/work/trigger-versions';
+import { WORK_SETTINGS, WorkSettings } from '../shared/work/work.settings';
+import { BLOCK_STORAGE, BlockStorageDriver } from './ports/block-storage-driver.port';
 import { VOLUME_READ_MODEL, VolumeReadModel } from './ports/volume-read-model.port';
+import { STORAGE_SETTINGS, StorageSettings } from './storage.settings';
 
 type Present = Exclude<VolumeState, { status: 'absent' }>;
 
@@ -26,30 +31,52 @@ const TRIGGERS = new Set([
 ]);
 const NO_WAIT = { waitForReadModels: false };
 
+/** The one snapshot with work asked for, if any (snapshots go first: a volume is not deleted while it has any). */
+const pendingSnapshot = (v: Present) => Object.entries(v.snapshots).find(([, status]) => status === 'creating' || status === 'deleting');
+
 /**
- * Carries out what data volumes were asked to do (create, attach, detach, delete) against the
- * block storage driver, level-triggered from each volume's stream like the provisioning worker,
- * and resumes after a crash. Root volumes belong to the provisioning worker. A volume in error
- * keeps its quota until it is deleted (as in Cinder).
+ * Carries out what data volumes were asked to do (create, attach, detach, delete, take or delete a
+ * snapshot) against the block storage, level-triggered from each volume's stream on a
+ * ReconcileLoop, and resumes after a crash. Root volumes belong to the provisioning worker. A
+ * driver error that retrying cannot mend ends the request at once; others are retried, and given
+ * up on after the work settings' bound: creating and snapshotting fail, attaching fails, detaching
+ * stays attached, deleting ends in error (the quota kept until it is deleted, as in Cinder).
  */
 @Injectable()
 export class VolumeWorker {
-  private readonly queue = new KeyedWorkQueue(16, (id) => this.drive(id));
+  private readonly loop: ReconcileLoop;
   private subscription: Subscription | null = null;
   private readonly triggers = new TriggerVersions();
 
   constructor(
     private readonly executor: CommandExecutor,
+    private readonly quota: QuotaLedger,
+    private readonly instances: InstanceDirectory,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
     @Inject(VOLUME_READ_MODEL) private readonly volumes: VolumeReadModel,
-    @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
-    @Inject(HOST_DRIVERS) private readonly drivers: HostDrivers,
-    @Inject(LOGGER) private readonly log: AppLogger,
-  ) {}
+    @Inject(BLOCK_STORAGE) private readonly storage: BlockStorageDriver,
+    @Inject(LOGGER) log: AppLogger,
+    @Inject(METRICS) metrics: Metrics,
+    @Inject(WORK_SETTINGS) work: WorkSettings,
+    @Inject(STORAGE_SETTINGS) settings: StorageSettings,
+  ) {
+    this.loop = new ReconcileLoop(
+      {
+        name: 'volumes',
+        concurrency: settings.volumeConcurrency,
+        settings: work,
+        metrics,
+        log,
+        isWaiting: isUnreachable,
+        giveUp: (id, f) => this.giveUp(id, f),
+      },
+      (id) => this.reconcile(id),
+    );
+  }
 
   async start(): Promise<void> {
-    ({ subscription: this.subscription } = await followWork(this.store, this.progress, this.queue, {
+    ({ subscription: this.subscription } = await followLog(this.store, this.progress, this.loop, {
       triggers: TRIGGERS,
       keyOf: (event) => this.triggers.note((event.data as { volumeId: string }).volumeId, event.version),
       unfinished: () => this.volumes.listUnfinished(),
@@ -58,22 +85,20 @@ export class VolumeWorker {
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
-    await this.queue.stop(5_000);
+    await this.loop.stop(5_000);
   }
 
-  private async drive(volumeId: string): Promise<void> {
+  private reconcile(volumeId: string): Promise<ReconcileResult> {
     const triggeredAt = this.triggers.take(volumeId);
-    for (let steps = 0; steps < 20; steps++) {
-      // As the provisioning worker: cached when it has the event that kicked us, and between our own steps.
-      const { state } = await this.executor.load(volumeDecider, volumeStream(volumeId), steps > 0 ? { cached: true } : { minVersion: triggeredAt });
-      if (state.status === 'absent' || state.bootFor) return;
-      try {
-        if (!(await this.step(state))) return;
-      } catch (error) {
-        this.log.errorWith('volume step failed; will retry', { volumeId, status: state.status, error: String(error) });
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** steps, 5_000)));
-      }
-    }
+    return runSteps(
+      async (first) => {
+        // As the provisioning worker: cached when it has the event that kicked us, and between our own steps.
+        const { state } = await this.executor.load(volumeDecider, volumeStream(volumeId), first ? { minVersion: triggeredAt } : { cached: true });
+        if (state.status === 'absent' || state.bootFor) return false;
+        return this.step(state);
+      },
+      () => this.loop.forget(volumeId),
+    );
   }
 
   private ctx(v: Present): CommandContext {
@@ -84,43 +109,51 @@ export class VolumeWorker {
     return this.executor.execute(volumeDecider, volumeStream(v.volumeId), command, this.ctx(v), NO_WAIT);
   }
 
+  /** Performs the volume's next step; false when nothing is left to do. */
   private async step(v: Present): Promise<boolean> {
-    const storage = this.drivers.storage();
     const now = this.executor.now();
-    if (await this.snapshotStep(v)) return true;
+    const snapshot = pendingSnapshot(v);
+    if (snapshot) {
+      const [snapshotId, status] = snapshot;
+      if (status === 'deleting') {
+        await this.storage.deleteSnapshot(snapshotId);
+        await this.record(v, { type: 'RecordSnapshotDeleted', snapshotId, now });
+      } else {
+        const failed = await this.attempt(() => this.storage.snapshot(v.volumeId, snapshotId));
+        await this.record(
+          v,
+          failed === null ? { type: 'RecordSnapshotCreated', snapshotId, now } : { type: 'RecordSnapshotFailed', snapshotId, reason: failed, now },
+        );
+      }
+      return true;
+    }
     switch (v.status) {
-      case 'creating':
-        try {
-          await storage.createVolume({ volumeId: v.volumeId, sizeGiB: v.sizeGiB, sourceImage: null, sourceSnapshotId: v.sourceSnapshotId });
-          await this.record(v, { type: 'RecordCreated', now });
-        } catch (error) {
-          if (!(error instanceof DriverError)) throw error;
-          await this.record(v, { type: 'RecordCreationFailed', reason: error.message, now });
-        }
+      case 'creating': {
+        const failed = await this.attempt(() =>
+          this.storage.createVolume({ volumeId: v.volumeId, sizeGiB: v.sizeGiB, sourceImage: null, sourceSnapshotId: v.sourceSnapshotId }),
+        );
+        await this.record(v, failed === null ? { type: 'RecordCreated', now } : { type: 'RecordCreationFailed', reason: failed, now });
         return true;
+      }
       case 'attaching': {
         const instance = v.instanceId ? await this.instances.getInstance(v.instanceId) : null;
-        if (!instance || (instance.state !== 'active' && instance.state !== 'stopped')) {
+        if (!InstanceDirectory.isAtRest(instance)) {
           await this.record(v, { type: 'RecordAttachFailed', reason: 'the instance is not available', now });
           return true;
         }
-        try {
-          const device = await storage.attach(v.volumeId, instance.id);
-          await this.record(v, { type: 'RecordAttached', device, now });
-        } catch (error) {
-          if (!(error instanceof DriverError)) throw error;
-          await this.record(v, { type: 'RecordAttachFailed', reason: error.message, now });
-        }
+        let device = '';
+        const failed = await this.attempt(async () => void (device = await this.storage.attach(v.volumeId, instance.id)));
+        await this.record(v, failed === null ? { type: 'RecordAttached', device, now } : { type: 'RecordAttachFailed', reason: failed, now });
         return true;
       }
       case 'detaching':
-        await storage.detach(v.volumeId, v.instanceId as string);
+        await this.storage.detach(v.volumeId, v.instanceId as string);
         await this.record(v, { type: 'RecordDetached', now });
         return true;
       case 'deleting':
         // Quota before the record: a crash in between leaves a volume still deleting, which resumes.
-        await storage.deleteVolume(v.volumeId);
-        await this.executor.execute(projectDecider, projectStream(v.projectId), { type: 'ReleaseQuota', reservationId: v.volumeId, now }, this.ctx(v), NO_WAIT);
+        await this.storage.deleteVolume(v.volumeId);
+        await this.quota.release(v.projectId, v.volumeId, this.ctx(v), NO_WAIT);
         await this.record(v, { type: 'RecordDeleted', now });
         return true;
       default:
@@ -128,25 +161,38 @@ export class VolumeWorker {
     }
   }
 
-  /** Takes or deletes one snapshot that is asked for; false when none is. */
-  private async snapshotStep(v: Present): Promise<boolean> {
-    const pending = Object.entries(v.snapshots).find(([, status]) => status === 'creating' || status === 'deleting');
-    if (!pending) return false;
-    const [snapshotId, status] = pending;
-    const storage = this.drivers.storage();
-    const now = this.executor.now();
-    if (status === 'deleting') {
-      await storage.deleteSnapshot(snapshotId); // a driver error retries (drive's backoff), as a volume delete
-      await this.record(v, { type: 'RecordSnapshotDeleted', snapshotId, now });
-      return true;
-    }
+  /** Runs a driver call; the reason if it failed in a way retrying cannot mend (other failures are thrown, to be retried). */
+  private async attempt(call: () => Promise<void>): Promise<string | null> {
     try {
-      await storage.snapshot(v.volumeId, snapshotId);
-      await this.record(v, { type: 'RecordSnapshotCreated', snapshotId, now });
+      await call();
+      return null;
     } catch (error) {
-      if (!(error instanceof DriverError)) throw error;
-      await this.record(v, { type: 'RecordSnapshotFailed', snapshotId, reason: error.message, now });
+      if (isFinal(error)) return error.message;
+      throw error;
     }
-    return true;
+  }
+
+  /** The terminal state of a volume whose step kept failing. */
+  private async giveUp(volumeId: string, failure: Failure): Promise<void> {
+    const { state: v } = await this.executor.load(volumeDecider, volumeStream(volumeId));
+    if (v.status === 'absent') return;
+    const reason = `gave up after ${failure.failures} failed attempts: ${failure.lastError}`;
+    const now = this.executor.now();
+    const snapshot = pendingSnapshot(v);
+    if (snapshot) {
+      const [snapshotId, status] = snapshot;
+      return void (await this.record(
+        v,
+        status === 'creating' ? { type: 'RecordSnapshotFailed', snapshotId, reason, now } : { type: 'RecordSnapshotDeleteFailed', snapshotId, reason, now },
+      ));
+    }
+    const terminal: Partial<Record<Present['status'], VolumeCommand>> = {
+      creating: { type: 'RecordCreationFailed', reason, now },
+      attaching: { type: 'RecordAttachFailed', reason, now },
+      detaching: { type: 'RecordDetachFailed', reason, now },
+      deleting: { type: 'RecordDeleteFailed', reason, now },
+    };
+    const command = terminal[v.status];
+    if (command) await this.record(v, command);
   }
 }

@@ -17,3 +17,9 @@ export const fold = <S, E extends DomainEvent>(decider: Pick<Decider<S, never, E
 export function assertNever(value: never): never {
   throw new Error(`Unhandled variant: ${JSON.stringify(value)}`);
 }
+
+/**
+ * The types of an event union as a list, from a record that must name each of them exactly once:
+ * a type missing from it, or one the union does not have, is a compile error.
+ */
+export const eventTypesOf = <E extends { type: string }>(all: Record<E['type'], true>): readonly E['type'][] => Object.keys(all) as E['type'][];

@@ -56,6 +56,20 @@ export type Config = {
   priceSheet: PriceSheet;
   /** Threads `npm run replay` rebuilds the projections on. */
   replayThreads: number;
+  /** How background work retries and when it gives up (see WorkSettings). */
+  workBackoffBaseMs: number;
+  workBackoffCapMs: number;
+  workMaxAttempts: number;
+  workGiveUpAfterMs: number;
+  /** Hosts a spawn is tried on before the instance fails (Nova: 3). */
+  scheduleMaxAttempts: number;
+  volumeConcurrency: number;
+  securityGroupConcurrency: number;
+  reconcileConcurrency: number;
+  /** Partitions of each topic the Kafka bus creates. */
+  kafkaPartitions: number;
+  /** Events the relay publishes per batch. */
+  relayBatchSize: number;
 };
 
 export class ConfigError extends Error {}
@@ -199,5 +213,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     billing: oneOf(env, 'ORCH_BILLING', ['in-process', 'off'] as const, 'in-process'),
     priceSheet: priceSheet(env),
     replayThreads: integer(env, 'ORCH_REPLAY_THREADS', Math.min(os.availableParallelism(), 4), 1, 64),
+    ...workBackoff(env),
+    workMaxAttempts: integer(env, 'ORCH_WORK_MAX_ATTEMPTS', 8, 1, 1_000),
+    workGiveUpAfterMs: integer(env, 'ORCH_WORK_GIVE_UP_AFTER_MS', 600_000, 1_000, 7 * 24 * 3_600_000),
+    scheduleMaxAttempts: integer(env, 'ORCH_SCHEDULE_MAX_ATTEMPTS', 3, 1, 100),
+    volumeConcurrency: integer(env, 'ORCH_VOLUME_CONCURRENCY', 16, 1, 10_000),
+    securityGroupConcurrency: integer(env, 'ORCH_SECURITY_GROUP_CONCURRENCY', 4, 1, 1_000),
+    reconcileConcurrency: integer(env, 'ORCH_RECONCILE_CONCURRENCY', 4, 1, 1_000),
+    kafkaPartitions: integer(env, 'ORCH_KAFKA_PARTITIONS', 3, 1, 1_000),
+    relayBatchSize: integer(env, 'ORCH_RELAY_BATCH_SIZE', 500, 1, 100_000),
   };
+}
+
+/** `ORCH_WORK_BACKOFF_BASE_MS` and `ORCH_WORK_BACKOFF_CAP_MS`: the first retry's delay and the longest one (the cap at least the base). */
+function workBackoff(env: NodeJS.ProcessEnv): { workBackoffBaseMs: number; workBackoffCapMs: number } {
+  const workBackoffBaseMs = integer(env, 'ORCH_WORK_BACKOFF_BASE_MS', 200, 1, 600_000);
+  const workBackoffCapMs = integer(env, 'ORCH_WORK_BACKOFF_CAP_MS', 30_000, 1, 3_600_000);
+  if (workBackoffCapMs < workBackoffBaseMs) throw new ConfigError('ORCH_WORK_BACKOFF_CAP_MS must be at least ORCH_WORK_BACKOFF_BASE_MS');
+  return { workBackoffBaseMs, workBackoffCapMs };
 }

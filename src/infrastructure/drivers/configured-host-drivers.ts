@@ -1,4 +1,5 @@
-import { HostDrivers, HostRef } from '../../application/compute/ports/host-drivers.port';
+import { HostRef } from '../../application/compute/ports/hypervisor-drivers.port';
+import { HostDrivers } from './host-drivers';
 import { HypervisorDriver } from '../../application/compute/ports/hypervisor-driver.port';
 import { SwitchDriver } from '../../application/network/ports/switch-driver.port';
 import { BlockStorageDriver } from '../../application/storage/ports/block-storage-driver.port';

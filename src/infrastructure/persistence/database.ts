@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { types as pgTypes } from 'pg';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Mutex } from '../../application/shared/mutex';
 import { RawTable, Writer } from './raw-table';
-import { READ_MODEL_ENTITIES } from './read-model.entities';
+import { READ_MODEL_TABLES } from '../read-models/read-model-tables';
+import { sleep } from '../../application/shared/sleep';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,14 +14,13 @@ export type DatabaseLocation =
   | { readonly dialect: 'sqlite'; readonly dataDir: string; readonly scratch: boolean }
   | { readonly dialect: 'postgres'; readonly url: string; readonly schema: string | null };
 
-/** A transaction: raw SQL and the TypeORM manager bound to the same connection. */
+/** A transaction: plain SQL on one connection, and the tables to read and write through it (see RawTable). */
 export type Tx = Writer & {
   /**
    * `name` makes it a prepared statement on PostgreSQL (planned once per connection; the SQL of a
    * name must never change). SQLite caches its statements anyway and ignores it.
    */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]>;
-  readonly manager: EntityManager;
   /** An entity's table for plain-SQL reads and writes on this transaction (see RawTable). */
   table<T extends ObjectLiteral>(entity: EntityTarget<T>): RawTable<T>;
 };
@@ -67,7 +67,7 @@ export class Database {
         type: 'better-sqlite3',
         database: file,
         readonly,
-        entities: READ_MODEL_ENTITIES,
+        entities: READ_MODEL_TABLES,
         statementCacheSize: 200,
         prepareDatabase: (db: { pragma(s: string): unknown }) => {
           // better-sqlite3 is synchronous: a busy wait would block the event loop, and with it any
@@ -94,7 +94,7 @@ export class Database {
     const ds = await new DataSource({
       type: 'postgres',
       url,
-      entities: READ_MODEL_ENTITIES,
+      entities: READ_MODEL_TABLES,
       extra: { max: poolSize, ...(scratch ? { options: `-c search_path=${scratch.schema} -c synchronous_commit=off` } : {}) },
     }).initialize();
     return new Database({ dialect: 'postgres', url, schema: scratch?.schema ?? null }, ds, ds);
@@ -103,9 +103,7 @@ export class Database {
   /**
    * Runs `fn` in a transaction on the writer; commits if it resolves, rolls back if it throws.
    * SQLite transactions begin IMMEDIATE (write lock first): a deferred one that read before writing
-   * would fail with SQLITE_BUSY when another process wrote in between. Inside `fn`, use the
-   * manager's insert/update/upsert/delete or query builders, not save()/remove(), which open
-   * transactions of their own.
+   * would fail with SQLITE_BUSY when another process wrote in between.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dialect === 'sqlite' ? this.writeMutex.run(() => this.sqliteTransaction(fn)) : this.postgresTransaction(fn);
@@ -119,7 +117,7 @@ export class Database {
         const statement = this.sqliteStatement(sql);
         for (const params of paramLists) statement.run(params);
       };
-      const result = await fn({ query: (sql, params) => runner.query(sql, params), runEach, manager: runner.manager, table: (e) => this.table(e) });
+      const result = await fn({ query: (sql, params) => runner.query(sql, params), runEach, table: (e) => this.table(e) });
       await runner.query('COMMIT');
       return result;
     } catch (error) {
@@ -139,7 +137,7 @@ export class Database {
       const runEach = async (sql: string, paramLists: readonly unknown[][]) => {
         for (const values of paramLists) await connection.query({ text: sql, values });
       };
-      const result = await fn({ query, runEach, manager: runner.manager, table: (e) => this.table(e) });
+      const result = await fn({ query, runEach, table: (e) => this.table(e) });
       await runner.commitTransaction();
       return result;
     } catch (error) {
@@ -239,7 +237,7 @@ async function beginImmediate(runner: { query(sql: string): Promise<unknown> }):
       if (!/SQLITE_BUSY|database is locked/.test(String((error as Error).message) + String((error as { code?: string }).code)) || Date.now() > deadline) {
         throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
     }
   }
 }

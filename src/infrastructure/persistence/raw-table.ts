@@ -1,7 +1,11 @@
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { PageRequest } from '../../application/shared/paging';
+import { decodeCursor } from './paging';
 
 /** `type`: the column's SQL type as its entity declares it ('simple-json' columns are text holding JSON). */
 type Column = { property: string; column: string; json: boolean; type: string };
+/** A read of a table (see RawTable.find). */
+export type Query = { where?: string; params?: unknown[]; orderBy?: string; limit?: number };
 /** `name`: a prepared statement's name on PostgreSQL (see Tx.query). */
 export type Runner = { query<T = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<T[]> };
 /**
@@ -65,9 +69,37 @@ export class RawTable<T extends ObjectLiteral> {
     return this.key.length === 1 ? String(row[this.key[0].property]) : JSON.stringify(this.key.map((c) => row[c.property]));
   }
 
-  /** Rows matching a condition in the database's own placeholders (see Database.param); outside a transaction by default. */
-  async where(condition: string, params: unknown[], runner: Runner = this.db): Promise<T[]> {
-    return (await runner.query(`${this.select} WHERE ${condition}`, params)).map((row) => this.toEntity(row));
+  /**
+   * Rows matching `where` (SQL with `?` placeholders, whatever the dialect), in `orderBy` order, at
+   * most `limit`; outside a transaction by default.
+   */
+  async find(query: Query = {}, runner: Runner = this.db): Promise<T[]> {
+    const { where, params = [], orderBy, limit } = query;
+    const sql = `${this.select}${where ? ` WHERE ${where}` : ''}${orderBy ? ` ORDER BY ${orderBy}` : ''}${limit !== undefined ? ` LIMIT ${Math.floor(limit)}` : ''}`;
+    return (await runner.query(this.placeholders(sql), params)).map((row) => this.toEntity(row));
+  }
+
+  async first(where: string, params: unknown[]): Promise<T | null> {
+    return (await this.find({ where, params, limit: 1 }))[0] ?? null;
+  }
+
+  /** A page in id order: the rows matching `where` after the page's cursor, one more than its limit (see toPage). */
+  async page(page: PageRequest, query: Pick<Query, 'where' | 'params'> = {}): Promise<T[]> {
+    const after = decodeCursor(page.cursor);
+    const conditions = [...(query.where ? [`(${query.where})`] : []), ...(after !== null ? ['id > ?'] : [])];
+    return this.find({
+      where: conditions.join(' AND ') || undefined,
+      params: [...(query.params ?? []), ...(after !== null ? [after] : [])],
+      orderBy: 'id',
+      limit: page.limit + 1,
+    });
+  }
+
+  /** `?` placeholders as the dialect wants them (PostgreSQL: $1, $2, …). */
+  private placeholders(sql: string): string {
+    if (this.db.dialect !== 'postgres') return sql;
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
   }
 
   async byKeys(keys: readonly string[], runner: Runner = this.db): Promise<T[]> {

@@ -1,5 +1,6 @@
 import { ReadModelProgress } from '../../application/ports/read-model-progress.port';
 import { Database } from '../persistence/database';
+import { sleep } from '../../application/shared/sleep';
 
 /**
  * Read-model progress for a process that does not run the projections itself (a standalone
@@ -17,7 +18,7 @@ export class CheckpointProgress implements ReadModelProgress {
     for (;;) {
       if ((await this.position()) >= position) return true;
       if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      await sleep(this.pollMs);
     }
   }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HostDrivers, HostRef } from '../../application/compute/ports/host-drivers.port';
+import { HostRef } from '../../application/compute/ports/hypervisor-drivers.port';
+import { HostDrivers } from '../drivers/host-drivers';
 import { DriverError } from '../../application/shared/driver-error';
 import { SimulatedHypervisor } from '../hypervisor/simulated/simulated-hypervisor';
 import { SimulatedBlockStorage } from '../storage/simulated/simulated-block-storage';

@@ -1,7 +1,7 @@
 import { Authenticator } from '../../application/identity/authenticator';
 import { forbidden, unauthenticated } from '../../application/shared/application-error';
 import { Principal } from '../../application/shared/command-context';
-import { canWrite } from '../../domain/identity/roles';
+import { canWrite } from '../../domain/shared/roles';
 
 /**
  * What a call needs: `public` (no credentials), `authenticated` (any role), `read`, `write`

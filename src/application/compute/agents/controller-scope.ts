@@ -35,7 +35,7 @@ export class ControllerScope implements HostScope {
   /** The hosts' current agents from their streams, then every change after the head: replayed in order, they end where the log does. */
   async start(): Promise<void> {
     const head = await this.store.headPosition();
-    for (const host of (await this.compute.listHosts({ limit: 1000, cursor: null })).items) {
+    for (const host of await this.compute.allHosts()) {
       const { state } = await this.executor.load(hostDecider, hostStream(host.id));
       if (state.status === 'registered' && state.agentId) this.agents.set(host.id, state.agentId);
     }

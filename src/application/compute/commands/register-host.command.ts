@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { HostDriver, Resources, hostDecider, hostStream } from '../../../domain/compute/host/host.decider';
 import { CommandExecutor } from '../../shared/command-executor';
-import { assertAdmin } from '../../identity/access';
+import { assertAdmin } from '../../identity/public';
 import { withClaimedName } from '../../shared/unique-names';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';

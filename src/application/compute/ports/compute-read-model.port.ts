@@ -24,11 +24,15 @@ export type HostView = {
 export interface ComputeReadModel {
   getFlavor(idOrName: string): Promise<FlavorView | null>;
   listFlavors(page: PageRequest): Promise<Page<FlavorView>>;
+  /** Every flavor, however many. */
+  allFlavors(): Promise<FlavorView[]>;
   getImage(idOrName: string): Promise<ImageView | null>;
   listImages(page: PageRequest): Promise<Page<ImageView>>;
   getKeyPair(projectId: string, name: string): Promise<KeyPairView | null>;
   listKeyPairs(projectId: string | null, page: PageRequest): Promise<Page<KeyPairView>>;
   getHost(idOrName: string): Promise<HostView | null>;
   listHosts(page: PageRequest): Promise<Page<HostView>>;
+  /** Every registered host, however many (for work over all of them, not for pages of an API). */
+  allHosts(): Promise<HostView[]>;
 }
 export const COMPUTE_READ_MODEL = Symbol('ComputeReadModel');

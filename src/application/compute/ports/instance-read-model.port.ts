@@ -1,3 +1,4 @@
+import { Retrying } from '../../../domain/compute/instance/instance-lifecycle';
 import { OperationEvent } from '../../../domain/compute/operation/operation.decider';
 import { Page, PageRequest } from '../../shared/paging';
 
@@ -16,6 +17,8 @@ export type InstanceView = {
   failure: string | null;
   /** For an instance in error: whether everything it held has been given back. */
   released: boolean;
+  /** The step failing and being retried, with its last error (see InstanceStepRetrying). */
+  retrying: Retrying | null;
   operationId: string;
   createdAt: string;
   updatedAt: string;
@@ -44,18 +47,6 @@ export function operationRecordOf(d: OperationEvent['data']): OperationRecord {
   };
 }
 
-export type PortView = {
-  id: string;
-  projectId: string;
-  networkId: string;
-  mac: string;
-  ip: string;
-  instanceId: string | null;
-  host: string | null;
-  status: string;
-  securityGroups: string[];
-};
-
 export interface InstanceReadModel {
   getInstance(id: string): Promise<InstanceView | null>;
   listInstances(projectId: string | null, filter: InstanceFilter, page: PageRequest): Promise<Page<InstanceView>>;
@@ -65,11 +56,7 @@ export interface InstanceReadModel {
   /** Instances with work left: building, a task running, or an error whose resources are not yet released. */
   listUnfinished(): Promise<string[]>;
   getOperation(id: string): Promise<OperationRecord | null>;
-  getPort(id: string): Promise<PortView | null>;
-  listPorts(projectId: string | null, page: PageRequest): Promise<Page<PortView>>;
   /** Ports bound to a host (plugged there by a spawn). */
-  listPortsOnHost(hostId: string): Promise<PortView[]>;
   /** Live ports (bound or not) that carry the group. */
-  listPortsInSecurityGroup(securityGroupId: string): Promise<PortView[]>;
 }
 export const INSTANCE_READ_MODEL = Symbol('InstanceReadModel');

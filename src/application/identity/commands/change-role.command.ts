@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Role } from '../../../domain/identity/roles';
+import { Role } from '../../../domain/shared/roles';
 import { userDecider, userStream } from '../../../domain/identity/user/user.decider';
 import { notFound } from '../../../domain/shared/domain-error';
 import { CommandExecutor } from '../../shared/command-executor';

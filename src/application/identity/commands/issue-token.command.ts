@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Role } from '../../../domain/identity/roles';
+import { Role } from '../../../domain/shared/roles';
 import { tokenDecider, tokenStream } from '../../../domain/identity/token/token.decider';
 import { DomainError } from '../../../domain/shared/domain-error';
 import { CommandExecutor } from '../../shared/command-executor';

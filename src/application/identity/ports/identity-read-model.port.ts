@@ -1,6 +1,6 @@
 import { Page, PageRequest } from '../../shared/paging';
 import { QuotaResource, Quotas } from '../../../domain/identity/quota/quota';
-import { Role } from '../../../domain/identity/roles';
+import { Role } from '../../../domain/shared/roles';
 
 export type ProjectView = {
   id: string;

@@ -26,6 +26,18 @@ export type FloatingIpView = {
   createdAt: string;
 };
 
+export type PortView = {
+  id: string;
+  projectId: string;
+  networkId: string;
+  mac: string;
+  ip: string;
+  instanceId: string | null;
+  host: string | null;
+  status: string;
+  securityGroups: string[];
+};
+
 export interface NetworkReadModel {
   getNetwork(idOrName: string, projectId: string | null): Promise<NetworkView | null>;
   listNetworks(projectId: string | null, page: PageRequest): Promise<Page<NetworkView>>;
@@ -39,5 +51,9 @@ export interface NetworkReadModel {
   /** Addresses held by allocated floating IPs (a hint for allocation; the address claim is the guarantee). */
   usedFloatingAddresses(): Promise<string[]>;
   floatingIpsOf(where: { instanceId: string } | { portIds: readonly string[] }): Promise<FloatingIpView[]>;
+  getPort(id: string): Promise<PortView | null>;
+  listPorts(projectId: string | null, page: PageRequest): Promise<Page<PortView>>;
+  listPortsOnHost(hostId: string): Promise<PortView[]>;
+  listPortsInSecurityGroup(securityGroupId: string): Promise<PortView[]>;
 }
 export const NETWORK_READ_MODEL = Symbol('NetworkReadModel');

@@ -12,6 +12,8 @@ const until = async (check: () => boolean, what: string, ms = 2_000) => {
   }
 };
 
+const quiet = { info: () => undefined, warnWith: () => undefined, errorWith: () => undefined };
+
 const metrics = () => {
   const counts = { failed: 0, waiting: 0, gaveUp: 0 };
   const m: Metrics = {
@@ -28,7 +30,8 @@ const metrics = () => {
 
 function loop(reconcile: (key: string) => Promise<ReconcileResult>, options: Partial<ReconcileLoopOptions> = {}) {
   const { counts, m } = metrics();
-  const l = new ReconcileLoop({ name: 'test', concurrency: 2, backoff: { baseMs: 5, capMs: 40 }, metrics: m, log: () => undefined, ...options }, reconcile);
+  const settings = { backoff: { baseMs: 5, capMs: 40 }, maxAttempts: 4, giveUpAfterMs: 60_000 };
+  const l = new ReconcileLoop({ name: 'test', concurrency: 2, settings, metrics: m, log: quiet, ...options }, reconcile);
   return { l, counts };
 }
 
@@ -110,13 +113,9 @@ describe('ReconcileLoop', () => {
       },
       {
         random: () => 1, // no jitter: each delay is its whole step
-        giveUp: {
-          attempts: 4,
-          afterMs: 60_000,
-          record: async (_key, failure) => {
-            given.push(failure);
-            failing = false; // the terminal state is recorded: the next reconcile has nothing to fail on
-          },
+        giveUp: async (_key, failure) => {
+          given.push(failure);
+          failing = false; // the terminal state is recorded: the next reconcile has nothing to fail on
         },
       },
     );
@@ -139,7 +138,11 @@ describe('ReconcileLoop', () => {
         clock += 50_000; // each attempt takes "50 s"
         throw new Error('slow failure');
       },
-      { now: () => clock, giveUp: { attempts: 100, afterMs: 120_000, record: async (_k, f) => void given.push(f) } },
+      {
+        now: () => clock,
+        settings: { backoff: { baseMs: 5, capMs: 40 }, maxAttempts: 100, giveUpAfterMs: 120_000 },
+        giveUp: async (_k, f) => void given.push(f),
+      },
     );
     l.kick('k');
     await until(() => given.length === 1, 'giving up');
@@ -159,7 +162,8 @@ describe('ReconcileLoop', () => {
       },
       {
         isWaiting: (e) => (e as { unreachable?: boolean }).unreachable === true,
-        giveUp: { attempts: 2, afterMs: 60_000, record: async () => void counts.gaveUp++ },
+        settings: { backoff: { baseMs: 5, capMs: 40 }, maxAttempts: 2, giveUpAfterMs: 60_000 },
+        giveUp: async () => void counts.gaveUp++,
         onFailure: async (_key, f) => void seen.push(f),
       },
     );

@@ -1,7 +1,9 @@
 import { Metrics, WorkLoopStats } from '../../ports/metrics.port';
-import { Backoff, backoffDelay } from './backoff';
+import { AppLogger } from '../../ports/logger.port';
+import { backoffDelay } from './backoff';
 import { KeyQueue } from './key-queue';
 import { Reconcile } from './reconcile-result';
+import { WorkSettings } from './work.settings';
 
 /** A key's failures since its last successful reconcile. */
 export type Failure = {
@@ -21,15 +23,16 @@ export type ReconcileLoopOptions = {
   name: string;
   /** Keys reconciled at the same time. */
   concurrency: number;
-  backoff: Backoff;
-  /** When to give up on a key that keeps failing; absent: never (the key is retried at the capped interval for ever). */
-  giveUp?: { attempts: number; afterMs: number; record: (key: string, failure: Failure) => Promise<void> };
+  /** Backoff and when to give up (ORCH_WORK_*). */
+  settings: WorkSettings;
+  /** Records the terminal state of a key given up on; absent: the key is never given up on (retried at the capped interval for ever). */
+  giveUp?: (key: string, failure: Failure) => Promise<void>;
   /** Errors that mean the work is only waiting (a host down): retried at the capped interval, never given up on. */
   isWaiting?: (error: unknown) => boolean;
   /** Told of every failed reconcile, before its retry is scheduled (to make it visible on the resource). */
   onFailure?: (key: string, failure: Failure) => Promise<void>;
   metrics: Metrics;
-  log: (message: string, fields: Record<string, unknown>) => void;
+  log: AppLogger;
   now?: () => number;
   random?: () => number;
 };
@@ -80,6 +83,11 @@ export class ReconcileLoop {
     const delayed = this.delayed.get(key);
     if (delayed && delayed.due <= this.now() + ms) return;
     this.schedule(key, ms);
+  }
+
+  /** The key made progress: its earlier failures no longer count (its next failure is its first). */
+  forget(key: string): void {
+    this.failures.delete(key);
   }
 
   /** The failure a key is backing off from, if any. */
@@ -164,23 +172,23 @@ export class ReconcileLoop {
       waiting,
     };
     this.failures.set(key, failure);
-    const { name, giveUp, metrics, log } = this.options;
+    const { name, giveUp, metrics, log, settings } = this.options;
     metrics.workFailed(name, waiting);
-    if (!waiting && giveUp && (failure.failures >= giveUp.attempts || this.now() - failure.since >= giveUp.afterMs)) {
+    if (!waiting && giveUp && (failure.failures >= settings.maxAttempts || this.now() - failure.since >= settings.giveUpAfterMs)) {
       try {
-        await giveUp.record(key, failure);
+        await giveUp(key, failure);
         this.failures.delete(key);
         metrics.workGaveUp(name);
-        log('gave up on a key that kept failing; its terminal state is recorded', { loop: name, key, ...failure });
+        log.warnWith('gave up on work that kept failing; its terminal state is recorded', { loop: name, key, ...failure });
         return 0; // once more, to act on the terminal state (give back what it held)
       } catch (recordError) {
-        log('could not record giving up; will try again', { loop: name, key, error: String(recordError) });
+        log.errorWith('could not record giving up; will try again', { loop: name, key, error: String(recordError) });
       }
     } else {
-      log(waiting ? 'work is waiting; will retry' : 'reconcile failed; will retry', { loop: name, key, ...failure });
+      log.warnWith(waiting ? 'work is waiting; will retry' : 'work failed; will retry', { loop: name, key, ...failure });
     }
-    await this.options.onFailure?.(key, failure).catch((e: unknown) => log('could not record a retry', { loop: name, key, error: String(e) }));
-    return backoffDelay(failure.attempts, this.options.backoff, this.random);
+    await this.options.onFailure?.(key, failure).catch((e: unknown) => log.errorWith('could not record a retry', { loop: name, key, error: String(e) }));
+    return backoffDelay(failure.attempts, settings.backoff, this.random);
   }
 
   private schedule(key: string, ms: number): void {

@@ -16,3 +16,4 @@ export interface BlockStorageDriver {
   detach(volumeId: string, instanceId: string): Promise<void>;
   list(): Promise<ActualVolume[]>;
 }
+export const BLOCK_STORAGE = Symbol('BlockStorageDriver');

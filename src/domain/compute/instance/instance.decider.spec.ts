@@ -1,6 +1,7 @@
 import { specFor } from '../../../../test/support/decider-spec';
 import { fold } from '../../shared/decider';
-import { InstanceCommand, InstanceEvent, instanceDecider } from './instance.decider';
+import { instanceDecider } from './instance.decider';
+import { InstanceCommand, InstanceEvent } from './instance.events';
 import { userState } from './instance-states';
 
 const at = '2026-01-01T00:00:00.000Z';

@@ -1,78 +1,12 @@
-import { Decider, DomainEvent, assertNever } from '../../shared/decider';
+import { Decider, assertNever } from '../../shared/decider';
 import { conflict, notFound } from '../../shared/domain-error';
+import { FlavorSpec, InstanceCommand, InstanceEvent, InstanceRequest } from './instance.events';
+import { InstanceLifecycle, evolveLifecycle, requestedLifecycle, workOf } from './instance-lifecycle';
 import { PowerState, TaskState, VmState } from './instance-states';
-
-export type FlavorSpec = { flavorId: string; vcpus: number; ramMiB: number; diskGiB: number };
-export type NetworkRequest = { networkId: string; ip?: string };
-export type Attachment = { portId: string; networkId: string; ip: string; mac: string };
-export type RebootType = 'soft' | 'hard';
-
-export type InstanceEvent =
-  | DomainEvent<
-      'InstanceRequested',
-      {
-        instanceId: string;
-        projectId: string;
-        name: string;
-        flavor: FlavorSpec;
-        imageId: string;
-        networks: NetworkRequest[];
-        keyName: string | null;
-        userData: string | null;
-        securityGroups: string[];
-        zone: string | null;
-        operationId: string;
-        at: string;
-      }
-    >
-  | DomainEvent<'InstanceScheduled', { instanceId: string; hostId: string; attempt: number; at: string }>
-  | DomainEvent<'InstanceNetworked', { instanceId: string; attachments: Attachment[]; at: string }>
-  | DomainEvent<'InstanceRootVolumeReady', { instanceId: string; volumeId: string; at: string }>
-  | DomainEvent<'InstanceSpawnFailed', { instanceId: string; hostId: string; attempt: number; reason: string; at: string }>
-  | DomainEvent<'InstanceActivated', { instanceId: string; hostId: string; at: string }>
-  | DomainEvent<'InstanceFailed', { instanceId: string; reason: string; at: string }>
-  /** The guest vanished from its host at run time: error, but its resources stay until it is deleted (as in Nova). */
-  | DomainEvent<'InstanceLost', { instanceId: string; hostId: string; reason: string; at: string }>
-  /** A stop, start or reboot that the hypervisor could not carry out; the instance stays as it was. */
-  | DomainEvent<'InstanceActionFailed', { instanceId: string; task: TaskState; reason: string; at: string }>
-  /** Everything an instance held (claim, ports, addresses, root volume, quota) has been given back. */
-  | DomainEvent<'InstanceResourcesReleased', { instanceId: string; at: string }>
-  | DomainEvent<'InstanceStopRequested', { instanceId: string; at: string }>
-  | DomainEvent<'InstanceStopped', { instanceId: string; at: string }>
-  | DomainEvent<'InstanceStartRequested', { instanceId: string; at: string }>
-  | DomainEvent<'InstanceStarted', { instanceId: string; at: string }>
-  | DomainEvent<'InstanceRebootRequested', { instanceId: string; rebootType: RebootType; at: string }>
-  | DomainEvent<'InstanceRebooted', { instanceId: string; at: string }>
-  | DomainEvent<'InstanceDeleteRequested', { instanceId: string; at: string }>
-  | DomainEvent<'InstanceDeleted', { instanceId: string; at: string }>
-  | DomainEvent<'InstancePowerStateDrifted', { instanceId: string; expected: PowerState; observed: PowerState; at: string }>;
-
-export type InstanceCommand =
-  | ({ type: 'RequestLaunch'; now: string } & Omit<Extract<InstanceEvent, { type: 'InstanceRequested' }>['data'], 'at'>)
-  | { type: 'RecordScheduled'; hostId: string; attempt: number; now: string }
-  | { type: 'RecordNetworked'; attachments: Attachment[]; now: string }
-  | { type: 'RecordRootVolumeReady'; volumeId: string; now: string }
-  | { type: 'RecordSpawnFailed'; reason: string; now: string }
-  | { type: 'RecordRunning'; now: string }
-  | { type: 'RecordFailed'; reason: string; now: string }
-  | { type: 'RecordResourcesReleased'; now: string }
-  | { type: 'RecordActionFailed'; reason: string; now: string }
-  | { type: 'RecordLost'; reason: string; now: string }
-  | { type: 'Stop'; now: string }
-  | { type: 'RecordStopped'; now: string }
-  | { type: 'Start'; now: string }
-  | { type: 'RecordStarted'; now: string }
-  | { type: 'Reboot'; rebootType: RebootType; now: string }
-  | { type: 'RecordRebooted'; now: string }
-  | { type: 'Delete'; now: string }
-  | { type: 'RecordDeleted'; now: string }
-  | { type: 'RecordPowerState'; observed: PowerState; now: string };
-
-export type InstanceRequest = Omit<Extract<InstanceEvent, { type: 'InstanceRequested' }>['data'], 'at'>;
 
 export type InstanceState =
   | { status: 'absent' }
-  | {
+  | ({
       status: 'present';
       instanceId: string;
       projectId: string;
@@ -80,17 +14,8 @@ export type InstanceState =
       flavor: FlavorSpec;
       /** Hosts where spawning failed, not to be tried again. */
       triedHosts: string[];
-      /** True from a failed build until everything it held has been given back. */
-      releasePending: boolean;
-      vmState: VmState;
-      taskState: TaskState;
-      powerState: PowerState;
-      hostId: string | null;
       attempt: number;
-      attachments: Attachment[];
-      rootVolumeId: string | null;
-      failure: string | null;
-    };
+    } & InstanceLifecycle);
 
 export const instanceStream = (instanceId: string) => `instance-${instanceId}`;
 
@@ -152,6 +77,15 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
       case 'RecordResourcesReleased':
         if (!s.releasePending) return [];
         return [{ type: 'InstanceResourcesReleased', data: { instanceId: id, at } }];
+      case 'RecordRetrying': {
+        const work = workOf(s);
+        const { reason, waiting } = command;
+        if (work === null || (s.retrying?.work === work && s.retrying.reason === reason && s.retrying.waiting === waiting)) return [];
+        return [{ type: 'InstanceStepRetrying', data: { instanceId: id, work, reason, waiting, at } }];
+      }
+      case 'RecordCleanupFailed':
+        if (!inTask(s, 'deleting') && !s.releasePending) return [];
+        return [{ type: 'InstanceCleanupFailed', data: { instanceId: id, reason: command.reason, at } }];
       case 'Stop':
         requireIdle(s, 'stop', ['active']);
         return [{ type: 'InstanceStopRequested', data: { instanceId: id, at } }];
@@ -197,60 +131,15 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
         request,
         flavor: event.data.flavor,
         triedHosts: [],
-        releasePending: false,
-        vmState: 'building',
-        taskState: 'scheduling',
-        powerState: 'nostate',
-        hostId: null,
         attempt: 0,
-        attachments: [],
-        rootVolumeId: null,
-        failure: null,
+        ...requestedLifecycle(),
       };
     }
     if (state.status === 'absent') return state;
-    switch (event.type) {
-      case 'InstanceScheduled':
-        return { ...state, hostId: event.data.hostId, attempt: event.data.attempt, taskState: 'networking' };
-      case 'InstanceNetworked':
-        return { ...state, attachments: event.data.attachments, taskState: 'block_device_mapping' };
-      case 'InstanceRootVolumeReady':
-        return { ...state, rootVolumeId: event.data.volumeId, taskState: 'spawning' };
-      case 'InstanceSpawnFailed':
-        // Back to scheduling: the saga either picks another host or gives up (InstanceFailed).
-        return { ...state, hostId: null, taskState: 'scheduling', failure: event.data.reason, triedHosts: [...state.triedHosts, event.data.hostId] };
-      case 'InstanceActivated':
-        return { ...state, vmState: 'active', taskState: null, powerState: 'running', failure: null };
-      case 'InstanceFailed':
-        return { ...state, vmState: 'error', taskState: null, failure: event.data.reason, releasePending: true };
-      case 'InstanceLost':
-        // Nothing to give back automatically: the user decides (delete, or later rebuild).
-        return { ...state, vmState: 'error', taskState: null, powerState: 'nostate', failure: event.data.reason };
-      case 'InstanceActionFailed':
-        return { ...state, taskState: null, failure: event.data.reason };
-      case 'InstanceResourcesReleased':
-        return { ...state, releasePending: false, hostId: null, attachments: [], rootVolumeId: null };
-      case 'InstanceStopRequested':
-        return { ...state, taskState: 'powering_off' };
-      case 'InstanceStopped':
-        return { ...state, vmState: 'stopped', taskState: null, powerState: 'shutdown' };
-      case 'InstanceStartRequested':
-        return { ...state, taskState: 'powering_on' };
-      case 'InstanceStarted':
-        return { ...state, vmState: 'active', taskState: null, powerState: 'running' };
-      case 'InstanceRebootRequested':
-        return { ...state, taskState: event.data.rebootType === 'hard' ? 'rebooting_hard' : 'rebooting' };
-      case 'InstanceRebooted':
-        return { ...state, vmState: 'active', taskState: null, powerState: 'running' };
-      case 'InstanceDeleteRequested':
-        return { ...state, taskState: 'deleting' };
-      case 'InstanceDeleted':
-        return { ...state, vmState: 'deleted', taskState: null, powerState: 'nostate', hostId: null, releasePending: false };
-      case 'InstancePowerStateDrifted':
-        return { ...state, powerState: event.data.observed };
-      default:
-        return assertNever(event);
-    }
+    const next = evolveLifecycle(state, event);
+    if (event.type === 'InstanceScheduled') return { ...next, attempt: event.data.attempt };
+    if (event.type === 'InstanceSpawnFailed') return { ...next, triedHosts: [...state.triedHosts, event.data.hostId] };
+    return next;
   },
 };
 

@@ -1,10 +1,5 @@
 import { Decider, DomainEvent, assertNever } from '../../shared/decider';
 
-/**
- * What a host has that the orchestrator does not know about: domains, switch ports, volumes.
- * Found orphans are recorded, removed after a grace period, and each step is an event, so the
- * log shows everything the orchestrator did on its own.
- */
 /** What the reconciler finds on a host that nothing accounts for (a segment: a deleted network's gateway and VLAN). */
 export type OrphanKind = 'domain' | 'port' | 'segment' | 'volume' | 'snapshot';
 
@@ -24,6 +19,11 @@ export type OrphanState = { hostId: string | null; orphans: Record<string, { kin
 export const orphansStream = (hostId: string) => `orphans-${hostId}`;
 const key = (kind: OrphanKind, id: string) => `${kind}:${id}`;
 
+/**
+ * What a host has that the orchestrator does not know about: domains, switch ports, volumes.
+ * Found orphans are recorded, removed after a grace period, and each step is an event, so the
+ * log shows everything the orchestrator did on its own.
+ */
 export const orphanDecider: Decider<OrphanState, OrphanCommand, OrphanEvent> = {
   initialState: () => ({ hostId: null, orphans: {} }),
   decide(command, state) {

@@ -65,3 +65,14 @@ export function addAmounts(usage: Readonly<Record<QuotaResource, number>>, amoun
   for (const r of QUOTA_RESOURCES) next[r] = Math.max(0, next[r] + sign * (amounts[r] ?? 0));
   return next;
 }
+
+/** How many reservations of `per` the quotas hold beside the usage (unlimited resources do not count). */
+export function howManyFit(quotas: Quotas, usage: Readonly<Record<QuotaResource, number>>, per: Amounts): number {
+  let fit = Number.MAX_SAFE_INTEGER;
+  for (const r of QUOTA_RESOURCES) {
+    const need = per[r] ?? 0;
+    if (need === 0 || quotas[r] === UNLIMITED) continue;
+    fit = Math.min(fit, Math.floor(Math.max(0, quotas[r] - usage[r]) / need));
+  }
+  return fit;
+}

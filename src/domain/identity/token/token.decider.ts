@@ -1,6 +1,6 @@
 import { Decider, DomainEvent, assertNever } from '../../shared/decider';
 import { conflict, notFound, refused } from '../../shared/domain-error';
-import { Role } from '../roles';
+import { Role } from '../../shared/roles';
 
 /**
  * A bearer token. Only a hash of its secret is recorded; the secret is shown once to the caller.

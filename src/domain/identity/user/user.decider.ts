@@ -1,6 +1,6 @@
 import { Decider, DomainEvent, assertNever } from '../../shared/decider';
 import { conflict, notFound } from '../../shared/domain-error';
-import { Role } from '../roles';
+import { Role } from '../../shared/roles';
 
 export type UserEvent =
   | DomainEvent<'UserRegistered', { userId: string; name: string; passwordHash: string; at: string }>

@@ -30,14 +30,20 @@ export type VolumeEvent =
   | DomainEvent<'VolumeAttachFailed', { volumeId: string; instanceId: string; reason: string; at: string }>
   | DomainEvent<'VolumeDetachRequested', { volumeId: string; instanceId: string; at: string }>
   | DomainEvent<'VolumeDetached', { volumeId: string; instanceId: string; at: string }>
+  /** Detaching kept failing and was given up on: still attached (Cinder: back to in-use). */
+  | DomainEvent<'VolumeDetachFailed', { volumeId: string; instanceId: string; reason: string; at: string }>
   | DomainEvent<'VolumeDeleteRequested', { volumeId: string; at: string }>
   | DomainEvent<'VolumeDeleted', { volumeId: string; projectId: string; sizeGiB: number; at: string }>
+  /** Deleting kept failing and was given up on: error, quota kept, to be deleted again (Cinder: error_deleting). */
+  | DomainEvent<'VolumeDeleteFailed', { volumeId: string; reason: string; at: string }>
   /** Snapshots live on their volume's stream: "the volume has snapshots" is then decided exactly. */
   | DomainEvent<'VolumeSnapshotRequested', { volumeId: string; snapshotId: string; projectId: string; name: string; sizeGiB: number; at: string }>
   | DomainEvent<'VolumeSnapshotCreated', { volumeId: string; snapshotId: string; at: string }>
   | DomainEvent<'VolumeSnapshotFailed', { volumeId: string; snapshotId: string; reason: string; at: string }>
   | DomainEvent<'VolumeSnapshotDeleteRequested', { volumeId: string; snapshotId: string; at: string }>
-  | DomainEvent<'VolumeSnapshotDeleted', { volumeId: string; snapshotId: string; at: string }>;
+  | DomainEvent<'VolumeSnapshotDeleted', { volumeId: string; snapshotId: string; at: string }>
+  /** Deleting the snapshot kept failing and was given up on: error, to be deleted again. */
+  | DomainEvent<'VolumeSnapshotDeleteFailed', { volumeId: string; snapshotId: string; reason: string; at: string }>;
 
 export type VolumeCommand =
   | {
@@ -58,13 +64,16 @@ export type VolumeCommand =
   | { type: 'RecordAttachFailed'; reason: string; now: string }
   | { type: 'RequestDetach'; now: string }
   | { type: 'RecordDetached'; now: string }
+  | { type: 'RecordDetachFailed'; reason: string; now: string }
   | { type: 'RequestDelete'; now: string }
   | { type: 'RecordDeleted'; now: string }
+  | { type: 'RecordDeleteFailed'; reason: string; now: string }
   | { type: 'RequestSnapshot'; snapshotId: string; name: string; now: string }
   | { type: 'RecordSnapshotCreated'; snapshotId: string; now: string }
   | { type: 'RecordSnapshotFailed'; snapshotId: string; reason: string; now: string }
   | { type: 'RequestSnapshotDelete'; snapshotId: string; now: string }
-  | { type: 'RecordSnapshotDeleted'; snapshotId: string; now: string };
+  | { type: 'RecordSnapshotDeleted'; snapshotId: string; now: string }
+  | { type: 'RecordSnapshotDeleteFailed'; snapshotId: string; reason: string; now: string };
 
 export type VolumeState =
   | { status: 'absent' }
@@ -132,6 +141,10 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
         return [{ type: 'VolumeDetachRequested', data: { volumeId, instanceId: s.instanceId, at } }];
       case 'RecordDetached':
         return s.status === 'detaching' && s.instanceId ? [{ type: 'VolumeDetached', data: { volumeId, instanceId: s.instanceId, at } }] : [];
+      case 'RecordDetachFailed':
+        return s.status === 'detaching' && s.instanceId
+          ? [{ type: 'VolumeDetachFailed', data: { volumeId, instanceId: s.instanceId, reason: command.reason, at } }]
+          : [];
       case 'RequestDelete':
         if (s.status === 'deleting') return [];
         if (s.status !== 'available' && s.status !== 'error') throw refuse(s, 'delete');
@@ -140,6 +153,8 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
         return [{ type: 'VolumeDeleteRequested', data: { volumeId, at } }];
       case 'RecordDeleted':
         return s.status === 'deleting' ? [{ type: 'VolumeDeleted', data: { volumeId, projectId: s.projectId, sizeGiB: s.sizeGiB, at } }] : [];
+      case 'RecordDeleteFailed':
+        return s.status === 'deleting' ? [{ type: 'VolumeDeleteFailed', data: { volumeId, reason: command.reason, at } }] : [];
       case 'RequestSnapshot': {
         const { snapshotId, name } = command;
         if (s.snapshots[snapshotId] !== undefined) return []; // asked again
@@ -167,6 +182,10 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
         return s.snapshots[command.snapshotId] === 'deleting'
           ? [{ type: 'VolumeSnapshotDeleted', data: { volumeId, snapshotId: command.snapshotId, at } }]
           : [];
+      case 'RecordSnapshotDeleteFailed':
+        return s.snapshots[command.snapshotId] === 'deleting'
+          ? [{ type: 'VolumeSnapshotDeleteFailed', data: { volumeId, snapshotId: command.snapshotId, reason: command.reason, at } }]
+          : [];
       default:
         return assertNever(command);
     }
@@ -188,40 +207,56 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
       };
     }
     if (state.status === 'absent') return state;
-    switch (event.type) {
-      case 'VolumeCreated':
-        return { ...state, status: 'available' };
-      case 'VolumeCreationFailed':
-        return { ...state, status: 'error' };
-      case 'VolumeAttachRequested':
-        return { ...state, status: 'attaching', instanceId: event.data.instanceId };
-      case 'VolumeAttached':
-        return { ...state, status: 'in-use', device: event.data.device };
-      case 'VolumeAttachFailed':
-        return { ...state, status: 'available', instanceId: null };
-      case 'VolumeDetachRequested':
-        return { ...state, status: 'detaching' };
-      case 'VolumeDetached':
-        return { ...state, status: 'available', instanceId: null, device: null };
-      case 'VolumeDeleteRequested':
-        return { ...state, status: 'deleting' };
-      case 'VolumeDeleted':
-        return { ...state, status: 'deleted' };
-      case 'VolumeSnapshotRequested':
-        return withSnapshot(state, event.data.snapshotId, 'creating');
-      case 'VolumeSnapshotCreated':
-        return withSnapshot(state, event.data.snapshotId, 'available');
-      case 'VolumeSnapshotFailed':
-        return withSnapshot(state, event.data.snapshotId, 'error');
-      case 'VolumeSnapshotDeleteRequested':
-        return withSnapshot(state, event.data.snapshotId, 'deleting');
-      case 'VolumeSnapshotDeleted':
-        return withSnapshot(state, event.data.snapshotId, null);
-      default:
-        return assertNever(event);
-    }
+    if (isSnapshotEvent(event)) return withSnapshot(state, event.data.snapshotId, snapshotStatusAfter(event));
+    return evolveAttachment(state, event);
   },
 };
+
+type SnapshotEvent = Extract<VolumeEvent, { type: `VolumeSnapshot${string}` }>;
+const SNAPSHOT_STATUS_AFTER: Record<SnapshotEvent['type'], SnapshotStatus | null> = {
+  VolumeSnapshotRequested: 'creating',
+  VolumeSnapshotCreated: 'available',
+  VolumeSnapshotFailed: 'error',
+  VolumeSnapshotDeleteRequested: 'deleting',
+  VolumeSnapshotDeleted: null,
+  VolumeSnapshotDeleteFailed: 'error',
+};
+export const isSnapshotEvent = (event: VolumeEvent): event is SnapshotEvent => event.type.startsWith('VolumeSnapshot');
+/** A snapshot's status after one of its events (null: gone). */
+export const snapshotStatusAfter = (event: SnapshotEvent): SnapshotStatus | null => SNAPSHOT_STATUS_AFTER[event.type];
+
+/** What a volume's own events change: its status and attachment (a read-model row keeps the same). */
+export type VolumeAttachment = { status: VolumeStatus; instanceId: string | null; device: string | null };
+
+/** The attachment after one of the volume's own events (not its request, not its snapshots'). Generic in what else the state holds. */
+export function evolveAttachment<V extends VolumeAttachment>(v: V, event: Exclude<VolumeEvent, SnapshotEvent | { type: 'VolumeRequested' }>): V {
+  switch (event.type) {
+    case 'VolumeCreated':
+      return { ...v, status: 'available' };
+    case 'VolumeCreationFailed':
+      return { ...v, status: 'error' };
+    case 'VolumeAttachRequested':
+      return { ...v, status: 'attaching', instanceId: event.data.instanceId };
+    case 'VolumeAttached':
+      return { ...v, status: 'in-use', device: event.data.device };
+    case 'VolumeAttachFailed':
+      return { ...v, status: 'available', instanceId: null };
+    case 'VolumeDetachRequested':
+      return { ...v, status: 'detaching' };
+    case 'VolumeDetached':
+      return { ...v, status: 'available', instanceId: null, device: null };
+    case 'VolumeDetachFailed':
+      return { ...v, status: 'in-use' };
+    case 'VolumeDeleteRequested':
+      return { ...v, status: 'deleting' };
+    case 'VolumeDeleted':
+      return { ...v, status: 'deleted' };
+    case 'VolumeDeleteFailed':
+      return { ...v, status: 'error' };
+    default:
+      return assertNever(event);
+  }
+}
 
 function withSnapshot(state: Present, snapshotId: string, status: SnapshotStatus | null): Present {
   const { [snapshotId]: _previous, ...others } = state.snapshots;

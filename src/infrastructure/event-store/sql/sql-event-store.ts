@@ -17,6 +17,7 @@ import { EventCoreRow, EventRowRaw, toEventCore, toRecordedEvent } from './event
 import { LogTail } from './log-tail';
 import { AppendOutcome, AppendRequest, InsertRow, SqlDialect } from './sql-dialect';
 import { Wakeup } from './wakeup';
+import { sleep } from '../../../application/shared/sleep';
 
 type PendingAppend = {
   stream: string;
@@ -166,7 +167,7 @@ export class SqlEventStore implements EventStore {
             continue;
           }
           if (batch.length < batchSize && gatherMs > 0) {
-            await new Promise((resolve) => setTimeout(resolve, gatherMs));
+            await sleep(gatherMs);
             batch = await this.tail.read(checkpoint, batchSize);
           }
           await handler(batch);
@@ -196,7 +197,7 @@ export class SqlEventStore implements EventStore {
   async close(): Promise<void> {
     this.closed = true;
     this.appended.notify();
-    while (this.flushing) await new Promise((r) => setTimeout(r, 5));
+    while (this.flushing) await sleep(5);
   }
 }
 

@@ -8,6 +8,7 @@ import { CommandFailed, runCommand } from '../../system/run-command';
 import { writeConfigDrive } from './config-drive';
 import { domainXml } from './domain-xml';
 import { LifecycleWatcher } from './lifecycle-watcher';
+import { sleep } from '../../../application/shared/sleep';
 
 export type LibvirtSettings = {
   /** libvirt connection URI of the host (qemu:///system). */
@@ -208,5 +209,3 @@ function kindOf(stderr: string): DriverError['kind'] {
   if (/Requested operation is not valid|not running|already active/i.test(stderr)) return 'invalid';
   return 'transient';
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,7 +4,7 @@ import { FlavorEvent } from '../../../domain/compute/flavor/flavor.decider';
 import { HostEvent } from '../../../domain/compute/host/host.decider';
 import { ImageEvent } from '../../../domain/compute/image/image.decider';
 import { KeyPairEvent } from '../../../domain/compute/keypair/keypair.decider';
-import { FlavorRow, HostRow, ImageRow, KeyPairRow } from '../../persistence/read-model.entities';
+import { FlavorRow, HostRow, ImageRow, KeyPairRow } from './compute.tables';
 import { Projection } from '../../projections/projection';
 import { RowFold } from '../../projections/row-fold';
 import { RowFolds } from '../../projections/row-folds';

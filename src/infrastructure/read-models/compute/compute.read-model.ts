@@ -1,11 +1,10 @@
-import { FindOptionsWhere, MoreThan } from 'typeorm';
 import { ComputeReadModel, FlavorView, HostView, ImageView, KeyPairView } from '../../../application/compute/ports/compute-read-model.port';
 import { Page, PageRequest } from '../../../application/shared/paging';
 import { nameKey } from '../../../application/shared/unique-names';
 import { HostDriver, freeOf } from '../../../domain/compute/host/host.decider';
 import { Database } from '../../persistence/database';
-import { decodeCursor, toPage } from '../paging';
-import { FlavorRow, HostRow, ImageRow, KeyPairRow } from '../../persistence/read-model.entities';
+import { toPage } from '../../persistence/paging';
+import { FlavorRow, HostRow, ImageRow, KeyPairRow } from './compute.tables';
 
 const toFlavor = (r: FlavorRow): FlavorView => ({ id: r.id, name: r.name, vcpus: r.vcpus, ramMiB: r.ramMiB, diskGiB: r.diskGiB, createdAt: r.createdAt });
 const toImage = (r: ImageRow): ImageView => ({ id: r.id, name: r.name, os: r.os, minDiskGiB: r.minDiskGiB, source: r.source, createdAt: r.createdAt });
@@ -32,53 +31,52 @@ const toHost = (r: HostRow): HostView => ({
   createdAt: r.createdAt,
 });
 
-/** `id > cursor` for the next page, in id order. */
-const after = <T>(page: PageRequest, where: FindOptionsWhere<T> = {}): FindOptionsWhere<T> => {
-  const cursor = decodeCursor(page.cursor);
-  return cursor ? ({ ...where, id: MoreThan(cursor) } as FindOptionsWhere<T>) : where;
-};
-
-export class TypeOrmComputeReadModel implements ComputeReadModel {
+/** The catalog and the hosts, read from their tables. */
+export class SqlComputeReadModel implements ComputeReadModel {
   constructor(private readonly db: Database) {}
 
-  private get m() {
-    return this.db.reader.manager;
-  }
-
   async getFlavor(idOrName: string) {
-    const [row] = await this.db.table(FlavorRow).where(`id = ${this.db.param(1)} OR name_key = ${this.db.param(2)}`, [idOrName, nameKey(idOrName)]);
+    const row = await this.db.table(FlavorRow).first('id = ? OR name_key = ?', [idOrName, nameKey(idOrName)]);
     return row ? toFlavor(row) : null;
   }
 
   async listFlavors(page: PageRequest): Promise<Page<FlavorView>> {
-    return toPage(await this.m.find(FlavorRow, { where: after(page), order: { id: 'ASC' }, take: page.limit + 1 }), page, toFlavor);
+    return toPage(await this.db.table(FlavorRow).page(page), page, toFlavor);
+  }
+
+  async allFlavors(): Promise<FlavorView[]> {
+    return (await this.db.table(FlavorRow).find({ orderBy: 'id' })).map(toFlavor);
   }
 
   async getImage(idOrName: string) {
-    const [row] = await this.db.table(ImageRow).where(`id = ${this.db.param(1)} OR name_key = ${this.db.param(2)}`, [idOrName, nameKey(idOrName)]);
+    const row = await this.db.table(ImageRow).first('id = ? OR name_key = ?', [idOrName, nameKey(idOrName)]);
     return row ? toImage(row) : null;
   }
 
   async listImages(page: PageRequest): Promise<Page<ImageView>> {
-    return toPage(await this.m.find(ImageRow, { where: after(page), order: { id: 'ASC' }, take: page.limit + 1 }), page, toImage);
+    return toPage(await this.db.table(ImageRow).page(page), page, toImage);
   }
 
   async getKeyPair(projectId: string, name: string) {
-    const row = await this.m.findOneBy(KeyPairRow, { projectId, nameKey: nameKey(name) });
+    const row = await this.db.table(KeyPairRow).first('project_id = ? AND name_key = ?', [projectId, nameKey(name)]);
     return row ? toKeyPair(row) : null;
   }
 
   async listKeyPairs(projectId: string | null, page: PageRequest): Promise<Page<KeyPairView>> {
-    const where = after<KeyPairRow>(page, projectId ? { projectId } : {});
-    return toPage(await this.m.find(KeyPairRow, { where, order: { id: 'ASC' }, take: page.limit + 1 }), page, toKeyPair);
+    const rows = await this.db.table(KeyPairRow).page(page, projectId ? { where: 'project_id = ?', params: [projectId] } : {});
+    return toPage(rows, page, toKeyPair);
   }
 
   async getHost(idOrName: string) {
-    const row = await this.m.findOne(HostRow, { where: [{ id: idOrName }, { nameKey: nameKey(idOrName) }] });
+    const row = await this.db.table(HostRow).first('id = ? OR name_key = ?', [idOrName, nameKey(idOrName)]);
     return row ? toHost(row) : null;
   }
 
   async listHosts(page: PageRequest): Promise<Page<HostView>> {
-    return toPage(await this.m.find(HostRow, { where: after(page), order: { id: 'ASC' }, take: page.limit + 1 }), page, toHost);
+    return toPage(await this.db.table(HostRow).page(page), page, toHost);
+  }
+
+  async allHosts(): Promise<HostView[]> {
+    return (await this.db.table(HostRow).find({ orderBy: 'id' })).map(toHost);
   }
 }

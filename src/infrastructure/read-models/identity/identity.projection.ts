@@ -4,7 +4,7 @@ import { ProjectEvent } from '../../../domain/identity/project/project.decider';
 import { QuotaResource, addAmounts, zeroUsage } from '../../../domain/identity/quota/quota';
 import { TokenEvent } from '../../../domain/identity/token/token.decider';
 import { UserEvent } from '../../../domain/identity/user/user.decider';
-import { AccessKeyRow, ProjectRow, TokenRow, UserRoleRow, UserRow } from '../../persistence/read-model.entities';
+import { AccessKeyRow, ProjectRow, TokenRow, UserRoleRow, UserRow } from './identity.tables';
 import { Projection } from '../../projections/projection';
 import { RowFold } from '../../projections/row-fold';
 import { RowFolds } from '../../projections/row-folds';

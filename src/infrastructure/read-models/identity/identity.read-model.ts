@@ -1,4 +1,3 @@
-import { In, MoreThan } from 'typeorm';
 import {
   AccessKeyRecord,
   AccessKeyView,
@@ -11,10 +10,10 @@ import {
 } from '../../../application/identity/ports/identity-read-model.port';
 import { Page, PageRequest } from '../../../application/shared/paging';
 import { QuotaResource, Quotas } from '../../../domain/identity/quota/quota';
-import { Role } from '../../../domain/identity/roles';
+import { Role } from '../../../domain/shared/roles';
 import { Database } from '../../persistence/database';
-import { decodeCursor, toPage } from '../paging';
-import { AccessKeyRow, ProjectRow, TokenRow, UserRoleRow, UserRow } from '../../persistence/read-model.entities';
+import { toPage } from '../../persistence/paging';
+import { AccessKeyRow, ProjectRow, TokenRow, UserRoleRow, UserRow } from './identity.tables';
 
 const toProject = (r: ProjectRow): ProjectView => ({
   id: r.id,
@@ -34,64 +33,48 @@ const toAccessKey = (r: AccessKeyRow): AccessKeyRecord => ({
   secretCiphertext: r.secretCiphertext,
 });
 
-export class TypeOrmIdentityReadModel implements IdentityReadModel {
+export class SqlIdentityReadModel implements IdentityReadModel {
   constructor(private readonly db: Database) {}
 
-  private get m() {
-    return this.db.reader.manager;
-  }
-
   async getProject(id: string): Promise<ProjectView | null> {
-    const row = await this.m.findOneBy(ProjectRow, { id });
+    const row = await this.db.table(ProjectRow).first('id = ?', [id]);
     return row ? toProject(row) : null;
   }
 
   async findProjectByName(name: string): Promise<ProjectView | null> {
-    const row = await this.m.findOneBy(ProjectRow, { name });
+    const row = await this.db.table(ProjectRow).first('name = ?', [name]);
     return row ? toProject(row) : null;
   }
 
   async listProjects(projectId: string | null, page: PageRequest): Promise<Page<ProjectView>> {
-    const after = decodeCursor(page.cursor);
-    if (projectId && after && after >= projectId) return { items: [], nextCursor: null };
-    const rows = await this.m.find(ProjectRow, {
-      where: projectId ? { id: projectId } : after ? { id: MoreThan(after) } : {},
-      order: { id: 'ASC' },
-      take: page.limit + 1,
-    });
+    const rows = await this.db.table(ProjectRow).page(page, projectId ? { where: 'id = ?', params: [projectId] } : {});
     return toPage(rows, page, toProject);
   }
 
   async getUser(id: string): Promise<UserView | null> {
-    const row = await this.m.findOneBy(UserRow, { id });
+    const row = await this.db.table(UserRow).first('id = ?', [id]);
     return row ? (await this.withRoles([row]))[0] : null;
   }
 
   async findCredentials(name: string): Promise<UserCredentials | null> {
-    const row = await this.m.findOneBy(UserRow, { name });
+    const row = await this.db.table(UserRow).first('name = ?', [name]);
     return row ? { id: row.id, name: row.name, status: row.status, passwordHash: row.passwordHash } : null;
   }
 
   async listUsers(projectId: string | null, page: PageRequest): Promise<Page<UserView>> {
-    const after = decodeCursor(page.cursor);
-    const query = this.m
-      .createQueryBuilder(UserRow, 'u')
-      .orderBy('u.id', 'ASC')
-      .take(page.limit + 1);
-    if (projectId) query.innerJoin(UserRoleRow, 'r', 'r.user_id = u.id AND r.project_id = :projectId', { projectId });
-    if (after) query.andWhere('u.id > :after', { after });
-    const rows = await query.getMany();
+    const members = { where: 'id IN (SELECT user_id FROM rm_user_roles WHERE project_id = ?)', params: [projectId] };
+    const rows = await this.db.table(UserRow).page(page, projectId ? members : {});
     const users = await this.withRoles(rows);
     return toPage(users, page, (u) => u);
   }
 
   async roleOf(userId: string, projectId: string): Promise<Role | null> {
-    const row = await this.m.findOneBy(UserRoleRow, { userId, projectId });
+    const row = await this.db.table(UserRoleRow).first('user_id = ? AND project_id = ?', [userId, projectId]);
     return (row?.role as Role) ?? null;
   }
 
   async getToken(id: string): Promise<TokenRecord | null> {
-    const row = await this.m.findOneBy(TokenRow, { id });
+    const row = await this.db.table(TokenRow).first('id = ?', [id]);
     return row
       ? { id: row.id, userId: row.userId, projectId: row.projectId, secretHash: row.secretHash, expiresAt: row.expiresAt, revoked: row.revoked === 1 }
       : null;
@@ -134,17 +117,14 @@ export class TypeOrmIdentityReadModel implements IdentityReadModel {
   }
 
   async getAccessKey(id: string): Promise<AccessKeyRecord | null> {
-    const row = await this.m.findOneBy(AccessKeyRow, { id });
+    const row = await this.db.table(AccessKeyRow).first('id = ?', [id]);
     return row ? toAccessKey(row) : null;
   }
 
   async listAccessKeys(userId: string | null, page: PageRequest): Promise<Page<AccessKeyView>> {
-    const after = decodeCursor(page.cursor);
-    const rows = await this.m.find(AccessKeyRow, {
-      where: { status: 'active', ...(userId ? { userId } : {}), ...(after ? { id: MoreThan(after) } : {}) },
-      order: { id: 'ASC' },
-      take: page.limit + 1,
-    });
+    const rows = await this.db
+      .table(AccessKeyRow)
+      .page(page, userId ? { where: "status = 'active' AND user_id = ?", params: [userId] } : { where: "status = 'active'" });
     return toPage(rows, page, (r) => {
       const { secretCiphertext: _secret, ...view } = toAccessKey(r);
       return view;
@@ -153,7 +133,8 @@ export class TypeOrmIdentityReadModel implements IdentityReadModel {
 
   private async withRoles(rows: UserRow[]): Promise<UserView[]> {
     if (rows.length === 0) return [];
-    const roles = await this.m.find(UserRoleRow, { where: { userId: In(rows.map((r) => r.id)) }, order: { projectId: 'ASC' } });
+    const ids = rows.map((r) => r.id);
+    const roles = await this.db.table(UserRoleRow).find({ where: `user_id IN (${ids.map(() => '?').join(', ')})`, params: ids, orderBy: 'project_id' });
     return rows.map((r) => ({
       id: r.id,
       name: r.name,

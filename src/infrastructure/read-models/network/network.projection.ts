@@ -3,7 +3,8 @@ import { nameKey } from '../../../application/shared/unique-names';
 import { NetworkEvent } from '../../../domain/network/network/network.decider';
 import { FloatingIpEvent } from '../../../domain/network/floating-ip/floating-ip.decider';
 import { SecurityGroupEvent } from '../../../domain/network/security-group/security-group.decider';
-import { FloatingIpRow, NetworkRow, SecurityGroupRow } from '../../persistence/read-model.entities';
+import { FloatingIpRow, NetworkRow, PortRow, SecurityGroupRow } from './network.tables';
+import { PortEvent } from '../../../domain/network/port/port.decider';
 import { Projection } from '../../projections/projection';
 import { RowFold } from '../../projections/row-fold';
 import { RowFolds } from '../../projections/row-folds';
@@ -26,18 +27,23 @@ const TYPES = new Set<string>([
 type NetworkSideEvent = NetworkEvent | SecurityGroupEvent | FloatingIpEvent;
 type Folds = { networks: RowFold<NetworkRow>; groups: RowFold<SecurityGroupRow>; floatingIps: RowFold<FloatingIpRow> };
 
+const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted']);
 const NETWORK_TYPES = new Set<string>(['NetworkCreated', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
 const GROUP_TYPES = new Set<string>(['SecurityGroupCreated', 'SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'SecurityGroupDeleted']);
 const FLOATING_IP_TYPES = new Set<string>(['FloatingIpAllocated', 'FloatingIpAssociated', 'FloatingIpDisassociated', 'FloatingIpReleased']);
 const CREATIONS = new Set<string>(['NetworkCreated', 'SecurityGroupCreated', 'FloatingIpAllocated']);
 const creates = (e: NetworkSideEvent) => CREATIONS.has(e.type);
 
-/** Networks with the number of addresses in use, security groups with their rules, floating IPs with their association; each table folded in memory (see RowFold). */
+/** Networks with the number of addresses in use, security groups with their rules, floating IPs with their association, ports; each table folded in memory (see RowFold). */
 export const networkProjection: Projection = {
   name: 'network',
-  tables: ['rm_networks', 'rm_security_groups', 'rm_floating_ips'],
-  reads: { types: [...TYPES], prefixes: [] },
+  tables: ['rm_networks', 'rm_security_groups', 'rm_floating_ips', 'rm_ports'],
+  reads: { types: [...TYPES, ...PORT_TYPES], prefixes: [] },
   async apply(events: readonly EventCore[], folds: RowFolds) {
+    await applyPorts(
+      events.filter((e) => PORT_TYPES.has(e.type)),
+      folds,
+    );
     const networkEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as NetworkSideEvent);
     if (networkEvents.length === 0) return;
     const of = <E extends NetworkSideEvent>(types: ReadonlySet<string>) => networkEvents.filter((e): e is E => types.has(e.type));
@@ -96,5 +102,30 @@ function applyOne(event: NetworkSideEvent, { networks, groups, floatingIps }: Fo
     case 'FloatingIpReleased':
       floatingIps.remove(event.data.floatingIpId);
       return;
+  }
+}
+
+async function applyPorts(events: readonly EventCore[], folds: RowFolds): Promise<void> {
+  if (events.length === 0) return;
+  const rows = await folds.of(PortRow).loadFor(
+    events,
+    (e) => (e.data as { portId: string }).portId,
+    (e) => e.type === 'PortCreated',
+  );
+  for (const recorded of events) {
+    const event = { type: recorded.type, data: recorded.data } as PortEvent;
+    switch (event.type) {
+      case 'PortCreated': {
+        const { portId, projectId, networkId, mac, ip, instanceId, securityGroups } = event.data;
+        rows.put({ id: portId, projectId, networkId, mac, ip, instanceId, hostId: null, status: 'down', securityGroups });
+        break;
+      }
+      case 'PortBound':
+        rows.update(event.data.portId, (row) => ({ ...row, instanceId: event.data.instanceId, hostId: event.data.hostId, status: 'active' }));
+        break;
+      case 'PortDeleted':
+        rows.remove(event.data.portId);
+        break;
+    }
   }
 }

@@ -1,55 +1,44 @@
-import { In, MoreThan, Not } from 'typeorm';
 import { Page, PageRequest } from '../../../application/shared/paging';
 import { SnapshotView, VolumeReadModel, VolumeView } from '../../../application/storage/ports/volume-read-model.port';
 import { Database } from '../../persistence/database';
-import { decodeCursor, toPage } from '../paging';
-import { SnapshotRow, VolumeRow } from '../../persistence/read-model.entities';
+import { toPage } from '../../persistence/paging';
+import { SnapshotRow, VolumeRow } from './volume.tables';
 
 const toVolume = (r: VolumeRow): VolumeView => ({ ...r });
 
-export class TypeOrmVolumeReadModel implements VolumeReadModel {
+export class SqlVolumeReadModel implements VolumeReadModel {
   constructor(private readonly db: Database) {}
 
   async getVolume(id: string) {
-    const row = await this.db.reader.manager.findOneBy(VolumeRow, { id });
+    const row = await this.db.table(VolumeRow).first('id = ?', [id]);
     return row ? toVolume(row) : null;
   }
 
   async listVolumes(projectId: string | null, page: PageRequest): Promise<Page<VolumeView>> {
-    const cursor = decodeCursor(page.cursor);
-    const rows = await this.db.reader.manager.find(VolumeRow, {
-      where: { status: Not('deleted'), ...(projectId ? { projectId } : {}), ...(cursor ? { id: MoreThan(cursor) } : {}) },
-      order: { id: 'ASC' },
-      take: page.limit + 1,
-    });
-    return toPage(rows, page, toVolume);
+    const query = projectId ? { where: "status <> 'deleted' AND project_id = ?", params: [projectId] } : { where: "status <> 'deleted'" };
+    return toPage(await this.db.table(VolumeRow).page(page, query), page, toVolume);
   }
 
   async listAttachedTo(instanceId: string) {
-    return (await this.db.reader.manager.find(VolumeRow, { where: { instanceId, status: In(['attaching', 'in-use', 'detaching']) } })).map(toVolume);
+    const rows = await this.db.table(VolumeRow).find({ where: "instance_id = ? AND status IN ('attaching', 'in-use', 'detaching')", params: [instanceId] });
+    return rows.map(toVolume);
   }
 
   async listUnfinished() {
-    const rows = await this.db.reader.manager.find(VolumeRow, {
-      select: { id: true, bootFor: true },
-      where: { status: In(['creating', 'attaching', 'detaching', 'deleting']) },
-    });
-    const snapshotting = await this.db.reader.manager.find(SnapshotRow, { select: { volumeId: true }, where: { status: In(['creating', 'deleting']) } });
-    return [...new Set([...rows.filter((r) => r.bootFor === null).map((r) => r.id), ...snapshotting.map((r) => r.volumeId)])];
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM rm_volumes WHERE boot_for IS NULL AND status IN ('creating', 'attaching', 'detaching', 'deleting')
+       UNION SELECT volume_id AS id FROM rm_snapshots WHERE status IN ('creating', 'deleting')`,
+    );
+    return rows.map((r) => r.id);
   }
 
   async getSnapshot(id: string): Promise<SnapshotView | null> {
-    const row = await this.db.reader.manager.findOneBy(SnapshotRow, { id });
+    const row = await this.db.table(SnapshotRow).first('id = ?', [id]);
     return row ? { ...row } : null;
   }
 
   async listSnapshots(volumeId: string, page: PageRequest): Promise<Page<SnapshotView>> {
-    const cursor = decodeCursor(page.cursor);
-    const rows = await this.db.reader.manager.find(SnapshotRow, {
-      where: { volumeId, status: Not('deleted'), ...(cursor ? { id: MoreThan(cursor) } : {}) },
-      order: { id: 'ASC' },
-      take: page.limit + 1,
-    });
+    const rows = await this.db.table(SnapshotRow).page(page, { where: "volume_id = ? AND status <> 'deleted'", params: [volumeId] });
     return toPage(rows, page, (r) => ({ ...r }));
   }
 }

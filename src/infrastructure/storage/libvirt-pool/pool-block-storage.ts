@@ -4,6 +4,7 @@ import { ActualSnapshot, ActualVolume, BlockStorageDriver, VolumeSpec } from '..
 import { DriverError } from '../../../application/shared/driver-error';
 import { domainName, instanceOfDomain } from '../../libvirt/names';
 import { CommandFailed, runCommand } from '../../system/run-command';
+import { sleep } from '../../../application/shared/sleep';
 
 export type PoolSettings = {
   uri: string;
@@ -119,7 +120,7 @@ export class PoolBlockStorage implements BlockStorageDriver {
     // A live detach completes when the guest lets go of the device (ACPI hotplug): wait for it.
     for (let i = 0; i < 100; i++) {
       if (!(await this.disksOf(instanceId)).some((d) => d.source === file)) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     throw new DriverError('transient', 'detach', `${volumeId} is still attached to ${instanceId}`);
   }

@@ -3,6 +3,7 @@ import { DriverError } from '../../../application/shared/driver-error';
 import { flowCookie, gatewayPortName, tapName } from '../../libvirt/names';
 import { CommandFailed, runCommand } from '../../system/run-command';
 import { BASE_FLOWS, securityFlows } from './security-flows';
+import { sleep } from '../../../application/shared/sleep';
 
 export type OvsSettings = { bridge: string };
 
@@ -203,7 +204,7 @@ export class OvsSwitch implements SwitchDriver {
         return;
       } catch (error) {
         if (!(error instanceof DriverError && /is not a bridge or a socket/.test(error.message)) || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
       }
     }
   }

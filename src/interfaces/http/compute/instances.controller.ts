@@ -2,12 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { ChangeAccepted, ChangeInstance } from '../../../application/compute/commands/instance-lifecycle.commands';
-import { LaunchAccepted, LaunchInstances } from '../../../application/compute/commands/launch-instances.command';
+import { ChangeAccepted, ChangeInstance } from '../../../application/compute/commands/change-instance.command';
+import { LaunchAccepted, LaunchInstances } from '../../../application/compute/provisioning/launch-instances.command';
 import { InstanceQueries } from '../../../application/compute/instance.queries';
 import { Principal } from '../../../application/shared/command-context';
-import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
-import { Access, CurrentPrincipal, RequestId } from '../shared/decorators';
+import { pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
+import { CurrentPrincipal, RequestId } from '../shared/decorators';
 import { InstanceActionDto, InstanceListQueryDto, LaunchInstancesDto } from './instances.dto';
 
 @ApiTags('compute')
@@ -67,23 +67,6 @@ export class InstancesController {
   @ApiOperation({ summary: 'Terminate an instance; everything it holds is given back' })
   async remove(@Param('id') id: string, @CurrentPrincipal() p: Principal, @RequestId() r: string, @Res({ passthrough: true }) res: Response) {
     return this.located(res, await this.commands.execute(new ChangeInstance(id, { action: 'delete' }, p, r)));
-  }
-
-  @Get('v1/operations/:id')
-  @Access('read')
-  @ApiOperation({ summary: "An asynchronous operation: status and each instance's progress" })
-  operation(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
-    return this.queries.getOperation(p, id);
-  }
-
-  @Get('v1/ports')
-  ports(@Query() q: ListQueryDto, @CurrentPrincipal() p: Principal) {
-    return this.queries.listPorts(p, pageOf(q));
-  }
-
-  @Get('v1/ports/:id')
-  port(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
-    return this.queries.getPort(p, id);
   }
 
   private located(res: Response, accepted: ChangeAccepted): ChangeAccepted {

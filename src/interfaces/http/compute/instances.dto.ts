@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { MAX_INSTANCES_PER_REQUEST } from '../../../application/compute/commands/launch-instances.command';
+import { MAX_INSTANCES_PER_REQUEST } from '../../../application/compute/provisioning/launch-instances.command';
 import { ListQueryDto, NAME_MESSAGE, NAME_PATTERN } from '../shared/common.dto';
 
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,63}$/u;

@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateAccessKey, DeleteAccessKey } from '../../../application/identity/commands/access-keys.command';
+import { CreateAccessKey } from '../../../application/identity/commands/create-access-key.command';
+import { DeleteAccessKey } from '../../../application/identity/commands/delete-access-key.command';
 import { IdentityQueries } from '../../../application/identity/identity.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { TOKEN_TTL_SECONDS } from '../../../application/identity/identity.settings';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IssueToken, IssuedToken } from '../../../application/identity/commands/issue-token.command';
@@ -7,8 +8,6 @@ import { Principal } from '../../../application/shared/command-context';
 import { notFound } from '../../../domain/shared/domain-error';
 import { Access, CurrentPrincipal, RequestId } from '../shared/decorators';
 import { IssueTokenDto } from './identity.dto';
-
-export const TOKEN_TTL_SECONDS = Symbol('TokenTtlSeconds');
 
 @ApiTags('identity')
 @Controller('v1/auth/tokens')

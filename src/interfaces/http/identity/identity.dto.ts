@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmptyObject, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { MAX_QUOTA_LIMIT } from '../../../domain/identity/quota/quota';
-import { ROLES, Role } from '../../../domain/identity/roles';
+import { ROLES, Role } from '../../../domain/shared/roles';
 import { NAME_MESSAGE, NAME_PATTERN, NO_CONTROL_CHARACTERS } from '../shared/common.dto';
 
 const PROJECT_ID = /^prj-[0-9a-f]{20}$/;

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AllocateFloatingIp, ChangeFloatingIp } from '../../../application/network/commands/floating-ip.commands';
+import { AllocateFloatingIp } from '../../../application/network/commands/allocate-floating-ip.command';
+import { ChangeFloatingIp } from '../../../application/network/commands/change-floating-ip.command';
 import { NetworkQueries } from '../../../application/network/network.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { ListQueryDto, pageOf } from '../shared/common.dto';

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateNetwork, DeleteNetwork } from '../../../application/network/commands/network.commands';
+import { CreateNetwork } from '../../../application/network/commands/create-network.command';
+import { DeleteNetwork } from '../../../application/network/commands/delete-network.command';
 import { NetworkQueries } from '../../../application/network/network.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';

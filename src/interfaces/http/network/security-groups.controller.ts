@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ChangeSecurityGroupRules, CreateSecurityGroup, DeleteSecurityGroup } from '../../../application/network/commands/security-group.commands';
+import { ChangeSecurityGroupRules } from '../../../application/network/commands/change-security-group-rules.command';
+import { CreateSecurityGroup } from '../../../application/network/commands/create-security-group.command';
+import { DeleteSecurityGroup } from '../../../application/network/commands/delete-security-group.command';
 import { NetworkQueries } from '../../../application/network/network.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { ListQueryDto, pageOf } from '../shared/common.dto';

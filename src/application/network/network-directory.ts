@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { NetworkState, networkDecider, networkLayout, networkStream } from '../../domain/network/network/network.decider';
+import { isHostAddress, parseCidr, parseIp } from '../../domain/network/network/ipv4';
+import { invalid, refused } from '../../domain/shared/domain-error';
+import { CLOCK, Clock } from '../ports/clock.port';
+import { CommandExecutor } from '../shared/command-executor';
+import { RecentLookups } from '../shared/recent-lookups';
+import { NETWORK_READ_MODEL, NetworkReadModel, NetworkView } from './ports/network-read-model.port';
+
+/** How long a network found by a launch is taken as found (see RecentLookups). */
+const LOOKUP_TTL_MS = 1_000;
+
+export type NetworkRequest = { network: string; ip?: string };
+export type ResolvedNetwork = { networkId: string; ip?: string };
+
+/** Networks and security groups as a launch names them, and whether a network still stands. */
+@Injectable()
+export class NetworkDirectory {
+  // Every launch names its networks: found ones are kept for a second.
+  private readonly recent = new RecentLookups<NetworkView>(LOOKUP_TTL_MS, () => this.clock.now().getTime());
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(NETWORK_READ_MODEL) private readonly networks: NetworkReadModel,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Networks by id or name in the project (422 NetworkNotFound); a fixed address must be
+   * assignable and asked for one instance only (400). `field` names the request's fields in errors.
+   */
+  async resolveForLaunch(requested: readonly NetworkRequest[], projectId: string, maxCount: number): Promise<ResolvedNetwork[]> {
+    const resolved: ResolvedNetwork[] = [];
+    for (const [i, n] of requested.entries()) {
+      const network = await this.recent.get(
+        `${projectId}/${n.network}`,
+        () => this.networks.getNetwork(n.network, projectId),
+        async (net) => (await this.executor.load(networkDecider, networkStream(net.id), { cached: true })).state.status === 'active',
+      );
+      if (!network) throw refused('NetworkNotFound', `No network "${n.network}" in this project`, [{ field: `networks.${i}.network`, message: 'unknown' }]);
+      if (n.ip !== undefined) {
+        if (maxCount > 1)
+          throw invalid('FixedIpForManyInstances', 'A fixed address can only be requested for a single instance', [
+            { field: `networks.${i}.ip`, message: 'maxCount > 1' },
+          ]);
+        const { cidr, gateway } = networkLayout(network.cidr, network.gateway);
+        const ip = parseIp(n.ip);
+        if (ip === null || !isHostAddress(parseCidr(cidr), ip) || n.ip === gateway) {
+          throw invalid('InvalidIp', `${n.ip} is not an assignable address of ${network.name} (${network.cidr})`, [
+            { field: `networks.${i}.ip`, message: 'not assignable' },
+          ]);
+        }
+      }
+      if (resolved.some((r) => r.networkId === network.id && r.ip !== undefined && r.ip === n.ip)) {
+        throw invalid('DuplicateIp', `${n.ip} is requested twice`, [{ field: `networks.${i}.ip`, message: 'duplicate' }]);
+      }
+      resolved.push({ networkId: network.id, ...(n.ip !== undefined ? { ip: n.ip } : {}) });
+    }
+    return resolved;
+  }
+
+  /** Security groups by id or name in the project, each once (422 SecurityGroupNotFound). */
+  async resolveSecurityGroups(requested: readonly string[], projectId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const [i, idOrName] of requested.entries()) {
+      const group = await this.networks.getSecurityGroup(idOrName, projectId);
+      if (!group)
+        throw refused('SecurityGroupNotFound', `No security group "${idOrName}" in this project`, [{ field: `securityGroups.${i}`, message: 'unknown' }]);
+      if (!ids.includes(group.id)) ids.push(group.id);
+    }
+    return ids;
+  }
+
+  /**
+   * Whether the network stands, from its stream: the cached state when it shows the network
+   * live, else read afresh (a cached state behind another process must not make a live
+   * network's segment an orphan).
+   */
+  async isLive(networkId: string): Promise<boolean> {
+    const live = (s: NetworkState) => s.status === 'active';
+    if (live((await this.executor.load(networkDecider, networkStream(networkId), { cached: true })).state)) return true;
+    return live((await this.executor.load(networkDecider, networkStream(networkId))).state);
+  }
+}

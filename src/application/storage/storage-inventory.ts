@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { VolumeState, volumeDecider, volumeStream } from '../../domain/storage/volume/volume.decider';
+import { CommandExecutor } from '../shared/command-executor';
+import { BLOCK_STORAGE, BlockStorageDriver } from './ports/block-storage-driver.port';
+
+export type StorageOrphanKind = 'volume' | 'snapshot';
+
+/**
+ * What the block storage holds that no live volume stream accounts for, for the reconciler. Read
+ * from the streams, never from the read models (which lag a launch in progress): a cached state is
+ * taken when it accounts for the object, else the stream is read afresh, so a state behind another
+ * process's appends never makes something an orphan.
+ */
+@Injectable()
+export class StorageInventory {
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(BLOCK_STORAGE) private readonly storage: BlockStorageDriver,
+  ) {}
+
+  async unaccounted(): Promise<Record<StorageOrphanKind, string[]>> {
+    const volumes: string[] = [];
+    for (const v of await this.storage.list()) {
+      const live = (s: VolumeState) => s.status !== 'absent' && s.status !== 'deleted';
+      if (!(await this.accounts(v.volumeId, live))) volumes.push(v.volumeId);
+    }
+    // A snapshot is on its volume's stream from before it is taken until after it is deleted.
+    const snapshots: string[] = [];
+    for (const snap of await this.storage.listSnapshots()) {
+      const known = (s: VolumeState) => s.status !== 'absent' && s.snapshots[snap.snapshotId] !== undefined;
+      if (!(await this.accounts(snap.volumeId, known))) snapshots.push(snap.snapshotId);
+    }
+    return { volume: volumes, snapshot: snapshots };
+  }
+
+  remove(kind: StorageOrphanKind, id: string): Promise<void> {
+    return kind === 'volume' ? this.storage.deleteVolume(id) : this.storage.deleteSnapshot(id);
+  }
+
+  private async accounts(volumeId: string, test: (s: VolumeState) => boolean): Promise<boolean> {
+    if (test((await this.executor.load(volumeDecider, volumeStream(volumeId), { cached: true })).state)) return true;
+    return test((await this.executor.load(volumeDecider, volumeStream(volumeId))).state);
+  }
+}

@@ -1,0 +1,121 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CHECKPOINT_STORE } from '../application/ports/checkpoint-store.port';
+import { CLOCK } from '../application/ports/clock.port';
+import { EVENT_STORE, EventStore } from '../application/ports/event-store.port';
+import { ID_GENERATOR } from '../application/ports/id-generator.port';
+import { IDEMPOTENCY_STORE } from '../application/ports/idempotency.port';
+import { INTEGRATION_BUS } from '../application/ports/integration-bus.port';
+import { LOG_INTEGRITY } from '../application/ports/log-integrity.port';
+import { LOGGER } from '../application/ports/logger.port';
+import { METRICS } from '../application/ports/metrics.port';
+import { READ_MODEL_PROGRESS } from '../application/ports/read-model-progress.port';
+import { SECRETS } from '../application/ports/secrets.port';
+import { CommandExecutor } from '../application/shared/command-executor';
+import { WORK_SETTINGS } from '../application/shared/work/work.settings';
+import { Config } from '../infrastructure/config/config';
+import { NodeSecrets } from '../infrastructure/crypto/node-secrets';
+import { ChainVerifier } from '../infrastructure/event-store/sql/chain-verifier';
+import { createEventStore } from '../infrastructure/event-store/event-store.factory';
+import { JsonLogger } from '../infrastructure/logging/json-logger';
+import { InProcessBus } from '../infrastructure/messaging/in-process-bus';
+import { KafkaBus } from '../infrastructure/messaging/kafka-bus';
+import { PrometheusMetrics } from '../infrastructure/metrics/prometheus-metrics';
+import { Database } from '../infrastructure/persistence/database';
+import { SqlIdempotencyStore } from '../infrastructure/persistence/idempotency-store.sql';
+import { openDatabase } from '../infrastructure/persistence/open-database';
+import { SqlCheckpointStore } from '../infrastructure/persistence/sql-checkpoint-store';
+import { CheckpointProgress } from '../infrastructure/projections/checkpoint-progress';
+import { ProjectionRunner } from '../infrastructure/projections/projection-runner';
+import { PROJECTIONS } from '../infrastructure/read-models/projections';
+import { randomIds } from '../infrastructure/system/random-ids';
+import { systemClock } from '../infrastructure/system/system-clock';
+import { PROCESS_ROLE, ProcessRole } from './process-role';
+import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
+
+const EXPORTS = [
+  CONFIG,
+  LOGGER_INSTANCE,
+  LOGGER,
+  METRICS,
+  CLOCK,
+  ID_GENERATOR,
+  SECRETS,
+  DATABASE,
+  EVENT_STORE,
+  ProjectionRunner,
+  READ_MODEL_PROGRESS,
+  PROCESS_ROLE,
+  CommandExecutor,
+  IDEMPOTENCY_STORE,
+  CHECKPOINT_STORE,
+  INTEGRATION_BUS,
+  LOG_INTEGRITY,
+  WORK_SETTINGS,
+];
+
+/**
+ * The shared machinery of every process: configuration, logging and metrics, the database and the
+ * event store, the command executor, the projections, the integration bus. Global: every context
+ * module uses it. Only the orchestrator runs the projections; another process waits on their
+ * checkpoints in the database (CheckpointProgress).
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(config: Config, logger: JsonLogger, role: ProcessRole): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER_INSTANCE, useValue: logger },
+        { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useValue: new PrometheusMetrics() },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: ID_GENERATOR, useValue: randomIds },
+        { provide: SECRETS, useValue: new NodeSecrets(config.masterKey) },
+        { provide: PROCESS_ROLE, useValue: role },
+        { provide: DATABASE, useFactory: () => openDatabase(config) },
+        { provide: EVENT_STORE, inject: [DATABASE], useFactory: (db: Database) => createEventStore(db, { pollIntervalMs: config.pollIntervalMs }) },
+        {
+          provide: ProjectionRunner,
+          inject: [DATABASE, EVENT_STORE],
+          useFactory: (db: Database, store: EventStore) => new ProjectionRunner(db, store, PROJECTIONS, logger),
+        },
+        role.kind === 'orchestrator'
+          ? { provide: READ_MODEL_PROGRESS, useExisting: ProjectionRunner }
+          : {
+              provide: READ_MODEL_PROGRESS,
+              inject: [DATABASE],
+              useFactory: (db: Database) =>
+                new CheckpointProgress(
+                  db,
+                  PROJECTIONS.map((p) => p.name),
+                  config.pollIntervalMs,
+                ),
+            },
+        CommandExecutor,
+        { provide: IDEMPOTENCY_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlIdempotencyStore(db) },
+        { provide: CHECKPOINT_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlCheckpointStore(db) },
+        { provide: LOG_INTEGRITY, inject: [DATABASE], useFactory: (db: Database) => new ChainVerifier(db) },
+        {
+          provide: INTEGRATION_BUS,
+          useFactory: () =>
+            config.kafkaBrokers.length > 0
+              ? new KafkaBus({ brokers: config.kafkaBrokers, clientId: `orchestrator-${role.kind}`, partitions: config.kafkaPartitions }, logger)
+              : new InProcessBus(),
+        },
+        {
+          provide: WORK_SETTINGS,
+          useValue: {
+            backoff: { baseMs: config.workBackoffBaseMs, capMs: config.workBackoffCapMs },
+            maxAttempts: config.workMaxAttempts,
+            giveUpAfterMs: config.workGiveUpAfterMs,
+          },
+        },
+      ],
+      exports: EXPORTS,
+    };
+  }
+}
