@@ -3,7 +3,7 @@ import { HOUR_MS, isoToMillis, millisToIso } from '../shared/iso-time';
 /**
  * Metering, as a pure fold over the lifecycle events of what costs money:
  * - an instance's running time, per flavor: its clock runs from InstanceActivated or
- *   InstanceStarted to InstanceStopped, InstanceFailed, InstanceLost or InstanceDeleted;
+ *   InstanceStarted to InstanceStopped, InstanceFailed, InstanceLost, InstanceCleanupFailed or InstanceDeleted;
  * - a data volume's size over time (GiB x time) from VolumeCreated to VolumeDeleted (a root volume
  *   is the flavor's disk, in the instance's price);
  * - a volume snapshot's size over time (GiB x time), from VolumeSnapshotCreated to
@@ -32,7 +32,16 @@ const STARTS: Record<string, MeterKind> = {
   VolumeCreated: 'volume',
   VolumeSnapshotCreated: 'snapshot',
 };
-const STOPS = new Set(['InstanceStopped', 'InstanceFailed', 'InstanceLost', 'InstanceDeleted', 'VolumeDeleted', 'VolumeSnapshotDeleted', 'FloatingIpReleased']);
+const STOPS = new Set([
+  'InstanceStopped',
+  'InstanceFailed',
+  'InstanceLost',
+  'InstanceCleanupFailed',
+  'InstanceDeleted',
+  'VolumeDeleted',
+  'VolumeSnapshotDeleted',
+  'FloatingIpReleased',
+]);
 const ENDS = new Set(['InstanceDeleted', 'VolumeDeleted', 'VolumeCreationFailed', 'VolumeSnapshotDeleted', 'VolumeSnapshotFailed', 'FloatingIpReleased']);
 
 /** Event types the meter reads; any other leaves its state and usage alone. */
@@ -43,6 +52,7 @@ export const METERED_TYPES: ReadonlySet<string> = new Set([
   'InstanceStopped',
   'InstanceFailed',
   'InstanceLost',
+  'InstanceCleanupFailed',
   'InstanceDeleted',
   'VolumeRequested',
   'VolumeCreated',
