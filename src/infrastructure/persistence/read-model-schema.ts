@@ -5,7 +5,7 @@ import { Database, Tx } from './database';
 const SQL_TYPES: Record<string, string> = { text: 'TEXT', 'simple-json': 'TEXT', integer: 'INTEGER', bigint: 'BIGINT' };
 
 /** The DDL of one read-model table, from its entity's declaration (the same on SQLite and PostgreSQL). */
-export function tableDdl(m: EntityMetadata): string[] {
+function tableDdl(m: EntityMetadata): string[] {
   const name = (c: { databaseName: string }) => c.databaseName;
   const columns = m.columns.map((c) => {
     const type = SQL_TYPES[String(c.type)];

@@ -179,7 +179,7 @@ export class ReconcileLoop {
         await giveUp(key, failure);
         this.failures.delete(key);
         metrics.workGaveUp(name);
-        log.warnWith('gave up on work that kept failing; its terminal state is recorded', { loop: name, key, ...failure });
+        log.warnWith('gave up on work that kept failing', { loop: name, key, ...failure });
         return 0; // once more, to act on the terminal state (give back what it held)
       } catch (recordError) {
         log.errorWith('could not record giving up; will try again', { loop: name, key, error: String(recordError) });
