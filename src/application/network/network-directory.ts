@@ -71,14 +71,9 @@ export class NetworkDirectory {
     return ids;
   }
 
-  /**
-   * Whether the network stands, from its stream: the cached state when it shows the network
-   * live, else read afresh (a cached state behind another process must not make a live
-   * network's segment an orphan).
-   */
+  /** Whether the network stands, from its stream (a cached state behind another process must not make a live network's segment an orphan). */
   async isLive(networkId: string): Promise<boolean> {
     const live = (s: NetworkState) => s.status === 'active';
-    if (live((await this.executor.load(networkDecider, networkStream(networkId), { cached: true })).state)) return true;
-    return live((await this.executor.load(networkDecider, networkStream(networkId))).state);
+    return live(await this.executor.loadConfirmed(networkDecider, networkStream(networkId), live));
   }
 }

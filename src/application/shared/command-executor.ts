@@ -92,6 +92,20 @@ export class CommandExecutor {
     return { state, version };
   }
 
+  /**
+   * A stream's state for a check that must not be fooled by a stale cache: the cached state when it
+   * already shows what `confirms` looks for, else read afresh (a state behind another process's
+   * appends must not make something look gone).
+   */
+  async loadConfirmed<S, E extends DomainEvent>(
+    decider: Pick<Decider<S, never, E>, 'initialState' | 'evolve'>,
+    stream: string,
+    confirms: (state: S) => boolean,
+  ): Promise<S> {
+    const cached = (await this.load(decider, stream, { cached: true })).state;
+    return confirms(cached) ? cached : (await this.load(decider, stream)).state;
+  }
+
   /** The cached state of a stream, without reading the store (possibly behind other processes' appends). */
   peek<S>(decider: unknown, stream: string): S | undefined {
     const cached = this.states.get(stream);

@@ -7,9 +7,8 @@ export type StorageOrphanKind = 'volume' | 'snapshot';
 
 /**
  * What the block storage holds that no live volume stream accounts for, for the reconciler. Read
- * from the streams, never from the read models (which lag a launch in progress): a cached state is
- * taken when it accounts for the object, else the stream is read afresh, so a state behind another
- * process's appends never makes something an orphan.
+ * from the streams, never from the read models (which lag a launch in progress), and never from a
+ * cached state alone (see CommandExecutor.loadConfirmed).
  */
 @Injectable()
 export class StorageInventory {
@@ -38,7 +37,6 @@ export class StorageInventory {
   }
 
   private async accounts(volumeId: string, test: (s: VolumeState) => boolean): Promise<boolean> {
-    if (test((await this.executor.load(volumeDecider, volumeStream(volumeId), { cached: true })).state)) return true;
-    return test((await this.executor.load(volumeDecider, volumeStream(volumeId))).state);
+    return test(await this.executor.loadConfirmed(volumeDecider, volumeStream(volumeId), test));
   }
 }

@@ -21,7 +21,7 @@ export type Candidate = HostCandidate & { holdsClaim: boolean };
 @Injectable()
 export class SchedulingView {
   private hostListCache: { at: number; hosts: HostView[] } | null = null;
-  readonly inFlight = new ClaimsInFlight();
+  private readonly inFlight = new ClaimsInFlight();
 
   constructor(
     private readonly executor: CommandExecutor,

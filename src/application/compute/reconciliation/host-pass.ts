@@ -81,15 +81,13 @@ export class HostPass {
 
   /**
    * Of these instances, those whose stream places them on the host and not deleted, with the ports
-   * they own. A cached state will do when it places the instance here; otherwise the stream is read
-   * afresh (a state behind another process's appends must not make something an orphan).
+   * they own (see CommandExecutor.loadConfirmed: a stale cache must not make something an orphan).
    */
   private async placedOn(hostId: string, instanceIds: readonly string[]): Promise<Map<string, Set<string>>> {
     const placed = new Map<string, Set<string>>();
     const here = (s: InstanceState) => s.status === 'present' && s.vmState !== 'deleted' && s.hostId === hostId;
     for (const id of new Set(instanceIds)) {
-      let { state } = await this.executor.load(instanceDecider, instanceStream(id), { cached: true });
-      if (!here(state)) ({ state } = await this.executor.load(instanceDecider, instanceStream(id)));
+      const state = await this.executor.loadConfirmed(instanceDecider, instanceStream(id), here);
       if (state.status === 'present' && here(state)) placed.set(id, new Set(state.request.networks.map((_, i) => portIdFor(id, i))));
     }
     return placed;
