@@ -7,7 +7,7 @@ import { OrchestratorModule } from './roles/orchestrator.module';
 import { METRICS, Metrics } from './application/ports/metrics.port';
 import { Config } from './infrastructure/config/config';
 import { JsonLogger } from './infrastructure/logging/json-logger';
-import { toErrorResponse } from './interfaces/http/shared/error-response';
+import { errorReplyFor } from './interfaces/openstack/shared/openstack-errors';
 import { HttpRequest } from './interfaces/http/shared/http-request';
 import { bodyErrorMiddleware, requestMiddleware } from './interfaces/http/shared/request-middleware';
 import { validationPipe } from './interfaces/http/shared/validation';
@@ -26,11 +26,16 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
   const metrics = app.get<Metrics>(METRICS);
   app.disable('x-powered-by');
   app.use(requestMiddleware(logger, metrics));
-  app.use(json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json', 'application/openstack-images-v2.1-json-patch'] }),
+  );
   app.use(
     bodyErrorMiddleware((error, req: HttpRequest, res) => {
-      const { status, body } = toErrorResponse(error, req.requestId);
-      res.status(status).json(body);
+      const { status, body, headers } = errorReplyFor(error, req.path, req.requestId);
+      res
+        .status(status)
+        .set(headers ?? {})
+        .json(body);
     }),
   );
   app.useGlobalPipes(validationPipe);

@@ -34,6 +34,7 @@ import { BillingModule } from './billing.module';
 import { ComputeModule } from './compute.module';
 import { IdentityModule } from './identity.module';
 import { NetworkModule } from './network.module';
+import { OpenStackModule } from './openstack.module';
 import { StorageModule } from './storage.module';
 
 /** The REST and gRPC APIs over every context: controllers, authentication, idempotency keys, error mapping. */
@@ -42,7 +43,7 @@ export class ApiModule {
   static forRoot(logger: JsonLogger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [IdentityModule, ComputeModule, NetworkModule, StorageModule, BillingModule, AuditModule],
+      imports: [IdentityModule, ComputeModule, NetworkModule, StorageModule, BillingModule, AuditModule, OpenStackModule],
       controllers: [
         HealthController,
         AuthController,

@@ -7,6 +7,7 @@ import { CreateProjectHandler } from '../application/identity/commands/create-pr
 import { CreateUserHandler } from '../application/identity/commands/create-user.command';
 import { DeleteAccessKeyHandler } from '../application/identity/commands/delete-access-key.command';
 import { IssueTokenHandler } from '../application/identity/commands/issue-token.command';
+import { RescopeTokenHandler } from '../application/identity/commands/rescope-token.command';
 import { RevokeTokenHandler } from '../application/identity/commands/revoke-token.command';
 import { UpdateProjectQuotasHandler } from '../application/identity/commands/update-project-quotas.command';
 import { TOKEN_TTL_SECONDS } from '../application/identity/identity.settings';
@@ -32,6 +33,7 @@ import { CONFIG, DATABASE } from './tokens';
     CreateUserHandler,
     ChangeRoleHandler,
     IssueTokenHandler,
+    RescopeTokenHandler,
     RevokeTokenHandler,
     CreateAccessKeyHandler,
     DeleteAccessKeyHandler,

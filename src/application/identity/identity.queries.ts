@@ -7,6 +7,8 @@ import { assertInScope, listingScope } from './access';
 import { AccessKeyView, IDENTITY_READ_MODEL, IdentityReadModel, ProjectView, UserView } from './ports/identity-read-model.port';
 import { Page, PageRequest } from '../shared/paging';
 import { QUOTA_RESOURCES, QuotaResource } from '../../domain/identity/quota/quota';
+import { tokenStream } from '../../domain/identity/token/token.decider';
+import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 
 export type ProjectUsage = { projectId: string } & Record<QuotaResource, { limit: number; used: number }>;
 
@@ -18,13 +20,30 @@ export class IdentityQueries {
   constructor(
     @Inject(IDENTITY_READ_MODEL) private readonly readModel: IdentityReadModel,
     private readonly executor: CommandExecutor,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  /** When the subject's token was issued and expires; only its holder or an admin may ask (404 otherwise). */
+  async tokenLifetime(p: Principal, subject: Principal): Promise<{ issuedAt: string; expiresAt: string }> {
+    const token = subject.tokenId ? await this.readModel.getToken(subject.tokenId) : null;
+    if (!token || (!isAdmin(p) && token.userId !== p.userId)) throw notFound('TokenNotFound', 'Token not found');
+    const [issued] = await this.store.readStream(tokenStream(token.id));
+    return { issuedAt: issued.metadata.at, expiresAt: token.expiresAt };
+  }
 
   async getProject(p: Principal, id: string): Promise<ProjectView> {
     assertInScope(p, id, PROJECT_NOT_FOUND);
     const project = await this.readModel.getProject(id);
     if (!project) throw notFound(PROJECT_NOT_FOUND.code, PROJECT_NOT_FOUND.message);
     return project;
+  }
+
+  /** The projects a user has a role in: one's own, or any user's for an admin. */
+  async projectsOf(p: Principal, userId: string): Promise<ProjectView[]> {
+    const user = userId === p.userId || isAdmin(p) ? await this.readModel.getUser(userId) : null;
+    if (!user) throw notFound('UserNotFound', 'User not found');
+    const projects = await Promise.all(user.roles.map((r) => this.readModel.getProject(r.projectId)));
+    return projects.filter((x): x is ProjectView => x !== null);
   }
 
   listProjects(p: Principal, page: PageRequest): Promise<Page<ProjectView>> {

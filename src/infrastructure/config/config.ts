@@ -21,6 +21,10 @@ export type Config = {
   grpcPort: number | null;
   bootstrapPassword: string | undefined;
   tokenTtlSeconds: number;
+  /** The region the Keystone catalog lists every endpoint in. */
+  region: string;
+  /** The externally visible base URL of the HTTP server (catalog endpoints, links); null: the Host the client used. */
+  publicUrl: string | null;
   bodyLimitBytes: number;
   logLevel: LogLevel;
   masterKey: Buffer;
@@ -170,6 +174,25 @@ function floatingIpPool(env: NodeJS.ProcessEnv): string {
   }
 }
 
+function region(env: NodeJS.ProcessEnv): string {
+  const value = env.ORCH_REGION || 'RegionOne';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) throw new ConfigError(`ORCH_REGION must be 1 to 64 letters, digits, dots, dashes or underscores`);
+  return value;
+}
+
+function publicUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.ORCH_PUBLIC_URL;
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`ORCH_PUBLIC_URL must be an absolute http(s) URL, not "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('ORCH_PUBLIC_URL must be an http or https URL');
+  return raw.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.ORCH_DATA_DIR || './data');
   return {
@@ -183,6 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     grpcPort: env.ORCH_GRPC_PORT === 'off' ? null : integer(env, 'ORCH_GRPC_PORT', 9090, 1, 65535),
     bootstrapPassword: env.ORCH_BOOTSTRAP_PASSWORD || undefined,
     tokenTtlSeconds: integer(env, 'ORCH_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
+    region: region(env),
+    publicUrl: publicUrl(env),
     bodyLimitBytes: integer(env, 'ORCH_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: oneOf(env, 'ORCH_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     masterKey: masterKey(env, dataDir),

@@ -1,7 +1,7 @@
-import { Page, PageRequest } from '../../application/shared/paging';
+import { Page, PageRequest, cursorAfter } from '../../application/shared/paging';
 
-/** Cursors are the last id of the previous page, opaque to clients. */
-export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+/** Cursors are the last id of the previous page (cursorAfter), opaque to clients. */
+export const encodeCursor = cursorAfter;
 export const decodeCursor = (cursor: string | null) => (cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : null);
 
 /** Turns `limit + 1` rows fetched in id order into a page and the cursor of the next one. */

@@ -11,10 +11,11 @@ import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView, UserView } from '.
 
 export class IssueToken {
   constructor(
-    readonly username: string,
+    /** A user name, or `{ id }` (Keystone's user by id). */
+    readonly username: string | { id: string },
     readonly password: string,
-    /** Project id or name. */
-    readonly project: string,
+    /** Project id or name; null: the first project the user has a role in (Keystone's default project). */
+    readonly project: string | null,
     readonly ttlSeconds: number,
     readonly requestId: string | null,
   ) {}
@@ -35,39 +36,59 @@ export class IssueTokenHandler implements ICommandHandler<IssueToken, IssuedToke
   ) {}
 
   async execute(command: IssueToken): Promise<IssuedToken> {
-    const credentials = await this.readModel.findCredentials(command.username);
+    const credentials = await this.readModel.findCredentials(typeof command.username === 'string' ? { name: command.username } : command.username);
     const passwordOk = await this.secrets.verifyPassword(command.password, credentials?.passwordHash ?? DUMMY_HASH);
-    const project = (await this.readModel.getProject(command.project)) ?? (await this.readModel.findProjectByName(command.project));
+    const project = await projectFor(this.readModel, credentials?.id ?? null, command.project);
     // One answer for an unknown user, a wrong password, a foreign project: nothing to probe.
     if (!credentials || !passwordOk || !project) throw unauthenticated();
-    const role = await this.readModel.roleOf(credentials.id, project.id);
-
-    const tokenId = this.ids.next('tok');
-    const secret = this.secrets.randomSecret(32);
-    const now = this.executor.now();
-    const expiresAt = new Date(Date.parse(now) + command.ttlSeconds * 1000).toISOString();
-    try {
-      await this.executor.execute(
-        tokenDecider,
-        tokenStream(tokenId),
-        {
-          type: 'IssueToken',
-          tokenId,
-          userId: credentials.id,
-          projectId: project.id,
-          role,
-          userActive: credentials.status === 'active',
-          secretHash: this.secrets.digest(secret),
-          expiresAt,
-          now,
-        },
-        { principal: credentials.id, projectId: project.id, requestId: command.requestId, correlationId: command.requestId ?? tokenId, causationId: null },
-      );
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'Unauthenticated') throw unauthenticated();
-      throw error;
-    }
-    const user = (await this.readModel.getUser(credentials.id)) as UserView;
-    return { token: `${tokenId}.${secret}`, expiresAt, user, project, roles: [role as Role] };
+    return issueTokenFor(
+      this.executor,
+      this.ids,
+      this.secrets,
+      this.readModel,
+      { userId: credentials.id, userActive: credentials.status === 'active', project },
+      command,
+    );
   }
+}
+
+/** The project named (by id or name), or the user's first one when none is named. */
+export async function projectFor(readModel: IdentityReadModel, userId: string | null, project: string | null): Promise<ProjectView | null> {
+  if (project !== null) return (await readModel.getProject(project)) ?? (await readModel.findProjectByName(project));
+  const user = userId ? await readModel.getUser(userId) : null;
+  const first = user?.roles[0]?.projectId;
+  return first ? readModel.getProject(first) : null;
+}
+
+/**
+ * Records a token for a user in a project, once the caller has established who the user is (a
+ * password, or a token of theirs). Refused alike whatever fails, so that nothing can be probed.
+ */
+export async function issueTokenFor(
+  executor: CommandExecutor,
+  ids: IdGenerator,
+  secrets: Secrets,
+  readModel: IdentityReadModel,
+  who: { userId: string; userActive: boolean; project: ProjectView },
+  request: { ttlSeconds: number; requestId: string | null },
+): Promise<IssuedToken> {
+  const { userId, project } = who;
+  const role = await readModel.roleOf(userId, project.id);
+  const tokenId = ids.next('tok');
+  const secret = secrets.randomSecret(32);
+  const now = executor.now();
+  const expiresAt = new Date(Date.parse(now) + request.ttlSeconds * 1000).toISOString();
+  try {
+    await executor.execute(
+      tokenDecider,
+      tokenStream(tokenId),
+      { type: 'IssueToken', tokenId, userId, projectId: project.id, role, userActive: who.userActive, secretHash: secrets.digest(secret), expiresAt, now },
+      { principal: userId, projectId: project.id, requestId: request.requestId, correlationId: request.requestId ?? tokenId, causationId: null },
+    );
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'Unauthenticated') throw unauthenticated();
+    throw error;
+  }
+  const user = (await readModel.getUser(userId)) as UserView;
+  return { token: `${tokenId}.${secret}`, expiresAt, user, project, roles: [role as Role] };
 }

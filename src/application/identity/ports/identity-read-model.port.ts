@@ -32,7 +32,7 @@ export interface IdentityReadModel {
   findProjectByName(name: string): Promise<ProjectView | null>;
   listProjects(projectId: string | null, page: PageRequest): Promise<Page<ProjectView>>;
   getUser(id: string): Promise<UserView | null>;
-  findCredentials(name: string): Promise<UserCredentials | null>;
+  findCredentials(user: { name: string } | { id: string }): Promise<UserCredentials | null>;
   listUsers(projectId: string | null, page: PageRequest): Promise<Page<UserView>>;
   roleOf(userId: string, projectId: string): Promise<Role | null>;
   getToken(id: string): Promise<TokenRecord | null>;

@@ -56,8 +56,8 @@ export class SqlIdentityReadModel implements IdentityReadModel {
     return row ? (await this.withRoles([row]))[0] : null;
   }
 
-  async findCredentials(name: string): Promise<UserCredentials | null> {
-    const row = await this.db.table(UserRow).first('name = ?', [name]);
+  async findCredentials(user: { name: string } | { id: string }): Promise<UserCredentials | null> {
+    const row = 'id' in user ? await this.db.table(UserRow).first('id = ?', [user.id]) : await this.db.table(UserRow).first('name = ?', [user.name]);
     return row ? { id: row.id, name: row.name, status: row.status, passwordHash: row.passwordHash } : null;
   }
 

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+/** One service of the catalog: its type, its name (libcloud looks services up by name) and its path under the base URL. */
+const SERVICES = [
+  { type: 'identity', name: 'keystone', path: '/identity' },
+  { type: 'compute', name: 'nova', path: '/compute/v2.1' },
+  // Unversioned: novaclient and the SDK append /v2 and /v2.0 themselves (a versioned URL doubles them).
+  { type: 'image', name: 'glance', path: '/image' },
+  { type: 'network', name: 'neutron', path: '/network' },
+] as const;
+
+const INTERFACES = ['public', 'internal', 'admin'] as const;
+
+/** A stable id for a catalog entry, so that the same cloud always shows the same ids. */
+const idOf = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+
+/** The Keystone catalog: every service at the base URL, with public, internal and admin endpoints in the region. */
+export function keystoneCatalog(base: string, region: string) {
+  return SERVICES.map((s) => ({
+    id: idOf(s.type),
+    type: s.type,
+    name: s.name,
+    endpoints: INTERFACES.map((i) => ({ id: idOf(s.type, i, region), interface: i, region_id: region, region, url: `${base}${s.path}` })),
+  }));
+}

@@ -1,0 +1,22 @@
+/** OpenStack list queries: strings, possibly repeated (`?status=ACTIVE&status=SHUTOFF`); the last one wins here. */
+export type RawQuery = Record<string, string | string[] | undefined>;
+
+export function queryValue(query: RawQuery, name: string): string | undefined {
+  const value = query[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+/** `?limit=`: a positive integer up to `max` (values above are cut to it, as Nova and Glance do); 400 otherwise. */
+export function limitOf(query: RawQuery, fallback: number, max: number, bad: (message: string) => Error): number {
+  const raw = queryValue(query, 'limit');
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw bad('limit must be a non-negative integer');
+  return Math.min(Number(raw), max);
+}
+
+/** True-ish query flags as OpenStack reads them (`all_tenants=1`, `=True`, bare `all_tenants`). */
+export function flagOf(query: RawQuery, name: string): boolean {
+  const raw = queryValue(query, name);
+  if (raw === undefined) return false;
+  return ['', '1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}

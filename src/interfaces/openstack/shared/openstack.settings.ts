@@ -1,0 +1,10 @@
+import { Request } from 'express';
+
+/** What the OpenStack APIs need of the configuration (ORCH_REGION, ORCH_PUBLIC_URL, ORCH_TOKEN_TTL_SECONDS). */
+export type OpenStackSettings = { region: string; publicUrl: string | null; tokenTtlSeconds: number };
+export const OPENSTACK_SETTINGS = Symbol('OpenStackSettings');
+
+/** The base URL clients reach this server at: the configured public URL, else the scheme and Host they used. */
+export function baseUrlOf(request: Request, settings: OpenStackSettings): string {
+  return settings.publicUrl ?? `${request.protocol}://${request.get('host') ?? '127.0.0.1'}`;
+}
