@@ -3,6 +3,16 @@ import { Config } from '../infrastructure/config/config';
 import { KeystoneAuthController } from '../interfaces/openstack/identity/keystone-auth.controller';
 import { KeystoneDirectoryController } from '../interfaces/openstack/identity/keystone-directory.controller';
 import { KeystoneVersionsController } from '../interfaces/openstack/identity/keystone-versions.controller';
+import { NovaFlavorsController } from '../interfaces/openstack/compute/nova-flavors.controller';
+import { NovaKeyPairsController } from '../interfaces/openstack/compute/nova-keypairs.controller';
+import { NovaLookups } from '../interfaces/openstack/compute/nova-lookups';
+import { NovaMiscController } from '../interfaces/openstack/compute/nova-misc.controller';
+import { NovaQuotasController } from '../interfaces/openstack/compute/nova-quotas.controller';
+import { NovaServerActionsController } from '../interfaces/openstack/compute/nova-server-actions.controller';
+import { NovaServersController } from '../interfaces/openstack/compute/nova-servers.controller';
+import { NovaVersionsController } from '../interfaces/openstack/compute/nova-versions.controller';
+import { GlanceController } from '../interfaces/openstack/image/glance.controller';
+import { NeutronController } from '../interfaces/openstack/network/neutron.controller';
 import { OPENSTACK_SETTINGS, OpenStackSettings } from '../interfaces/openstack/shared/openstack.settings';
 import { ComputeModule } from './compute.module';
 import { IdentityModule } from './identity.module';
@@ -13,8 +23,22 @@ import { CONFIG } from './tokens';
 /** The OpenStack-compatible APIs (Keystone v3, Nova v2.1, Glance v2, Neutron v2.0) over the same use cases as REST. */
 @Module({
   imports: [IdentityModule, ComputeModule, NetworkModule, StorageModule],
-  controllers: [KeystoneVersionsController, KeystoneAuthController, KeystoneDirectoryController],
+  controllers: [
+    KeystoneVersionsController,
+    KeystoneAuthController,
+    KeystoneDirectoryController,
+    NovaVersionsController,
+    NovaServersController,
+    NovaServerActionsController,
+    NovaFlavorsController,
+    NovaKeyPairsController,
+    NovaQuotasController,
+    NovaMiscController,
+    GlanceController,
+    NeutronController,
+  ],
   providers: [
+    NovaLookups,
     {
       provide: OPENSTACK_SETTINGS,
       inject: [CONFIG],

@@ -6,8 +6,9 @@ import { notFound } from '../../domain/shared/domain-error';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { redact } from '../shared/redaction';
 import { assertInScope, listingScope } from '../identity/public';
-import { PageRequest } from '../shared/paging';
-import { Principal } from '../shared/command-context';
+import { Page, PageRequest, cursorAfter } from '../shared/paging';
+import { Principal, isAdmin } from '../shared/command-context';
+import { forbidden } from '../shared/application-error';
 import { INSTANCE_READ_MODEL, InstanceFilter, InstanceReadModel, InstanceView } from './ports/instance-read-model.port';
 
 const INSTANCE_NOT_FOUND = { code: 'InstanceNotFound', message: 'Instance not found' };
@@ -32,6 +33,34 @@ export class InstanceQueries {
     return this.readModel.listInstances(listingScope(p), filter, page);
   }
 
+  /**
+   * Instances of the filter that also match a predicate the read model cannot express (a name
+   * pattern, a time), read page by page in id order until the page is full. `allProjects` (admins
+   * only) widens the search beyond the caller's project.
+   */
+  async findInstances(
+    p: Principal,
+    allProjects: boolean,
+    filter: InstanceFilter,
+    matches: (i: InstanceView) => boolean,
+    page: PageRequest,
+  ): Promise<Page<InstanceView>> {
+    if (allProjects && !isAdmin(p)) throw forbidden('Only an admin may list the servers of every project');
+    const scope = allProjects ? null : p.projectId;
+    const found: InstanceView[] = [];
+    let cursor = page.cursor;
+    for (;;) {
+      const batch = await this.readModel.listInstances(scope, filter, { limit: 1000, cursor });
+      for (const instance of batch.items) {
+        if (!matches(instance)) continue;
+        found.push(instance);
+        if (found.length === page.limit) return { items: found, nextCursor: cursorAfter(instance.id) };
+      }
+      if (batch.nextCursor === null) return { items: found, nextCursor: null };
+      cursor = batch.nextCursor;
+    }
+  }
+
   /** The instance's own history, oldest first. */
   async instanceEvents(p: Principal, id: string) {
     await this.getInstance(p, id);
@@ -47,6 +76,9 @@ export class InstanceQueries {
       projectId: state.projectId,
       flavor: { id: state.flavor.flavorId, vcpus: state.flavor.vcpus, ramMiB: state.flavor.ramMiB, diskGiB: state.flavor.diskGiB },
       image: state.request.imageId,
+      keyName: state.request.keyName,
+      securityGroups: state.request.securityGroups,
+      zone: state.request.zone,
       state: userState(state.vmState, state.taskState),
       taskState: state.taskState,
       powerState: state.powerState,

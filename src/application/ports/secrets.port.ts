@@ -10,6 +10,8 @@ export interface Secrets {
   digestsEqual(a: string, b: string): boolean;
   /** OpenSSH's SHA256 fingerprint (`SHA256:…`) of a public key blob given in base64. */
   sshFingerprint(blobBase64: string): string;
+  /** A new SSH key pair: the public key in OpenSSH's one-line format, the private key in PEM (what Nova hands out). */
+  sshKeyPair(comment: string): Promise<{ publicKey: string; privateKey: string }>;
   encrypt(plaintext: string): string;
   decrypt(ciphertext: string): string;
 }

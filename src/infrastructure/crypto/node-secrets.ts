@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, generateKeyPair, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Secrets } from '../../application/ports/secrets.port';
 
@@ -53,6 +53,13 @@ export class NodeSecrets implements Secrets {
     return x.length === y.length && timingSafeEqual(x, y);
   }
 
+  async sshKeyPair(comment: string): Promise<{ publicKey: string; privateKey: string }> {
+    const { publicKey, privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const blob = Buffer.concat([sshString(Buffer.from('ssh-rsa')), sshString(mpint(jwk.e as string)), sshString(mpint(jwk.n as string))]);
+    return { publicKey: `ssh-rsa ${blob.toString('base64')} ${comment}`, privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string };
+  }
+
   sshFingerprint(blobBase64: string): string {
     return `SHA256:${createHash('sha256').update(Buffer.from(blobBase64, 'base64')).digest('base64').replace(/=+$/, '')}`;
   }
@@ -70,4 +77,17 @@ export class NodeSecrets implements Secrets {
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
   }
+}
+
+/** RFC 4251 string: a 32-bit length, then the bytes. */
+function sshString(bytes: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+/** RFC 4251 mpint of a positive big-endian number given in base64url: a leading zero when its top bit is set. */
+function mpint(base64url: string): Buffer {
+  const bytes = Buffer.from(base64url, 'base64url');
+  return bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
 }

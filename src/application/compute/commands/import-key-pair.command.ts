@@ -26,17 +26,20 @@ function parsePublicKey(publicKey: string): { type: string; blob: string } {
   return { type: match[1], blob: match[2] };
 }
 
+export type ImportedKeyPair = KeyPairView & { privateKey?: string };
+
 export class ImportKeyPair {
   constructor(
     readonly name: string,
-    readonly publicKey: string,
+    /** null: generate a key pair, and answer its private key once (it is not kept). */
+    readonly publicKey: string | null,
     readonly principal: Principal,
     readonly requestId: string | null,
   ) {}
 }
 
 @CommandHandler(ImportKeyPair)
-export class ImportKeyPairHandler implements ICommandHandler<ImportKeyPair, KeyPairView> {
+export class ImportKeyPairHandler implements ICommandHandler<ImportKeyPair, ImportedKeyPair> {
   constructor(
     private readonly executor: CommandExecutor,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -44,8 +47,10 @@ export class ImportKeyPairHandler implements ICommandHandler<ImportKeyPair, KeyP
     @Inject(COMPUTE_READ_MODEL) private readonly readModel: ComputeReadModel,
   ) {}
 
-  async execute({ name, publicKey, principal, requestId }: ImportKeyPair): Promise<KeyPairView> {
+  async execute({ name, publicKey: given, principal, requestId }: ImportKeyPair): Promise<ImportedKeyPair> {
     assertCanWrite(principal);
+    const generated = given === null ? await this.secrets.sshKeyPair(name) : null;
+    const publicKey = generated?.publicKey ?? (given as string);
     const { blob } = parsePublicKey(publicKey);
     const keyPairId = this.ids.next('kp');
     const projectId = principal.projectId;
@@ -71,6 +76,7 @@ export class ImportKeyPairHandler implements ICommandHandler<ImportKeyPair, KeyP
       await releaseKey(this.executor, claim, nameKey(name), keyPairId, ctx).catch(() => undefined);
       throw error;
     }
-    return (await this.readModel.getKeyPair(projectId, name)) as KeyPairView;
+    const view = (await this.readModel.getKeyPair(projectId, name)) as KeyPairView;
+    return generated ? { ...view, privateKey: generated.privateKey } : view;
   }
 }

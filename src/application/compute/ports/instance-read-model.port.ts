@@ -8,6 +8,10 @@ export type InstanceView = {
   projectId: string;
   flavor: { id: string; vcpus: number; ramMiB: number; diskGiB: number };
   image: string;
+  keyName: string | null;
+  /** Security group ids. */
+  securityGroups: string[];
+  zone: string | null;
   state: string;
   taskState: string | null;
   powerState: string;

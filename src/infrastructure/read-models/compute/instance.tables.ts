@@ -17,6 +17,9 @@ export class InstanceRow {
   @Column('text', { name: 'host_id', nullable: true }) hostId!: string | null;
   @Column('simple-json') addresses!: Array<{ network: string; ip: string; mac: string; portId: string }>;
   @Column('simple-json') networks!: string[];
+  @Column('text', { name: 'key_name', nullable: true }) keyName!: string | null;
+  @Column('simple-json', { name: 'security_groups' }) securityGroups!: string[];
+  @Column('text', { nullable: true }) zone!: string | null;
   @Column('simple-json') volumes!: string[];
   @Column('text', { nullable: true }) failure!: string | null;
   @Column('text', { name: 'operation_id' }) operationId!: string;

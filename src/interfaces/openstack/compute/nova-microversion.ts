@@ -1,0 +1,66 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, createParamDecorator } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { Observable } from 'rxjs';
+import { ApiError } from '../../http/shared/error-response';
+
+/** A Nova microversion, `2.N`, as its minor number N. */
+export type Microversion = number;
+
+export const MIN_MICROVERSION = 1;
+/**
+ * The highest we implement: what changes up to it is honoured (keypair type and 201 at 2.2, `locked`
+ * at 2.9, `description` at 2.19, `tags` at 2.26, the proxy APIs gone at 2.36, networks `auto`/`none`
+ * at 2.37, the flavor embedded in a server at 2.47).
+ */
+export const MAX_MICROVERSION = 47;
+export const versionString = (v: Microversion) => `2.${v}`;
+
+type VersionedRequest = Request & { novaMicroversion?: Microversion };
+
+/** The version a request asks for: `OpenStack-API-Version: compute X`, else `X-OpenStack-Nova-API-Version: X`, else 2.1. */
+export function requestedMicroversion(headers: Request['headers']): Microversion {
+  const modern = headers['openstack-api-version'];
+  const legacy = headers['x-openstack-nova-api-version'];
+  let asked: string | undefined;
+  if (typeof modern === 'string') {
+    const entry = modern
+      .split(',')
+      .map((part) => part.trim().split(/\s+/))
+      .find(([service]) => service.toLowerCase() === 'compute');
+    asked = entry?.[1];
+  }
+  if (asked === undefined && typeof legacy === 'string') asked = legacy.trim();
+  if (asked === undefined) return MIN_MICROVERSION;
+  if (asked.toLowerCase() === 'latest') return MAX_MICROVERSION;
+  const match = /^2\.(\d{1,4})$/.exec(asked);
+  if (!match) throw new ApiError(400, 'BadRequest', `Invalid compute API version "${asked}"`);
+  const minor = Number(match[1]);
+  if (minor < MIN_MICROVERSION || minor > MAX_MICROVERSION) {
+    throw new ApiError(
+      406,
+      'NotAcceptable',
+      `Version ${asked} is not supported by the API. Minimum is 2.${MIN_MICROVERSION} and maximum is 2.${MAX_MICROVERSION}.`,
+    );
+  }
+  return minor;
+}
+
+/** Negotiates the microversion of each Nova call and answers with the one used (both headers, and Vary). */
+@Injectable()
+export class NovaMicroversionInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<VersionedRequest>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const version = requestedMicroversion(request.headers);
+    request.novaMicroversion = version;
+    response.setHeader('X-OpenStack-Nova-API-Version', versionString(version));
+    response.setHeader('OpenStack-API-Version', `compute ${versionString(version)}`);
+    response.setHeader('Vary', 'OpenStack-API-Version, X-OpenStack-Nova-API-Version');
+    return next.handle();
+  }
+}
+
+/** The microversion negotiated for this request (2.N as N). */
+export const NovaVersion = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Microversion => ctx.switchToHttp().getRequest<VersionedRequest>().novaMicroversion ?? MIN_MICROVERSION,
+);
