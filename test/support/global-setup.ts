@@ -27,6 +27,16 @@ function virtReady(): string | null {
   return null;
 }
 
+/** The real OpenStack clients are installed (scripts/ensure-openstack-clients.sh). */
+function openStackClientsReady(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import keystoneauth1, novaclient, openstack, glanceclient, libcloud'], { stdio: 'ignore', timeout: 60_000 });
+    return fs.existsSync('/usr/bin/openstack');
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Decides once, before any worker starts, whether PostgreSQL suites run. The answer reaches the
  * workers through the environment. With CI=true an unreachable server fails the run.
@@ -45,5 +55,9 @@ export default async function globalSetup(): Promise<void> {
   const kafka = await kafkaAnswers();
   if (!kafka && process.env.CI === 'true') throw new Error('the Kafka broker does not answer; CI=true forbids skipping its suites');
   process.env.ORCH_TEST_KAFKA = kafka ? '1' : '0';
+  const clients = openStackClientsReady();
+  if (!clients && process.env.CI === 'true') throw new Error('the OpenStack clients are not installed; CI=true forbids skipping their suites');
+  process.env.ORCH_TEST_OPENSTACK = clients ? '1' : '0';
+  if (!clients) process.stdout.write('\n!!! SKIPPED: every OpenStack client suite (scripts/ensure-openstack-clients.sh installs them) !!!\n');
   if (!kafka) process.stdout.write('\n!!! SKIPPED: every Kafka suite (no broker answers; scripts/ensure-kafka.sh starts one) !!!\n');
 }

@@ -11,3 +11,6 @@ export const KAFKA_BROKERS = process.env.KAFKA_TEST_BROKERS || '127.0.0.1:9092';
 
 /** Both PostgreSQL and Kafka (the relay and billing processes share the orchestrator's database). */
 export const describeWithPostgresAndKafka: jest.Describe = process.env.ORCH_TEST_PG === '1' && process.env.ORCH_TEST_KAFKA === '1' ? describe : describe.skip;
+
+/** `describe` when the real OpenStack clients were found by the global set-up. */
+export const describeWithOpenStackClients: jest.Describe = process.env.ORCH_TEST_OPENSTACK === '1' ? describe : describe.skip;
