@@ -26,7 +26,13 @@ import { SqlComputeReadModel } from '../infrastructure/read-models/compute/compu
 import { SqlInstanceReadModel } from '../infrastructure/read-models/compute/instance.read-model';
 import { IdentityModule } from './identity.module';
 import { PROCESS_ROLE, ProcessRole } from './process-role';
-import { DATABASE } from './tokens';
+import { CONFIG, DATABASE } from './tokens';
+import { Config } from '../infrastructure/config/config';
+import { FileImageStore } from '../infrastructure/images/file-image-store';
+import { IMAGE_MAX_BYTES, IMAGE_STORE } from '../application/compute/ports/image-store.port';
+import { CreateImageHandler } from '../application/compute/commands/create-image.command';
+import { UploadImageDataHandler } from '../application/compute/commands/upload-image-data.command';
+import { ChangeImageTagHandler } from '../application/compute/commands/change-image-tags.command';
 
 /** Which hosts this process drives (see HostScope): every host no agent took over for the orchestrator, its own for an agent, none otherwise. */
 const hostScope: Provider = {
@@ -47,6 +53,8 @@ const hostScope: Provider = {
   providers: [
     { provide: COMPUTE_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new SqlComputeReadModel(db) },
     { provide: INSTANCE_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new SqlInstanceReadModel(db) },
+    { provide: IMAGE_STORE, inject: [CONFIG], useFactory: (config: Config) => new FileImageStore(config.imageDir) },
+    { provide: IMAGE_MAX_BYTES, inject: [CONFIG], useFactory: (config: Config) => config.imageMaxBytes },
     ControllerScope,
     hostScope,
     HostDirectory,
@@ -58,6 +66,9 @@ const hostScope: Provider = {
     CreateFlavorHandler,
     DeleteFlavorHandler,
     RegisterImageHandler,
+    CreateImageHandler,
+    UploadImageDataHandler,
+    ChangeImageTagHandler,
     DeleteImageHandler,
     ImportKeyPairHandler,
     DeleteKeyPairHandler,

@@ -3,7 +3,8 @@ import { notFound } from '../../domain/shared/domain-error';
 import { listingScope } from '../identity/public';
 import { PageRequest } from '../shared/paging';
 import { Principal } from '../shared/command-context';
-import { COMPUTE_READ_MODEL, ComputeReadModel } from './ports/compute-read-model.port';
+import { COMPUTE_READ_MODEL, ComputeReadModel, ImageView } from './ports/compute-read-model.port';
+import { IMAGE_STORE, ImageStore } from './ports/image-store.port';
 
 const orNotFound = async <T>(value: Promise<T | null>, code: string, message: string): Promise<T> => {
   const found = await value;
@@ -14,7 +15,17 @@ const orNotFound = async <T>(value: Promise<T | null>, code: string, message: st
 /** Compute's read side: flavors, images and hosts are visible to every user; keypairs to their project. */
 @Injectable()
 export class ComputeQueries {
-  constructor(@Inject(COMPUTE_READ_MODEL) private readonly readModel: ComputeReadModel) {}
+  constructor(
+    @Inject(COMPUTE_READ_MODEL) private readonly readModel: ComputeReadModel,
+    @Inject(IMAGE_STORE) private readonly images: ImageStore,
+  ) {}
+
+  /** An image (by id only) and its stored data, streamed; null data for a queued image or one registered from a directory. */
+  async imageData(id: string): Promise<{ image: ImageView; data: AsyncIterable<Uint8Array> | null }> {
+    const image = await this.readModel.getImage(id);
+    if (!image || image.id !== id) throw notFound('ImageNotFound', `No image found with ID ${id}`);
+    return { image, data: image.status === 'active' ? this.images.read(image.source) : null };
+  }
 
   getFlavor = (idOrName: string) => orNotFound(this.readModel.getFlavor(idOrName), 'FlavorNotFound', 'Flavor not found');
   listFlavors = (page: PageRequest) => this.readModel.listFlavors(page);

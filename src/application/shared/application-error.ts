@@ -2,7 +2,7 @@
  * Refusals that come from the application rather than the domain: authentication, authorisation,
  * concurrency that could not be retried away, idempotency misuse, a dependency that is down.
  */
-export type ApplicationErrorKind = 'unauthenticated' | 'forbidden' | 'conflict' | 'unavailable';
+export type ApplicationErrorKind = 'unauthenticated' | 'forbidden' | 'conflict' | 'too_large' | 'unavailable';
 
 export class ApplicationError extends Error {
   constructor(

@@ -48,6 +48,9 @@ export type Config = {
   libvirtStateDir: string;
   libvirtDomainType: 'qemu' | 'kvm';
   volumeDir: string;
+  /** Where uploaded image data is kept, and the largest upload accepted. */
+  imageDir: string;
+  imageMaxBytes: number;
   volumePool: string;
   volumeUri: string;
   ovsBridge: string;
@@ -229,6 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     libvirtStateDir: path.resolve(env.ORCH_LIBVIRT_STATE_DIR || '/var/lib/orchestrator/instances'),
     libvirtDomainType: oneOf(env, 'ORCH_LIBVIRT_DOMAIN_TYPE', ['qemu', 'kvm'] as const, 'qemu'),
     volumeDir: path.resolve(env.ORCH_VOLUME_DIR || '/var/lib/orchestrator/volumes'),
+    imageDir: path.resolve(env.ORCH_IMAGE_DIR || path.join(dataDir, 'images')),
+    imageMaxBytes: integer(env, 'ORCH_IMAGE_MAX_BYTES', 20 * 1024 ** 3, 1024, 2 ** 50),
     volumePool: name(env, 'ORCH_VOLUME_POOL', 'orch-volumes'),
     volumeUri: env.ORCH_VOLUME_URI || 'qemu:///system',
     ovsBridge: name(env, 'ORCH_OVS_BRIDGE', 'br-orch'),

@@ -2,7 +2,25 @@ import { AllocationRatios, HostDriver, Resources } from '../../../domain/compute
 import { Page, PageRequest } from '../../shared/paging';
 
 export type FlavorView = { id: string; name: string; vcpus: number; ramMiB: number; diskGiB: number; createdAt: string };
-export type ImageView = { id: string; name: string; os: string; minDiskGiB: number; source: string; createdAt: string };
+export type ImageView = {
+  id: string;
+  name: string;
+  os: string;
+  minDiskGiB: number;
+  /** Where the image's data is (the image store's file, or a directory registered by an admin); empty while queued. */
+  source: string;
+  /** Queued: created, its data not uploaded yet (it cannot be booted). */
+  status: 'queued' | 'active';
+  diskFormat: string;
+  containerFormat: string;
+  sizeBytes: number | null;
+  checksum: string | null;
+  hashAlgo: string | null;
+  hashValue: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+};
 export type KeyPairView = { id: string; projectId: string; name: string; publicKey: string; fingerprint: string; createdAt: string };
 export type HostView = {
   id: string;

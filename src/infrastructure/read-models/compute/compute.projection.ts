@@ -21,7 +21,22 @@ const HOST_TYPES = new Set<string>([
   'HostAgentDetached',
 ]);
 
-const TYPES = new Set<string>(['FlavorCreated', 'FlavorDeleted', 'ImageRegistered', 'ImageDeleted', 'KeyPairImported', 'KeyPairDeleted', ...HOST_TYPES]);
+const TYPES = new Set<string>([
+  'FlavorCreated',
+  'FlavorDeleted',
+  'ImageRegistered',
+  'ImageCreated',
+  'ImageDataUploaded',
+  'ImageTagAdded',
+  'ImageTagRemoved',
+  'ImageDeleted',
+  'KeyPairImported',
+  'KeyPairDeleted',
+  ...HOST_TYPES,
+]);
+
+/** An image registered with its data in place, or created without: no size or digests recorded. */
+const NO_DATA = { sizeBytes: null, checksum: null, hashAlgo: null, hashValue: null };
 
 type Folds = { flavors: RowFold<FlavorRow>; images: RowFold<ImageRow>; keyPairs: RowFold<KeyPairRow>; hosts: RowFold<HostRow> };
 
@@ -33,11 +48,16 @@ export const computeProjection: Projection = {
   async apply(events: readonly EventCore[], folds: RowFolds) {
     const computeEvents = events.filter((e) => TYPES.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as ComputeCatalogEvent);
     if (computeEvents.length === 0) return;
-    // Flavors, images and keypairs are only created and deleted: nothing to read.
+    // Flavors and keypairs are only created and deleted: nothing to read. Images and hosts change.
     const hostEvents = computeEvents.filter((e): e is HostEvent => HOST_TYPES.has(e.type));
+    const imageEvents = computeEvents.filter((e): e is ImageEvent => e.type.startsWith('Image'));
     const tables: Folds = {
       flavors: folds.of(FlavorRow),
-      images: folds.of(ImageRow),
+      images: await folds.of(ImageRow).loadFor(
+        imageEvents,
+        (e) => e.data.imageId,
+        (e) => e.type === 'ImageRegistered' || e.type === 'ImageCreated',
+      ),
       keyPairs: folds.of(KeyPairRow),
       hosts: await folds.of(HostRow).loadFor(
         hostEvents,
@@ -61,9 +81,53 @@ function applyOne(event: ComputeCatalogEvent, { flavors, images, keyPairs, hosts
       return;
     case 'ImageRegistered': {
       const { imageId, name, os, minDiskGiB, source, at } = event.data;
-      images.put({ id: imageId, name, nameKey: nameKey(name), os, minDiskGiB, source, createdAt: at });
+      images.put({
+        id: imageId,
+        name,
+        nameKey: nameKey(name),
+        os,
+        minDiskGiB,
+        source,
+        status: 'active',
+        ...NO_DATA,
+        diskFormat: 'qcow2',
+        containerFormat: 'bare',
+        tags: [],
+        createdAt: at,
+        updatedAt: at,
+      });
       return;
     }
+    case 'ImageCreated': {
+      const { imageId, name, os, minDiskGiB, diskFormat, containerFormat, tags, at } = event.data;
+      images.put({
+        id: imageId,
+        name,
+        nameKey: nameKey(name),
+        os,
+        minDiskGiB,
+        source: '',
+        status: 'queued',
+        ...NO_DATA,
+        diskFormat,
+        containerFormat,
+        tags,
+        createdAt: at,
+        updatedAt: at,
+      });
+      return;
+    }
+    case 'ImageDataUploaded': {
+      const { imageId, source, sizeBytes, checksum, hashAlgo, hashValue, at } = event.data;
+      images.update(imageId, (row) => ({ ...row, status: 'active', source, sizeBytes, checksum, hashAlgo, hashValue, updatedAt: at }));
+      return;
+    }
+    case 'ImageTagAdded':
+      images.update(event.data.imageId, (row) => ({ ...row, tags: [...row.tags, event.data.tag], updatedAt: event.data.at }));
+      return;
+    case 'ImageTagRemoved':
+      images.update(event.data.imageId, (row) => ({ ...row, tags: row.tags.filter((t) => t !== event.data.tag), updatedAt: event.data.at }));
+      return;
     case 'ImageDeleted':
       images.remove(event.data.imageId);
       return;

@@ -7,7 +7,23 @@ import { toPage } from '../../persistence/paging';
 import { FlavorRow, HostRow, ImageRow, KeyPairRow } from './compute.tables';
 
 const toFlavor = (r: FlavorRow): FlavorView => ({ id: r.id, name: r.name, vcpus: r.vcpus, ramMiB: r.ramMiB, diskGiB: r.diskGiB, createdAt: r.createdAt });
-const toImage = (r: ImageRow): ImageView => ({ id: r.id, name: r.name, os: r.os, minDiskGiB: r.minDiskGiB, source: r.source, createdAt: r.createdAt });
+const toImage = (r: ImageRow): ImageView => ({
+  id: r.id,
+  name: r.name,
+  os: r.os,
+  minDiskGiB: r.minDiskGiB,
+  source: r.source,
+  status: r.status,
+  diskFormat: r.diskFormat,
+  containerFormat: r.containerFormat,
+  sizeBytes: r.sizeBytes === null ? null : Number(r.sizeBytes),
+  checksum: r.checksum,
+  hashAlgo: r.hashAlgo,
+  hashValue: r.hashValue,
+  tags: r.tags,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
 const toKeyPair = (r: KeyPairRow): KeyPairView => ({
   id: r.id,
   projectId: r.projectId,

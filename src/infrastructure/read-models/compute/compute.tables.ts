@@ -21,7 +21,16 @@ export class ImageRow {
   @Column('text') os!: string;
   @Column('integer', { name: 'min_disk_gib' }) minDiskGiB!: number;
   @Column('text') source!: string;
+  @Column('text') status!: 'queued' | 'active';
+  @Column('text', { name: 'disk_format' }) diskFormat!: string;
+  @Column('text', { name: 'container_format' }) containerFormat!: string;
+  @Column('bigint', { name: 'size_bytes', nullable: true }) sizeBytes!: number | null;
+  @Column('text', { nullable: true }) checksum!: string | null;
+  @Column('text', { name: 'hash_algo', nullable: true }) hashAlgo!: string | null;
+  @Column('text', { name: 'hash_value', nullable: true }) hashValue!: string | null;
+  @Column('simple-json') tags!: string[];
   @Column('text', { name: 'created_at' }) createdAt!: string;
+  @Column('text', { name: 'updated_at' }) updatedAt!: string;
 }
 
 @Unique(['projectId', 'nameKey'])

@@ -6,7 +6,7 @@ export type ErrorBody = { error: { code: string; message: string; details: reado
 export type ErrorResponse = { status: number; body: ErrorBody; headers?: Record<string, string> };
 
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409, refused: 422 };
-const APPLICATION_STATUS: Record<ApplicationErrorKind, number> = { unauthenticated: 401, forbidden: 403, conflict: 409, unavailable: 503 };
+const APPLICATION_STATUS: Record<ApplicationErrorKind, number> = { unauthenticated: 401, forbidden: 403, conflict: 409, too_large: 413, unavailable: 503 };
 
 /** An error with an HTTP meaning raised by this layer (validation, idempotency, limits). */
 export class ApiError extends Error {
