@@ -10,6 +10,7 @@ import { NovaMiscController } from '../interfaces/openstack/compute/nova-misc.co
 import { NovaQuotasController } from '../interfaces/openstack/compute/nova-quotas.controller';
 import { NovaServerActionsController } from '../interfaces/openstack/compute/nova-server-actions.controller';
 import { NovaServersController } from '../interfaces/openstack/compute/nova-servers.controller';
+import { NovaVolumeAttachmentsController } from '../interfaces/openstack/compute/nova-volume-attachments.controller';
 import { NovaVersionsController } from '../interfaces/openstack/compute/nova-versions.controller';
 import { GlanceController } from '../interfaces/openstack/image/glance.controller';
 import { NeutronController } from '../interfaces/openstack/network/neutron.controller';
@@ -34,6 +35,7 @@ import { CONFIG } from './tokens';
     NovaKeyPairsController,
     NovaQuotasController,
     NovaMiscController,
+    NovaVolumeAttachmentsController,
     GlanceController,
     NeutronController,
   ],

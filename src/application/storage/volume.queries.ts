@@ -25,6 +25,12 @@ export class VolumeQueries {
     return volume;
   }
 
+  /** The data volumes attached (or attaching, or detaching) to an instance the caller may see. */
+  async attachedTo(p: Principal, instance: { id: string; projectId: string }): Promise<VolumeView[]> {
+    assertInScope(p, instance.projectId, { code: 'InstanceNotFound', message: 'Instance not found' });
+    return this.readModel.listAttachedTo(instance.id);
+  }
+
   private async volumeAsOf(id: string, asOf: AsOf): Promise<VolumeView | null> {
     const { state, events } = await stateAsOf(this.store, volumeDecider, volumeStream(id), asOf);
     if (state.status === 'absent') return null;
