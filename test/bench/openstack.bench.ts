@@ -1,0 +1,218 @@
+/**
+ * npm run bench:openstack: the OpenStack APIs beside REST, in one run per store, on 20 simulated hosts.
+ * 1. 1,000 servers in one Nova request (min_count = max_count = 1000) and 1,000 instances in one
+ *    `POST /v1/instances`, each first in turn (BENCH_ROUNDS pairs): time until all are active, each polled
+ *    through its operation the same way; ratio REST time / Nova time (1 = as fast; the target is >= 0.9).
+ * 2. `GET /compute/v2.1/servers/detail` and `GET /v1/instances?limit=1000` with those servers listed
+ *    (2,000 of them per round), BENCH_LISTS times each: p50/p99 of the server's own time (from its
+ *    access log), and the bytes answered.
+ * 3. `openstack server list` (the real CLI, at most 1,000 servers shown): wall time, the server's time
+ *    over every request it made (from the access log), and the rest: the client's own start-up and work.
+ * Prints figures, checks nothing. Knobs: BENCH_INSTANCES (1000), BENCH_ROUNDS (2), BENCH_LISTS (30),
+ * BENCH_STORES (embedded,postgres).
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import request from 'supertest';
+import { createHttpApp } from '../../src/http-app';
+import { loadConfig } from '../../src/infrastructure/config/config';
+import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
+import { unlimitAdminProject } from '../support/app';
+import { createTestDatabase, postgresReachable } from '../support/postgres';
+
+const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const LISTS = Number(process.env.BENCH_LISTS ?? 30);
+const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
+const HOSTS = 20;
+const PASSWORD = 'bench-password-123';
+
+type AccessLine = { msg: string; method: string; path: string; ms: number; requestId: string };
+type ListFigures = { p50: number; p99: number; bytes: number };
+type Result = {
+  store: string;
+  novaSeconds: number[];
+  restSeconds: number[];
+  ratio: number;
+  novaDetail: ListFigures;
+  restList: ListFigures;
+  cli: { wallMs: number; serverMs: number; requests: number; clientMs: number; servers: number };
+};
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promise<Result> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-os-'));
+  const access: AccessLine[] = [];
+  const logger = new JsonLogger('info', (line) => {
+    if (line.includes('"msg":"http"')) access.push(JSON.parse(line) as AccessLine);
+  });
+  const config = loadConfig({
+    ORCH_STORE: store,
+    ORCH_DATA_DIR: dataDir,
+    ORCH_DATABASE_URL: databaseUrl,
+    ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
+    ORCH_POLL_INTERVAL_MS: '20',
+    ORCH_GRPC_PORT: 'off',
+  });
+  const app = await createHttpApp(config, logger);
+  await app.listen(0, '127.0.0.1');
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const http = request(app.getHttpServer());
+  try {
+    const token = (await http.post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token as string;
+    const auth = { Authorization: `Bearer ${token}` };
+    await unlimitAdminProject(http, token);
+    await http.post('/v1/flavors').set(auth).send({ name: 'bench', vcpus: 1, ramMiB: 256, diskGiB: 1 });
+    await http.post('/v1/images').set(auth).send({ name: 'bench', os: 'linux', minDiskGiB: 0, source: 'bench' });
+    for (let h = 0; h < HOSTS; h++) {
+      await http
+        .post('/v1/hosts')
+        .set(auth)
+        .send({ name: `bench-${h}`, driver: 'simulated', vcpus: 64, ramMiB: 262_144, diskGiB: 100_000 });
+    }
+    const network = (await http.post('/v1/networks').set(auth).send({ name: 'bench', cidr: '10.64.0.0/16' })).body.id as string;
+
+    /** Polls an operation until it ends; the seconds from `started`. */
+    const untilDone = async (operationId: string, started: bigint): Promise<number> => {
+      for (;;) {
+        const op = (await http.get(`/v1/operations/${operationId}`).set(auth)).body;
+        if (op.status !== 'running') {
+          if (op.status !== 'succeeded') throw new Error(`operation ${operationId} ended ${op.status}`);
+          return Number(process.hrtime.bigint() - started) / 1e9;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const novaSeconds: number[] = [];
+    const restSeconds: number[] = [];
+    const launchNova = async (round: number): Promise<number> => {
+      const started = process.hrtime.bigint();
+      const nova = await http
+        .post('/compute/v2.1/servers')
+        .set({ 'X-Auth-Token': token })
+        .send({ server: { name: `n${round}`, imageRef: 'bench', flavorRef: 'bench', networks: [{ uuid: network }], min_count: COUNT, max_count: COUNT } });
+      if (nova.status !== 202) throw new Error(`Nova launch refused: ${nova.status} ${JSON.stringify(nova.body)}`);
+      const operationId = (await http.get(`/v1/instances/${nova.body.server.id}`).set(auth)).body.operationId as string;
+      return untilDone(operationId, started);
+    };
+    const launchRest = async (round: number): Promise<number> => {
+      const started = process.hrtime.bigint();
+      const rest = await http
+        .post('/v1/instances')
+        .set(auth)
+        .send({ name: `r${round}`, flavor: 'bench', image: 'bench', networks: [{ network: 'bench' }], minCount: COUNT, maxCount: COUNT });
+      if (rest.status !== 202) throw new Error(`REST launch refused: ${rest.status} ${JSON.stringify(rest.body)}`);
+      return untilDone(rest.body.operation.id, started);
+    };
+    // Alternately first, so that neither always launches onto the fuller cloud.
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        novaSeconds.push(await launchNova(round));
+        restSeconds.push(await launchRest(round));
+      } else {
+        restSeconds.push(await launchRest(round));
+        novaSeconds.push(await launchNova(round));
+      }
+    }
+
+    const listTimes = async (path: string, headers: Record<string, string>): Promise<ListFigures> => {
+      const times: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < LISTS; i++) {
+        const requestId = `bench-list-${i}-${Math.random()}`;
+        const response = await http.get(path).set({ ...headers, 'X-Request-Id': requestId });
+        if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+        bytes = response.text.length;
+        times.push((access.find((a) => a.requestId === requestId) as AccessLine).ms);
+      }
+      times.sort((a, b) => a - b);
+      return { p50: percentile(times, 50), p99: percentile(times, 99), bytes };
+    };
+    const novaDetail = await listTimes('/compute/v2.1/servers/detail', { 'X-Auth-Token': token });
+    const restList = await listTimes('/v1/instances?limit=1000', auth);
+
+    const before = access.length;
+    const cliStarted = process.hrtime.bigint();
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        '/usr/bin/openstack',
+        ['server', 'list', '--limit', '1000', '-f', 'value', '-c', 'ID'],
+        {
+          env: {
+            PATH: '/usr/bin:/bin',
+            HOME: os.tmpdir(),
+            OS_AUTH_URL: `${base}/identity/v3`,
+            OS_USERNAME: 'admin',
+            OS_PASSWORD: PASSWORD,
+            OS_PROJECT_NAME: 'admin',
+            OS_USER_DOMAIN_NAME: 'Default',
+            OS_PROJECT_DOMAIN_NAME: 'Default',
+            OS_IDENTITY_API_VERSION: '3',
+            OS_REGION_NAME: 'RegionOne',
+          },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+      ),
+    );
+    const wallMs = Number(process.hrtime.bigint() - cliStarted) / 1e6;
+    const cliRequests = access.slice(before);
+    const serverMs = cliRequests.reduce((sum, a) => sum + a.ms, 0);
+    return {
+      store,
+      novaSeconds,
+      restSeconds,
+      ratio: median(restSeconds) / median(novaSeconds),
+      novaDetail,
+      restList,
+      cli: { wallMs, serverMs, requests: cliRequests.length, clientMs: wallMs - serverMs, servers: stdout.trim().split('\n').length },
+    };
+  } finally {
+    await app.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function print(r: Result): void {
+  const seconds = (values: number[]) => values.map((s) => s.toFixed(2)).join(', ');
+  process.stdout.write(
+    `\n${r.store}: ${COUNT} servers in one request until all active: Nova ${seconds(r.novaSeconds)} s; REST ${seconds(r.restSeconds)} s; ` +
+      `ratio REST/Nova (medians) ${r.ratio.toFixed(2)}\n` +
+      `  GET /compute/v2.1/servers/detail (${ROUNDS * 2 * COUNT} servers listed, at most 1000 shown): server time p50 ${r.novaDetail.p50} ms, p99 ${r.novaDetail.p99} ms, ${(r.novaDetail.bytes / 1024).toFixed(0)} KiB\n` +
+      `  GET /v1/instances?limit=1000: server time p50 ${r.restList.p50} ms, p99 ${r.restList.p99} ms, ${(r.restList.bytes / 1024).toFixed(0)} KiB\n` +
+      `  openstack server list (${r.cli.servers} shown): wall ${r.cli.wallMs.toFixed(0)} ms = server ${r.cli.serverMs.toFixed(0)} ms over ${r.cli.requests} requests + client ${r.cli.clientMs.toFixed(0)} ms\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  if (STORES.includes('embedded')) {
+    results.push(await run('embedded'));
+    print(results[results.length - 1]);
+  }
+  if (STORES.includes('postgres')) {
+    if (await postgresReachable()) {
+      const database = await createTestDatabase('orch_bench_openstack');
+      try {
+        results.push(await run('postgres', database.url));
+        print(results[results.length - 1]);
+      } finally {
+        await database.drop();
+      }
+    } else process.stdout.write('\nPostgreSQL: not reachable, not measured\n');
+  }
+  process.stdout.write(`\n${JSON.stringify({ benchmark: 'openstack', instances: COUNT, rounds: ROUNDS, results })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${String(error)}\n`);
+  process.exit(1);
+});
