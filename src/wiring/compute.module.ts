@@ -3,6 +3,7 @@ import { AgentScope } from '../application/compute/agents/agent-scope';
 import { ControllerScope } from '../application/compute/agents/controller-scope';
 import { NO_HOSTS } from '../application/compute/agents/no-hosts-scope';
 import { ChangeInstanceHandler } from '../application/compute/commands/change-instance.command';
+import { ChangeInstanceDetailsHandler } from '../application/compute/commands/change-instance-details.command';
 import { CreateFlavorHandler } from '../application/compute/commands/create-flavor.command';
 import { DeleteFlavorHandler } from '../application/compute/commands/delete-flavor.command';
 import { DeleteImageHandler } from '../application/compute/commands/delete-image.command';
@@ -74,6 +75,7 @@ const hostScope: Provider = {
     DeleteKeyPairHandler,
     RegisterHostHandler,
     ChangeInstanceHandler,
+    ChangeInstanceDetailsHandler,
   ],
   exports: [
     COMPUTE_READ_MODEL,

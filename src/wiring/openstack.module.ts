@@ -9,6 +9,7 @@ import { NovaLookups } from '../interfaces/openstack/compute/nova-lookups';
 import { NovaMiscController } from '../interfaces/openstack/compute/nova-misc.controller';
 import { NovaQuotasController } from '../interfaces/openstack/compute/nova-quotas.controller';
 import { NovaServerActionsController } from '../interfaces/openstack/compute/nova-server-actions.controller';
+import { NovaServerDetailsController } from '../interfaces/openstack/compute/nova-server-details.controller';
 import { NovaServersController } from '../interfaces/openstack/compute/nova-servers.controller';
 import { NovaVolumeAttachmentsController } from '../interfaces/openstack/compute/nova-volume-attachments.controller';
 import { NovaVersionsController } from '../interfaces/openstack/compute/nova-versions.controller';
@@ -31,6 +32,7 @@ import { CONFIG } from './tokens';
     NovaVersionsController,
     NovaServersController,
     NovaServerActionsController,
+    NovaServerDetailsController,
     NovaFlavorsController,
     NovaKeyPairsController,
     NovaQuotasController,

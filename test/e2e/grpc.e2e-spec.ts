@@ -61,6 +61,7 @@ for (const store of ['embedded', 'postgres'] as const) {
         networks: [{ network: 'net' }],
         minCount: 2,
         maxCount: 2,
+        metadata: { role: 'web' },
       });
       expect(accepted.operation).toMatchObject({ status: 'running', kind: 'launch' });
       expect(accepted.instances).toHaveLength(2);
@@ -76,6 +77,13 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(await call('Compute', 'GetInstance', { id: first })).toEqual(
         Object.fromEntries(Object.entries(overRest).filter(([, value]) => value !== null && !(Array.isArray(value) && value.length === 0))),
       );
+      expect(await call('Compute', 'SetInstanceTags', { id: first, tags: ['blue', 'web'] })).toEqual({ metadata: { role: 'web' }, tags: ['blue', 'web'] });
+      expect(await call('Compute', 'SetInstanceMetadata', { id: first, metadata: { tier: 'front' } })).toEqual({
+        metadata: { tier: 'front' },
+        tags: ['blue', 'web'],
+      });
+      await running.readModelsCaughtUp();
+      expect((await running.http.get(`/v1/instances/${first}`).set(bearer(alice))).body).toMatchObject({ metadata: { tier: 'front' }, tags: ['blue', 'web'] });
       const listed = await call('Compute', 'ListInstances', { state: 'active', limit: 1 });
       expect(listed.items).toHaveLength(1);
       expect(listed.nextCursor).toEqual(expect.any(String));

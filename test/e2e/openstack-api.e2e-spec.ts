@@ -14,7 +14,7 @@ for (const store of ['embedded', 'postgres'] as const) {
     let projectId: string;
     const member: OpenStackLogin = { username: 'alice', password: 'alice long password', project: 'demo' };
     const nova = (token: string) => ({ 'X-Auth-Token': token });
-    const keystoneLogin = (body: unknown) => running.http.post('/identity/v3/auth/tokens').send(body);
+    const keystoneLogin = (body: object) => running.http.post('/identity/v3/auth/tokens').send(body);
     const password = (user: Record<string, unknown>, scope?: unknown) => ({
       auth: { identity: { methods: ['password'], password: { user } }, ...(scope === undefined ? {} : { scope }) },
     });
@@ -195,6 +195,84 @@ for (const store of ['embedded', 'postgres'] as const) {
         .send({ server: { name: 'big', imageRef: 'cirros', flavorRef: 'm1.small', networks: [{ uuid: 'private' }], min_count: 41 } });
       expect(tooMany.status).toBe(403);
       expect(tooMany.body.forbidden.message).toMatch(/^Quota exceeded for instances/);
+    });
+
+    it('keeps server metadata and tags as events, the same over Nova and REST', async () => {
+      const created = await running.http
+        .post('/compute/v2.1/servers')
+        .set(nova(alice))
+        .send({ server: { name: 'meta', imageRef: 'cirros', flavorRef: 'm1.small', networks: [{ uuid: 'private' }], metadata: { role: 'db' } } });
+      expect(created.status).toBe(202);
+      const id = created.body.server.id;
+      const path = `/compute/v2.1/servers/${id}`;
+      const v226 = { ...nova(alice), 'X-OpenStack-Nova-API-Version': '2.26' };
+      expect((await running.http.get(`${path}/metadata`).set(nova(alice))).body).toEqual({ metadata: { role: 'db' } });
+      expect(
+        (
+          await running.http
+            .post(`${path}/metadata`)
+            .set(nova(alice))
+            .send({ metadata: { tier: 'back' } })
+        ).body,
+      ).toEqual({ metadata: { role: 'db', tier: 'back' } });
+      expect(
+        (
+          await running.http
+            .put(`${path}/metadata/zone`)
+            .set(nova(alice))
+            .send({ meta: { zone: 'a' } })
+        ).body,
+      ).toEqual({ meta: { zone: 'a' } });
+      expect(
+        (
+          await running.http
+            .put(`${path}/metadata/zone`)
+            .set(nova(alice))
+            .send({ meta: { other: 'a' } })
+        ).status,
+      ).toBe(400);
+      expect((await running.http.delete(`${path}/metadata/role`).set(nova(alice))).status).toBe(204);
+      expect((await running.http.delete(`${path}/metadata/role`).set(nova(alice))).status).toBe(404);
+      expect((await running.http.get(`${path}/metadata/tier`).set(nova(alice))).body).toEqual({ meta: { tier: 'back' } });
+
+      expect((await running.http.get(`${path}/tags`).set(nova(alice))).status).toBe(404); // tags came with 2.26
+      expect((await running.http.put(`${path}/tags/blue`).set(v226)).status).toBe(201);
+      expect((await running.http.put(`${path}/tags/blue`).set(v226)).status).toBe(204);
+      expect(
+        (
+          await running.http
+            .put(`${path}/tags`)
+            .set(v226)
+            .send({ tags: ['blue', 'green'] })
+        ).body,
+      ).toEqual({ tags: ['blue', 'green'] });
+      expect((await running.http.get(`${path}/tags/green`).set(v226)).status).toBe(204);
+      expect((await running.http.delete(`${path}/tags/red`).set(v226)).status).toBe(404);
+      const tooMany = await running.http
+        .put(`${path}/tags`)
+        .set(v226)
+        .send({ tags: Array.from({ length: 51 }, (_, i) => `t${i}`) });
+      expect(tooMany.status).toBe(400);
+
+      await running.readModelsCaughtUp();
+      const rest = (await running.http.get(`/v1/instances/${id}`).set(bearer(alice))).body;
+      expect(rest).toMatchObject({ metadata: { tier: 'back', zone: 'a' }, tags: ['blue', 'green'] });
+      const shown = (await running.http.get(path).set(v226)).body.server;
+      expect(shown).toMatchObject({ metadata: { tier: 'back', zone: 'a' }, tags: ['blue', 'green'] });
+      await running.http
+        .put(`/v1/instances/${id}/tags`)
+        .set(bearer(alice))
+        .send({ tags: ['rest'] })
+        .expect(200);
+      expect((await running.http.get(`${path}/tags`).set(v226)).body).toEqual({ tags: ['rest'] });
+      const history = (await running.http.get(`/v1/instances/${id}/events`).set(bearer(alice))).body.items.map((e: { type: string }) => e.type);
+      // The metadata of the create is in InstanceRequested; a change that changes nothing records nothing.
+      expect(history.filter((t: string) => t === 'InstanceMetadataChanged')).toHaveLength(3);
+      expect(history.filter((t: string) => t === 'InstanceTagsChanged')).toHaveLength(3);
+      // An admin may tag any project's server; a stranger finds none.
+      expect((await running.http.put(`${path}/tags/x`).set({ ...v226, 'X-Auth-Token': admin })).status).toBe(201);
+      const bob = await running.login('bob', 'bob long password', 'other');
+      expect((await running.http.put(`${path}/tags/y`).set({ ...v226, 'X-Auth-Token': bob })).status).toBe(404);
     });
 
     it('does a retried create with the same Idempotency-Key once', async () => {

@@ -22,6 +22,8 @@ const instance = (id: string, overrides: Partial<InstanceRow> = {}): InstanceRow
   keyName: null,
   securityGroups: [],
   zone: null,
+  metadata: {},
+  tags: [],
   volumes: [],
   failure: null,
   operationId: 'op-1',

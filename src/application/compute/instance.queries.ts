@@ -79,6 +79,8 @@ export class InstanceQueries {
       keyName: state.request.keyName,
       securityGroups: state.request.securityGroups,
       zone: state.request.zone,
+      metadata: state.metadata,
+      tags: state.tags,
       state: userState(state.vmState, state.taskState),
       taskState: state.taskState,
       powerState: state.powerState,

@@ -36,6 +36,8 @@ function notYetProjected(instanceId: string, operation: OperationRecord): Instan
     keyName: null,
     securityGroups: [],
     zone: null,
+    metadata: {},
+    tags: [],
     state: operation.kind === 'launch' ? 'pending' : 'unknown',
     taskState: 'scheduling',
     powerState: 'nostate',

@@ -32,6 +32,8 @@ export const COMPUTE_EVENT_TYPES = eventTypesOf<ComputeEvent>({
   InstanceDeleteRequested: true,
   InstanceDeleted: true,
   InstancePowerStateDrifted: true,
+  InstanceMetadataChanged: true,
+  InstanceTagsChanged: true,
   HostRegistered: true,
   HostEnabled: true,
   HostDisabled: true,

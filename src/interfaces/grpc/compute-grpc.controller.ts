@@ -5,7 +5,8 @@ import { LaunchAccepted, LaunchInstances } from '../../application/compute/provi
 import { InstanceQueries } from '../../application/compute/instance.queries';
 import { OperationQueries } from '../../application/operations/operation.queries';
 import { Principal } from '../../application/shared/command-context';
-import { InstanceActionDto, InstanceListQueryDto, LaunchInstancesDto } from '../http/compute/instances.dto';
+import { InstanceActionDto, InstanceListQueryDto, InstanceMetadataDto, InstanceTagsDto, LaunchInstancesDto } from '../http/compute/instances.dto';
+import { ChangeInstanceDetails } from '../../application/compute/commands/change-instance-details.command';
 import { pageOf } from '../http/shared/common.dto';
 import { Access } from '../http/shared/decorators';
 import { GrpcController } from './grpc-controller.decorator';
@@ -48,6 +49,18 @@ export class ComputeGrpcController {
   @GrpcMethod('Compute', 'DeleteInstance')
   deleteInstance(@Payload() { id }: IdRequest, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string): Promise<ChangeAccepted> {
     return this.commands.execute(new ChangeInstance(id ?? '', { action: 'delete' }, p, r));
+  }
+
+  @GrpcMethod('Compute', 'SetInstanceMetadata')
+  async setInstanceMetadata(@Payload() { id, ...body }: IdRequest & object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    const b = await validated(InstanceMetadataDto, { metadata: {}, ...body });
+    return this.commands.execute(new ChangeInstanceDetails(id ?? '', { of: 'metadata', set: b.metadata, unset: [], replace: true }, p, r));
+  }
+
+  @GrpcMethod('Compute', 'SetInstanceTags')
+  async setInstanceTags(@Payload() { id, ...body }: IdRequest & object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
+    const b = await validated(InstanceTagsDto, { tags: [], ...body });
+    return this.commands.execute(new ChangeInstanceDetails(id ?? '', { of: 'tags', add: b.tags, remove: [], replace: true }, p, r));
   }
 
   @GrpcMethod('Compute', 'GetOperation')

@@ -12,6 +12,8 @@ export type InstanceView = {
   /** Security group ids. */
   securityGroups: string[];
   zone: string | null;
+  metadata: Record<string, string>;
+  tags: string[];
   state: string;
   taskState: string | null;
   powerState: string;

@@ -4,6 +4,7 @@ import { flavorDecider, flavorStream } from '../../../domain/compute/flavor/flav
 import { imageDecider, imageStream } from '../../../domain/compute/image/image.decider';
 import { instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
 import { NetworkRequest } from '../../../domain/compute/instance/instance.events';
+import { validateMetadata } from '../../../domain/compute/instance/instance-details';
 import { invalid, refused } from '../../../domain/shared/domain-error';
 import { QuotaLedger, assertCanWrite } from '../../identity/public';
 import { NetworkDirectory } from '../../network/public';
@@ -26,6 +27,7 @@ export type LaunchRequest = {
   userData?: string;
   securityGroups?: string[];
   zone?: string;
+  metadata?: Record<string, string>;
   minCount?: number;
   maxCount?: number;
 };
@@ -70,6 +72,8 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
     const projectId = principal.projectId;
     const minCount = request.minCount ?? 1;
     const maxCount = request.maxCount ?? Math.max(minCount, 1);
+    // Checked before any quota is reserved (the decider checks again).
+    validateMetadata(request.metadata ?? {});
     if (minCount > maxCount) throw invalid('InvalidCount', 'minCount must not exceed maxCount', [{ field: 'minCount', message: 'greater than maxCount' }]);
 
     const [flavor, image] = await Promise.all([
@@ -127,6 +131,7 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
             userData: request.userData ?? null,
             securityGroups,
             zone: request.zone ?? null,
+            ...(request.metadata && Object.keys(request.metadata).length > 0 ? { metadata: request.metadata } : {}),
             operationId,
             now: this.executor.now(),
           },

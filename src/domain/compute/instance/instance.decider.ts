@@ -3,6 +3,7 @@ import { conflict, notFound } from '../../shared/domain-error';
 import { FlavorSpec, InstanceCommand, InstanceEvent, InstanceRequest } from './instance.events';
 import { InstanceLifecycle, evolveLifecycle, requestedLifecycle, workOf } from './instance-lifecycle';
 import { PowerState, TaskState, VmState } from './instance-states';
+import { metadataAfter, sameMetadata, sameTags, tagsAfter, validateMetadata } from './instance-details';
 
 export type InstanceState =
   | { status: 'absent' }
@@ -12,6 +13,8 @@ export type InstanceState =
       projectId: string;
       request: InstanceRequest;
       flavor: FlavorSpec;
+      metadata: Record<string, string>;
+      tags: string[];
       /** Hosts where spawning failed, not to be tried again. */
       triedHosts: string[];
       attempt: number;
@@ -38,6 +41,7 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
   decide(command, state) {
     if (command.type === 'RequestLaunch') {
       if (state.status !== 'absent') throw conflict('InstanceExists', `Instance ${command.instanceId} already exists`);
+      validateMetadata(command.metadata ?? {});
       const { type: _type, now, ...data } = command;
       return [{ type: 'InstanceRequested', data: { ...data, at: now } }];
     }
@@ -116,6 +120,14 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
         if (expected === null || expected === command.observed || (expected === 'shutdown' && command.observed !== 'running')) return [];
         return [{ type: 'InstancePowerStateDrifted', data: { instanceId: id, expected, observed: command.observed, at } }];
       }
+      case 'ChangeMetadata': {
+        const metadata = metadataAfter(s.metadata, command);
+        return sameMetadata(metadata, s.metadata) ? [] : [{ type: 'InstanceMetadataChanged', data: { instanceId: id, metadata, at } }];
+      }
+      case 'ChangeTags': {
+        const tags = tagsAfter(s.tags, command);
+        return sameTags(tags, s.tags) ? [] : [{ type: 'InstanceTagsChanged', data: { instanceId: id, tags, at } }];
+      }
       default:
         return assertNever(command);
     }
@@ -130,6 +142,8 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
         projectId: event.data.projectId,
         request,
         flavor: event.data.flavor,
+        metadata: event.data.metadata ?? {},
+        tags: [],
         triedHosts: [],
         attempt: 0,
         ...requestedLifecycle(),
@@ -139,6 +153,8 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
     const next = evolveLifecycle(state, event);
     if (event.type === 'InstanceScheduled') return { ...next, attempt: event.data.attempt };
     if (event.type === 'InstanceSpawnFailed') return { ...next, triedHosts: [...state.triedHosts, event.data.hostId] };
+    if (event.type === 'InstanceMetadataChanged') return { ...next, metadata: event.data.metadata };
+    if (event.type === 'InstanceTagsChanged') return { ...next, tags: event.data.tags };
     return next;
   },
 };

@@ -1,5 +1,6 @@
 import { DomainEvent } from '../../shared/decider';
 import { PowerState, TaskState } from './instance-states';
+import { MetadataChange, TagsChange } from './instance-details';
 
 export type FlavorSpec = { flavorId: string; vcpus: number; ramMiB: number; diskGiB: number };
 export type NetworkRequest = { networkId: string; ip?: string };
@@ -22,6 +23,8 @@ export type InstanceEvent =
         userData: string | null;
         securityGroups: string[];
         zone: string | null;
+        /** Absent in events recorded before instances had metadata: none. */
+        metadata?: Record<string, string>;
         operationId: string;
         at: string;
       }
@@ -53,7 +56,11 @@ export type InstanceEvent =
   | DomainEvent<'InstanceRebooted', { instanceId: string; at: string }>
   | DomainEvent<'InstanceDeleteRequested', { instanceId: string; at: string }>
   | DomainEvent<'InstanceDeleted', { instanceId: string; at: string }>
-  | DomainEvent<'InstancePowerStateDrifted', { instanceId: string; expected: PowerState; observed: PowerState; at: string }>;
+  | DomainEvent<'InstancePowerStateDrifted', { instanceId: string; expected: PowerState; observed: PowerState; at: string }>
+  /** The user's key/value metadata of the instance, whole as it now is. */
+  | DomainEvent<'InstanceMetadataChanged', { instanceId: string; metadata: Record<string, string>; at: string }>
+  /** The instance's tags, whole as they now are. */
+  | DomainEvent<'InstanceTagsChanged', { instanceId: string; tags: string[]; at: string }>;
 
 export type InstanceRequest = Omit<Extract<InstanceEvent, { type: 'InstanceRequested' }>['data'], 'at'>;
 
@@ -78,4 +85,6 @@ export type InstanceCommand =
   | { type: 'RecordRebooted'; now: string }
   | { type: 'Delete'; now: string }
   | { type: 'RecordDeleted'; now: string }
-  | { type: 'RecordPowerState'; observed: PowerState; now: string };
+  | { type: 'RecordPowerState'; observed: PowerState; now: string }
+  | ({ type: 'ChangeMetadata'; now: string } & MetadataChange)
+  | ({ type: 'ChangeTags'; now: string } & TagsChange);

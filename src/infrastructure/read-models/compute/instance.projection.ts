@@ -53,6 +53,8 @@ function newRow(d: Extract<InstanceEvent, { type: 'InstanceRequested' }>['data']
     keyName: d.keyName,
     securityGroups: d.securityGroups,
     zone: d.zone,
+    metadata: d.metadata ?? {},
+    tags: [],
     operationId: d.operationId,
     createdAt: d.at,
     updatedAt: d.at,
@@ -62,7 +64,9 @@ function newRow(d: Extract<InstanceEvent, { type: 'InstanceRequested' }>['data']
 
 /** The row after one event, folded by the domain's own lifecycle (so read model and decider never disagree). */
 function evolveRow(row: InstanceRow, event: Exclude<InstanceEvent, { type: 'InstanceRequested' }>, at: string): InstanceRow {
-  return { ...row, ...rowFieldsOf(evolveLifecycle(lifecycleOf(row), event)), updatedAt: at };
+  const details =
+    event.type === 'InstanceMetadataChanged' ? { metadata: event.data.metadata } : event.type === 'InstanceTagsChanged' ? { tags: event.data.tags } : {};
+  return { ...row, ...rowFieldsOf(evolveLifecycle(lifecycleOf(row), event)), ...details, updatedAt: at };
 }
 
 function lifecycleOf(row: InstanceRow): InstanceLifecycle {

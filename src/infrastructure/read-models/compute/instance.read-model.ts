@@ -14,6 +14,8 @@ const toInstance = (r: InstanceRow): InstanceView => ({
   keyName: r.keyName,
   securityGroups: r.securityGroups,
   zone: r.zone,
+  metadata: r.metadata,
+  tags: r.tags,
   state: userState(r.vmState, r.taskState),
   taskState: r.taskState,
   powerState: r.powerState,

@@ -20,6 +20,8 @@ export class InstanceRow {
   @Column('text', { name: 'key_name', nullable: true }) keyName!: string | null;
   @Column('simple-json', { name: 'security_groups' }) securityGroups!: string[];
   @Column('text', { nullable: true }) zone!: string | null;
+  @Column('simple-json') metadata!: Record<string, string>;
+  @Column('simple-json') tags!: string[];
   @Column('simple-json') volumes!: string[];
   @Column('text', { nullable: true }) failure!: string | null;
   @Column('text', { name: 'operation_id' }) operationId!: string;

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
@@ -8,7 +8,8 @@ import { InstanceQueries } from '../../../application/compute/instance.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';
-import { InstanceActionDto, InstanceListQueryDto, LaunchInstancesDto } from './instances.dto';
+import { InstanceActionDto, InstanceListQueryDto, InstanceMetadataDto, InstanceTagsDto, LaunchInstancesDto } from './instances.dto';
+import { ChangeInstanceDetails } from '../../../application/compute/commands/change-instance-details.command';
 
 @ApiTags('compute')
 @ApiBearerAuth()
@@ -47,6 +48,18 @@ export class InstancesController {
   @ApiOperation({ summary: "The instance's event history" })
   events(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
     return this.queries.instanceEvents(p, id);
+  }
+
+  @Put('v1/instances/:id/metadata')
+  @ApiOperation({ summary: "Replace the instance's metadata (recorded at once)" })
+  metadata(@Param('id') id: string, @Body() b: InstanceMetadataDto, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
+    return this.commands.execute(new ChangeInstanceDetails(id, { of: 'metadata', set: b.metadata, unset: [], replace: true }, p, r));
+  }
+
+  @Put('v1/instances/:id/tags')
+  @ApiOperation({ summary: "Replace the instance's tags (recorded at once)" })
+  tags(@Param('id') id: string, @Body() b: InstanceTagsDto, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
+    return this.commands.execute(new ChangeInstanceDetails(id, { of: 'tags', add: b.tags, remove: [], replace: true }, p, r));
   }
 
   @Post('v1/instances/:id/actions')

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -13,12 +14,26 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { MAX_INSTANCES_PER_REQUEST } from '../../../application/compute/provisioning/launch-instances.command';
 import { ListQueryDto, NAME_MESSAGE, NAME_PATTERN } from '../shared/common.dto';
 
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,63}$/u;
+
+/** Instance metadata: at most 128 string values (the domain checks the keys and lengths). */
+const IsMetadata = (): PropertyDecorator => (target, key) => {
+  ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { role: 'web' } })(target, key);
+  IsObject()(target, key);
+  ValidateBy({
+    name: 'isMetadata',
+    validator: {
+      validate: (value: unknown) => typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string'),
+      defaultMessage: () => 'metadata must be an object of string values',
+    },
+  })(target, key);
+};
 
 export class NetworkRequestDto {
   @ApiProperty({ description: 'Network id or name', example: 'private' })
@@ -84,6 +99,10 @@ export class LaunchInstancesDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'zone must be an availability zone name' })
   zone?: string;
 
+  @IsOptional()
+  @IsMetadata()
+  metadata?: Record<string, string>;
+
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_INSTANCES_PER_REQUEST, default: 1 })
   @IsOptional()
   @IsInt()
@@ -97,6 +116,19 @@ export class LaunchInstancesDto {
   @Min(1)
   @Max(MAX_INSTANCES_PER_REQUEST)
   maxCount?: number;
+}
+
+export class InstanceMetadataDto {
+  @IsMetadata()
+  metadata!: Record<string, string>;
+}
+
+export class InstanceTagsDto {
+  @ApiProperty({ type: [String], example: ['web', 'prod'] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  tags!: string[];
 }
 
 export class InstanceActionDto {

@@ -6,20 +6,13 @@ import { IdentityQueries, ProjectUsage } from '../../../application/identity/ide
 import { Principal } from '../../../application/shared/command-context';
 import { Amounts, DEFAULT_QUOTAS, Quotas } from '../../../domain/identity/quota/quota';
 import { invalid } from '../../../domain/shared/domain-error';
+import { MAX_METADATA_ITEMS } from '../../../domain/compute/instance/instance-details';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 
 /** Nova's quota names for ours; what Nova has and we do not limit shows as unlimited (-1). */
 const NOVA_QUOTAS = { instances: 'instances', cores: 'vcpus', ram: 'ramMiB' } as const;
-const UNLIMITED_HERE = [
-  'key_pairs',
-  'metadata_items',
-  'server_groups',
-  'server_group_members',
-  'injected_files',
-  'injected_file_content_bytes',
-  'injected_file_path_bytes',
-];
+const UNLIMITED_HERE = ['key_pairs', 'server_groups', 'server_group_members', 'injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes'];
 /** Shown only before 2.36, when Nova stopped proxying the network service. */
 const NETWORK_QUOTAS = ['fixed_ips', 'security_groups', 'security_group_rules'];
 
@@ -27,6 +20,7 @@ function quotaSet(limits: Quotas, v: Microversion): Record<string, number> {
   const set: Record<string, number> = {};
   for (const [nova, ours] of Object.entries(NOVA_QUOTAS)) set[nova] = limits[ours];
   for (const name of UNLIMITED_HERE) set[name] = -1;
+  set.metadata_items = MAX_METADATA_ITEMS;
   if (v < 36) {
     for (const name of NETWORK_QUOTAS) set[name] = -1;
     set.floating_ips = limits.floatingIps;
@@ -112,7 +106,7 @@ export class NovaQuotasController {
           maxTotalCores: u.vcpus.limit,
           maxTotalRAMSize: u.ramMiB.limit,
           maxTotalKeypairs: -1,
-          maxServerMeta: 0,
+          maxServerMeta: MAX_METADATA_ITEMS,
           maxImageMeta: -1,
           maxPersonality: 0,
           maxPersonalitySize: 0,

@@ -65,6 +65,14 @@ function securityGroupsOf(value: unknown): string[] | undefined {
   });
 }
 
+/** A metadata object: string values only (limits are the domain's). */
+export function metadataOf(value: unknown, field: string): Record<string, string> {
+  if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw invalid('BadRequest', `Invalid input for field/attribute ${field}: an object of strings is expected`);
+  }
+  return value as Record<string, string>;
+}
+
 /** `{"server": {...}}` of `POST /servers`, read and checked (400 for anything we cannot do as asked). */
 export function parseServerCreate(body: unknown, version: Microversion): NovaLaunch {
   const server = isObject(body) ? body.server : undefined;
@@ -80,8 +88,6 @@ export function parseServerCreate(body: unknown, version: Microversion): NovaLau
   if (server.personality !== undefined && !(Array.isArray(server.personality) && server.personality.length === 0)) {
     throw bad('File injection (personality) is not supported');
   }
-  if (server.metadata !== undefined && !(isObject(server.metadata) && Object.keys(server.metadata).length === 0))
-    throw bad('Server metadata is not supported yet');
   const zone = stringField(server, 'availability_zone')?.split(':')[0];
   const minCount = countField(server, 'min_count');
   const maxCount = countField(server, 'max_count');
@@ -94,6 +100,7 @@ export function parseServerCreate(body: unknown, version: Microversion): NovaLau
     keyName: stringField(server, 'key_name'),
     userData: userDataOf(server.user_data),
     securityGroups: securityGroupsOf(server.security_groups),
+    metadata: server.metadata === undefined ? undefined : metadataOf(server.metadata, 'metadata'),
     ...(zone ? { zone } : {}),
     minCount,
     maxCount: maxCount ?? minCount,

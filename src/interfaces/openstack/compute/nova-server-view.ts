@@ -87,7 +87,7 @@ export function serverDetail(i: InstanceView, c: ServerContext): Record<string, 
     status,
     tenant_id: i.projectId,
     user_id: null,
-    metadata: {},
+    metadata: i.metadata,
     hostId: hostIdOf(i),
     image: { id: i.image, links: [{ rel: 'bookmark', href: `${c.base}/compute/images/${i.image}` }] },
     flavor: flavorOf(i, c),
@@ -118,6 +118,6 @@ export function serverDetail(i: InstanceView, c: ServerContext): Record<string, 
   }
   if (c.version >= 9) server.locked = false;
   if (c.version >= 19) server.description = null;
-  if (c.version >= 26) server.tags = [];
+  if (c.version >= 26) server.tags = i.tags;
   return server;
 }
