@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Builds the test guest image, idempotently: a Debian kernel and a busybox initramfs whose init
 # (scripts/guest/init) takes its instance data from a config drive or the kernel command line,
-# plus an empty base disk for root-volume overlays. Output directory (default
-# /var/lib/orchestrator/images/busybox-guest): vmlinuz, initrd.img, base.qcow2. Register it with
-# POST /v1/images { "source": "<that directory>", ... }.
+# plus an empty base disk for root-volume overlays, and the same kernel and initramfs as a disk that
+# boots by itself (disk.qcow2: a FAT disk with SYSLINUX, what `openstack image create --file` uploads).
+# Output directory (default /var/lib/orchestrator/images/busybox-guest): vmlinuz, initrd.img,
+# base.qcow2, disk.qcow2. Register it with POST /v1/images { "source": "<that directory>", ... }.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT="${1:-${ORCH_GUEST_IMAGE_DIR:-/var/lib/orchestrator/images/busybox-guest}}"
 STAMP="$OUT/.built-from"
 WANT="$(sha256sum scripts/guest/init scripts/build-guest-image.sh | sha256sum | cut -c1-16)"
-if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initrd.img" ] && [ -f "$OUT/base.qcow2" ]; then
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initrd.img" ] && [ -f "$OUT/base.qcow2" ] && [ -f "$OUT/disk.qcow2" ]; then
   echo "guest image: up to date in $OUT"
   exit 0
 fi
@@ -45,5 +46,18 @@ cp "$WORK"/kernel/boot/vmlinuz-* "$OUT/vmlinuz.tmp"
 [ -f "$OUT/base.qcow2" ] || qemu-img create -q -f qcow2 "$OUT/base.qcow2" 1G
 mv "$OUT/initrd.img.tmp" "$OUT/initrd.img"
 mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
+
+# The bootable disk: no partition table, one FAT file system whose boot sector is SYSLINUX's (the
+# BIOS runs it as the disk's first sector). The instance data comes from the config drive.
+DISK="$WORK/disk.raw"
+dd if=/dev/zero of="$DISK" bs=1M count=64 status=none
+mkfs.vfat -n ORCHGUEST "$DISK" >/dev/null
+printf 'DEFAULT guest\nPROMPT 0\nTIMEOUT 0\nLABEL guest\n  KERNEL vmlinuz\n  INITRD initrd.img\n  APPEND console=ttyS0 quiet panic=-1 no_timer_check\n' >"$WORK/syslinux.cfg"
+mcopy -i "$DISK" "$OUT/vmlinuz" ::vmlinuz
+mcopy -i "$DISK" "$OUT/initrd.img" ::initrd.img
+mcopy -i "$DISK" "$WORK/syslinux.cfg" ::syslinux.cfg
+syslinux --install "$DISK"
+qemu-img convert -q -f raw -O qcow2 "$DISK" "$OUT/disk.qcow2.tmp"
+mv "$OUT/disk.qcow2.tmp" "$OUT/disk.qcow2"
 echo "$WANT" >"$STAMP"
 echo "guest image: built in $OUT"
