@@ -4,6 +4,7 @@ import { HostAction } from '../application/compute/provisioning/host-action';
 import { HostClaims } from '../application/compute/provisioning/host-claims';
 import { InstanceRecords } from '../application/compute/provisioning/instance-records';
 import { LaunchInstancesHandler } from '../application/compute/provisioning/launch-instances.command';
+import { ChangeInstanceSecurityGroupsHandler } from '../application/compute/commands/change-instance-security-groups.command';
 import { PROVISIONING_SETTINGS } from '../application/compute/provisioning/provisioning.settings';
 import { ProvisioningWorker } from '../application/compute/provisioning/provisioning.worker';
 import { PROVISIONING_STEP_PROVIDERS } from '../application/compute/provisioning/provisioning-steps';
@@ -52,6 +53,7 @@ import { CONFIG } from './tokens';
       }),
     },
     LaunchInstancesHandler,
+    ChangeInstanceSecurityGroupsHandler,
     InstanceRecords,
     HostClaims,
     SchedulingView,

@@ -275,6 +275,44 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect((await running.http.put(`${path}/tags/y`).set({ ...v226, 'X-Auth-Token': bob })).status).toBe(404);
     });
 
+    it("adds and removes a server's security groups on the instance and its ports", async () => {
+      const group = await running.http
+        .post('/v1/security-groups')
+        .set(bearer(alice))
+        .send({ name: 'web', rules: [{ direction: 'ingress', protocol: 'tcp', portMin: 80, portMax: 80, cidr: '0.0.0.0/0' }] });
+      expect(group.status).toBe(201);
+      const created = await running.http
+        .post('/compute/v2.1/servers')
+        .set(nova(alice))
+        .send({ server: { name: 'guarded', imageRef: 'cirros', flavorRef: 'm1.small', networks: [{ uuid: 'private' }] } });
+      const id = created.body.server.id;
+      await eventually(
+        async () => (await running.http.get(`/compute/v2.1/servers/${id}`).set(nova(alice))).body.server.status,
+        (s) => s === 'ACTIVE',
+        'guarded to be active',
+      );
+      const act = (body: object) => running.http.post(`/compute/v2.1/servers/${id}/action`).set(nova(alice)).send(body);
+      expect((await act({ addSecurityGroup: { name: 'web' } })).status).toBe(202);
+      expect((await act({ addSecurityGroup: { name: 'web' } })).status).toBe(202); // already there: nothing changes
+      expect(
+        (await running.http.get(`/compute/v2.1/servers/${id}/os-security-groups`).set(nova(alice))).body.security_groups.map((g: { name: string }) => g.name),
+      ).toEqual(['web']);
+      await running.readModelsCaughtUp();
+      expect((await running.http.get(`/v1/instances/${id}`).set(bearer(alice))).body.securityGroups).toEqual([group.body.id]);
+      const ports = (await running.http.get('/v1/ports').set(bearer(alice))).body.items.filter((port: { instanceId: string }) => port.instanceId === id);
+      expect(ports.map((port: { securityGroups: string[] }) => port.securityGroups)).toEqual([[group.body.id]]);
+      expect((await running.http.get(`/compute/v2.1/servers/${id}`).set(nova(alice))).body.server.security_groups).toEqual([{ name: 'web' }]);
+
+      expect((await act({ removeSecurityGroup: { name: 'web' } })).status).toBe(202);
+      expect((await act({ removeSecurityGroup: { name: 'web' } })).status).toBe(404);
+      expect((await act({ addSecurityGroup: { name: 'nope' } })).status).toBe(400);
+      await running.readModelsCaughtUp();
+      const after = (await running.http.get('/v1/ports').set(bearer(alice))).body.items.filter((port: { instanceId: string }) => port.instanceId === id);
+      expect(after.map((port: { securityGroups: string[] }) => port.securityGroups)).toEqual([[]]);
+      const history = (await running.http.get(`/v1/instances/${id}/events`).set(bearer(alice))).body.items.map((e: { type: string }) => e.type);
+      expect(history.filter((t: string) => t === 'InstanceSecurityGroupsChanged')).toHaveLength(2);
+    });
+
     it('does a retried create with the same Idempotency-Key once', async () => {
       const body = { server: { name: 'once', imageRef: 'cirros', flavorRef: 'm1.small', networks: [{ uuid: 'private' }] } };
       const first = await running.http

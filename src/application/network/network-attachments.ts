@@ -131,6 +131,18 @@ export class NetworkAttachments {
   }
 
   /** Floating IPs stay with the project (as in Neutron); only their mapping to the instance goes. */
+  /** Gives ports these security groups (their switches get the rules from the security-group worker). */
+  async setSecurityGroups(portIds: readonly string[], securityGroups: readonly string[], ctx: CommandContext): Promise<void> {
+    for (const portId of portIds) {
+      await this.executor.execute(
+        portDecider,
+        portStream(portId),
+        { type: 'ChangeSecurityGroups', securityGroups: [...securityGroups], now: this.executor.now() },
+        ctx,
+      );
+    }
+  }
+
   async unmapFloatingIps(instanceId: string, ctx: CommandContext): Promise<void> {
     for (const fip of await this.networks.floatingIpsOf({ instanceId })) {
       if (fip.portId) await this.nat.apply(fip.portId, null);

@@ -14,10 +14,16 @@ import { NETWORK_READ_MODEL, NetworkReadModel } from './ports/network-read-model
 import { SWITCHES, SwitchDrivers } from './ports/switch-drivers.port';
 import { SecurityRules } from './security-rules';
 
-const TRIGGERS = new Set(['SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved']);
+const TRIGGERS = new Set(['SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'PortSecurityGroupsChanged']);
+/** A group's rules changed (key: the group's id), or a port's groups did (key: `port:<id>`). */
+const keyOf = (event: { type: string; data: unknown }) =>
+  event.type === 'PortSecurityGroupsChanged'
+    ? `port:${(event.data as { portId: string }).portId}`
+    : (event.data as { securityGroupId: string }).securityGroupId;
 
 /**
- * Carries a rule change to the switch of every bound port of the group, at once. It is the fast
+ * Carries a rule change to the switch of every bound port of the group, and a port's new groups to
+ * its switch, at once. It is the fast
  * path only: a change it could not apply (host unreachable, a crash in between, a port bound a
  * moment later) is found by the reconciler, which compares each port's rules with its groups' and
  * records what it puts right (PortRepaired). So a group given up on is left to the reconciler.
@@ -48,7 +54,7 @@ export class SecurityGroupWorker {
   async start(): Promise<void> {
     ({ subscription: this.subscription } = await followLog(this.store, this.progress, this.loop, {
       triggers: TRIGGERS,
-      keyOf: (event) => (event.data as { securityGroupId: string }).securityGroupId,
+      keyOf,
       unfinished: async () => [],
     }));
   }
@@ -58,8 +64,10 @@ export class SecurityGroupWorker {
     await this.loop.stop(5_000);
   }
 
-  private async reconcile(securityGroupId: string): Promise<ReconcileResult> {
-    for (const port of await this.networks.listPortsInSecurityGroup(securityGroupId)) {
+  private async reconcile(key: string): Promise<ReconcileResult> {
+    const ports = key.startsWith('port:') ? [await this.networks.getPort(key.slice(5))] : await this.networks.listPortsInSecurityGroup(key);
+    for (const port of ports) {
+      if (!port) continue; // deleted since
       // Not plugged yet (the spawn applies the rules as they are then), or the host's agent applies them.
       const host = await this.hosts.drivenRef(port.host);
       if (!host) continue;

@@ -34,6 +34,7 @@ export const COMPUTE_EVENT_TYPES = eventTypesOf<ComputeEvent>({
   InstancePowerStateDrifted: true,
   InstanceMetadataChanged: true,
   InstanceTagsChanged: true,
+  InstanceSecurityGroupsChanged: true,
   HostRegistered: true,
   HostEnabled: true,
   HostDisabled: true,

@@ -16,6 +16,7 @@ export const NETWORK_EVENT_TYPES = eventTypesOf<NetworkContextEvent>({
   PortBound: true,
   PortDeleted: true,
   PortRepaired: true,
+  PortSecurityGroupsChanged: true,
   SecurityGroupCreated: true,
   SecurityGroupRuleAdded: true,
   SecurityGroupRuleRemoved: true,

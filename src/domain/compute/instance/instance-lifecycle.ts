@@ -43,8 +43,8 @@ export function workOf(l: Pick<InstanceLifecycle, 'vmState' | 'taskState' | 'rel
  * else the state holds, so the aggregate and a read-model row fold through the same function.
  */
 export function evolveLifecycle<L extends InstanceLifecycle>(l: L, event: Exclude<InstanceEvent, { type: 'InstanceRequested' }>): L {
-  // Metadata and tags are no part of the lifecycle (and no progress of a step).
-  if (event.type === 'InstanceMetadataChanged' || event.type === 'InstanceTagsChanged') return l;
+  // Metadata, tags and security groups are no part of the lifecycle (and no progress of a step).
+  if (event.type === 'InstanceMetadataChanged' || event.type === 'InstanceTagsChanged' || event.type === 'InstanceSecurityGroupsChanged') return l;
   // Any progress ends a retrying step; a retry report starts or updates it.
   const s: L = event.type === 'InstanceStepRetrying' ? l : { ...l, retrying: null };
   switch (event.type) {

@@ -124,6 +124,12 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
         const metadata = metadataAfter(s.metadata, command);
         return sameMetadata(metadata, s.metadata) ? [] : [{ type: 'InstanceMetadataChanged', data: { instanceId: id, metadata, at } }];
       }
+      case 'ChangeSecurityGroups': {
+        const securityGroups = [...new Set(command.securityGroups)];
+        return sameTags(securityGroups, s.request.securityGroups)
+          ? []
+          : [{ type: 'InstanceSecurityGroupsChanged', data: { instanceId: id, securityGroups, at } }];
+      }
       case 'ChangeTags': {
         const tags = tagsAfter(s.tags, command);
         return sameTags(tags, s.tags) ? [] : [{ type: 'InstanceTagsChanged', data: { instanceId: id, tags, at } }];
@@ -155,6 +161,7 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
     if (event.type === 'InstanceSpawnFailed') return { ...next, triedHosts: [...state.triedHosts, event.data.hostId] };
     if (event.type === 'InstanceMetadataChanged') return { ...next, metadata: event.data.metadata };
     if (event.type === 'InstanceTagsChanged') return { ...next, tags: event.data.tags };
+    if (event.type === 'InstanceSecurityGroupsChanged') return { ...next, request: { ...next.request, securityGroups: event.data.securityGroups } };
     return next;
   },
 };

@@ -59,6 +59,8 @@ export type InstanceEvent =
   | DomainEvent<'InstancePowerStateDrifted', { instanceId: string; expected: PowerState; observed: PowerState; at: string }>
   /** The user's key/value metadata of the instance, whole as it now is. */
   | DomainEvent<'InstanceMetadataChanged', { instanceId: string; metadata: Record<string, string>; at: string }>
+  /** The security groups of the instance's ports, whole as they now are (those a respawn plugs its ports with). */
+  | DomainEvent<'InstanceSecurityGroupsChanged', { instanceId: string; securityGroups: string[]; at: string }>
   /** The instance's tags, whole as they now are. */
   | DomainEvent<'InstanceTagsChanged', { instanceId: string; tags: string[]; at: string }>;
 
@@ -87,4 +89,5 @@ export type InstanceCommand =
   | { type: 'RecordDeleted'; now: string }
   | { type: 'RecordPowerState'; observed: PowerState; now: string }
   | ({ type: 'ChangeMetadata'; now: string } & MetadataChange)
-  | ({ type: 'ChangeTags'; now: string } & TagsChange);
+  | ({ type: 'ChangeTags'; now: string } & TagsChange)
+  | { type: 'ChangeSecurityGroups'; securityGroups: string[]; now: string };

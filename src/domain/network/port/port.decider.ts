@@ -9,6 +9,8 @@ export type PortEvent =
     >
   | DomainEvent<'PortBound', { portId: string; instanceId: string; hostId: string; at: string }>
   | DomainEvent<'PortDeleted', { portId: string; networkId: string; ip: string; at: string }>
+  /** The port's security groups, whole as they now are (a server's group added or removed). */
+  | DomainEvent<'PortSecurityGroupsChanged', { portId: string; securityGroups: string[]; at: string }>
   /** The reconciler found the port missing on its switch, or carrying other rules than its groups', and put it right. */
   | DomainEvent<'PortRepaired', { portId: string; hostId: string; repair: PortRepair; detail: string; at: string }>;
 
@@ -18,11 +20,20 @@ export type PortCommand =
   | ({ type: 'CreatePort'; now: string } & Omit<Extract<PortEvent, { type: 'PortCreated' }>['data'], 'at'>)
   | { type: 'BindPort'; instanceId: string; hostId: string; now: string }
   | { type: 'DeletePort'; now: string }
+  | { type: 'ChangeSecurityGroups'; securityGroups: string[]; now: string }
   | { type: 'RecordRepaired'; repair: PortRepair; detail: string; now: string };
 
 export type PortState =
   | { status: 'absent' | 'deleted' }
-  | { status: 'down' | 'active'; portId: string; networkId: string; ip: string; instanceId: string | null; hostId: string | null };
+  | {
+      status: 'down' | 'active';
+      portId: string;
+      networkId: string;
+      ip: string;
+      instanceId: string | null;
+      hostId: string | null;
+      securityGroups: readonly string[];
+    };
 
 export const portStream = (portId: string) => `port-${portId}`;
 
@@ -49,6 +60,12 @@ export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
         return [
           { type: 'PortRepaired', data: { portId: state.portId, hostId: state.hostId, repair: command.repair, detail: command.detail, at: command.now } },
         ];
+      case 'ChangeSecurityGroups': {
+        if (!isLive(state)) throw conflict('PortNotFound', 'Port not found');
+        const groups = [...new Set(command.securityGroups)];
+        if (groups.length === state.securityGroups.length && groups.every((g) => state.securityGroups.includes(g))) return [];
+        return [{ type: 'PortSecurityGroupsChanged', data: { portId: state.portId, securityGroups: groups, at: command.now } }];
+      }
       case 'DeletePort':
         if (!isLive(state)) return [];
         return [{ type: 'PortDeleted', data: { portId: state.portId, networkId: state.networkId, ip: state.ip, at: command.now } }];
@@ -59,8 +76,8 @@ export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
   evolve(state, event) {
     switch (event.type) {
       case 'PortCreated': {
-        const { portId, networkId, ip, instanceId } = event.data;
-        return { status: 'down', portId, networkId, ip, instanceId, hostId: null };
+        const { portId, networkId, ip, instanceId, securityGroups } = event.data;
+        return { status: 'down', portId, networkId, ip, instanceId, hostId: null, securityGroups };
       }
       case 'PortBound':
         return isLive(state) ? { ...state, status: 'active', instanceId: event.data.instanceId, hostId: event.data.hostId } : state;
@@ -68,6 +85,8 @@ export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
         return { status: 'deleted' };
       case 'PortRepaired':
         return state;
+      case 'PortSecurityGroupsChanged':
+        return isLive(state) ? { ...state, securityGroups: event.data.securityGroups } : state;
       default:
         return assertNever(event);
     }

@@ -64,9 +64,21 @@ function newRow(d: Extract<InstanceEvent, { type: 'InstanceRequested' }>['data']
 
 /** The row after one event, folded by the domain's own lifecycle (so read model and decider never disagree). */
 function evolveRow(row: InstanceRow, event: Exclude<InstanceEvent, { type: 'InstanceRequested' }>, at: string): InstanceRow {
-  const details =
-    event.type === 'InstanceMetadataChanged' ? { metadata: event.data.metadata } : event.type === 'InstanceTagsChanged' ? { tags: event.data.tags } : {};
-  return { ...row, ...rowFieldsOf(evolveLifecycle(lifecycleOf(row), event)), ...details, updatedAt: at };
+  return { ...row, ...rowFieldsOf(evolveLifecycle(lifecycleOf(row), event)), ...detailsOf(event), updatedAt: at };
+}
+
+/** What an event changes of the instance beyond its lifecycle: its metadata, tags or security groups. */
+function detailsOf(event: InstanceEvent): Partial<InstanceRow> {
+  switch (event.type) {
+    case 'InstanceMetadataChanged':
+      return { metadata: event.data.metadata };
+    case 'InstanceTagsChanged':
+      return { tags: event.data.tags };
+    case 'InstanceSecurityGroupsChanged':
+      return { securityGroups: event.data.securityGroups };
+    default:
+      return {};
+  }
 }
 
 function lifecycleOf(row: InstanceRow): InstanceLifecycle {

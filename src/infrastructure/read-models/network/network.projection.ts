@@ -27,7 +27,7 @@ const TYPES = new Set<string>([
 type NetworkSideEvent = NetworkEvent | SecurityGroupEvent | FloatingIpEvent;
 type Folds = { networks: RowFold<NetworkRow>; groups: RowFold<SecurityGroupRow>; floatingIps: RowFold<FloatingIpRow> };
 
-const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted']);
+const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted', 'PortSecurityGroupsChanged']);
 const NETWORK_TYPES = new Set<string>(['NetworkCreated', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
 const GROUP_TYPES = new Set<string>(['SecurityGroupCreated', 'SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'SecurityGroupDeleted']);
 const FLOATING_IP_TYPES = new Set<string>(['FloatingIpAllocated', 'FloatingIpAssociated', 'FloatingIpDisassociated', 'FloatingIpReleased']);
@@ -125,6 +125,9 @@ async function applyPorts(events: readonly EventCore[], folds: RowFolds): Promis
         break;
       case 'PortDeleted':
         rows.remove(event.data.portId);
+        break;
+      case 'PortSecurityGroupsChanged':
+        rows.update(event.data.portId, (row) => ({ ...row, securityGroups: event.data.securityGroups }));
         break;
     }
   }
