@@ -35,8 +35,27 @@ const TYPES = new Set<string>([
   ...HOST_TYPES,
 ]);
 
-/** An image registered with its data in place, or created without: no size or digests recorded. */
-const NO_DATA = { sizeBytes: null, checksum: null, hashAlgo: null, hashValue: null };
+/** An image registered with its data in place, or created without: no size or digests recorded yet. */
+function newImageRow(
+  d: { imageId: string; name: string; os: string; minDiskGiB: number; at: string },
+  rest: Pick<ImageRow, 'source' | 'status' | 'diskFormat' | 'containerFormat' | 'tags'>,
+): ImageRow {
+  const { imageId, name, os, minDiskGiB, at } = d;
+  return {
+    id: imageId,
+    name,
+    nameKey: nameKey(name),
+    os,
+    minDiskGiB,
+    ...rest,
+    sizeBytes: null,
+    checksum: null,
+    hashAlgo: null,
+    hashValue: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
 
 type Folds = { flavors: RowFold<FlavorRow>; images: RowFold<ImageRow>; keyPairs: RowFold<KeyPairRow>; hosts: RowFold<HostRow> };
 
@@ -79,42 +98,12 @@ function applyOne(event: ComputeCatalogEvent, { flavors, images, keyPairs, hosts
     case 'FlavorDeleted':
       flavors.remove(event.data.flavorId);
       return;
-    case 'ImageRegistered': {
-      const { imageId, name, os, minDiskGiB, source, at } = event.data;
-      images.put({
-        id: imageId,
-        name,
-        nameKey: nameKey(name),
-        os,
-        minDiskGiB,
-        source,
-        status: 'active',
-        ...NO_DATA,
-        diskFormat: 'qcow2',
-        containerFormat: 'bare',
-        tags: [],
-        createdAt: at,
-        updatedAt: at,
-      });
+    case 'ImageRegistered':
+      images.put(newImageRow(event.data, { source: event.data.source, status: 'active', diskFormat: 'qcow2', containerFormat: 'bare', tags: [] }));
       return;
-    }
     case 'ImageCreated': {
-      const { imageId, name, os, minDiskGiB, diskFormat, containerFormat, tags, at } = event.data;
-      images.put({
-        id: imageId,
-        name,
-        nameKey: nameKey(name),
-        os,
-        minDiskGiB,
-        source: '',
-        status: 'queued',
-        ...NO_DATA,
-        diskFormat,
-        containerFormat,
-        tags,
-        createdAt: at,
-        updatedAt: at,
-      });
+      const { diskFormat, containerFormat, tags } = event.data;
+      images.put(newImageRow(event.data, { source: '', status: 'queued', diskFormat, containerFormat, tags }));
       return;
     }
     case 'ImageDataUploaded': {

@@ -14,6 +14,7 @@ import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
 import { RawQuery, limitOf, queryValue } from '../shared/openstack-query';
 import { NovaMicroversionInterceptor } from './nova-microversion';
+import { isObject } from '../shared/openstack-body';
 
 const links = (base: string, id: string) => [
   { rel: 'self', href: `${base}/compute/v2.1/flavors/${id}` },
@@ -34,7 +35,6 @@ const novaFlavor = (f: FlavorView, base: string) => ({
   links: links(base, f.id),
 });
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const wholeNumber = (v: unknown, field: string, min: number): number => {
   const n = typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min) throw invalid('BadRequest', `Invalid input for field/attribute ${field}.`);

@@ -12,6 +12,7 @@ import { invalid } from '../../../domain/shared/domain-error';
 import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
+import { isObject } from '../shared/openstack-body';
 
 const novaKeyPair = (k: KeyPairView, v: Microversion) => ({
   name: k.name,
@@ -19,8 +20,6 @@ const novaKeyPair = (k: KeyPairView, v: Microversion) => ({
   fingerprint: k.fingerprint,
   ...(v >= 2 ? { type: 'ssh' } : {}),
 });
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Nova's key pairs over the project's: import a public key, or have one generated (its private key answered once). */
 @ApiExcludeController()

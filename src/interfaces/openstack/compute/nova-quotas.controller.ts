@@ -9,6 +9,7 @@ import { invalid } from '../../../domain/shared/domain-error';
 import { MAX_METADATA_ITEMS } from '../../../domain/compute/instance/instance-details';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
+import { isObject } from '../shared/openstack-body';
 
 /** Nova's quota names for ours; what Nova has and we do not limit shows as unlimited (-1). */
 const NOVA_QUOTAS = { instances: 'instances', cores: 'vcpus', ram: 'ramMiB' } as const;
@@ -38,8 +39,6 @@ const limitsOf = (u: ProjectUsage): Quotas => ({
   networks: u.networks.limit,
   floatingIps: u.floatingIps.limit,
 });
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Nova's quota sets and limits over the project's quotas and usage (exact: read from the project's stream). */
 @ApiExcludeController()

@@ -10,8 +10,7 @@ import { invalid } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { NovaMicroversionInterceptor } from './nova-microversion';
 import { novaSecurityGroup } from './nova-security-group-view';
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isObject } from '../shared/openstack-body';
 
 type ServerAction = { kind: 'lifecycle'; action: InstanceAction } | { kind: 'group'; change: { add: string } | { remove: string } };
 

@@ -9,8 +9,7 @@ import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 import { metadataOf } from './nova-server-request';
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+import { isObject } from '../shared/openstack-body';
 
 /** Server tags came with 2.26: below it, their routes do not exist. */
 function assertTagsAvailable(v: Microversion): void {

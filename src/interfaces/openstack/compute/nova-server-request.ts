@@ -2,11 +2,11 @@ import { LaunchRequest, MAX_INSTANCES_PER_REQUEST } from '../../../application/c
 import { invalid } from '../../../domain/shared/domain-error';
 import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { Microversion } from './nova-microversion';
+import { isObject } from '../shared/openstack-body';
 
 /** What a Nova create asks for, before the networks `auto` or none are resolved to the project's network. */
 export type NovaLaunch = Omit<LaunchRequest, 'networks'> & { networks: LaunchRequest['networks'] | 'auto' };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bad = (message: string) => invalid('BadRequest', `Invalid input for field/attribute server. ${message}`);
 
 function stringField(server: Record<string, unknown>, field: string, max = 255): string | undefined {

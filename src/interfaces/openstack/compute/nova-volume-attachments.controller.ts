@@ -9,10 +9,9 @@ import { VolumeQueries } from '../../../application/storage/volume.queries';
 import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { NovaMicroversionInterceptor } from './nova-microversion';
+import { isObject } from '../shared/openstack-body';
 
 const attachment = (serverId: string, v: Pick<VolumeView, 'id' | 'device'>) => ({ id: v.id, serverId, volumeId: v.id, device: v.device });
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
 /** Nova's volume attachments of a server over Storage's attach and detach (carried out by the volume worker). */
 @ApiExcludeController()
 @UseInterceptors(NovaMicroversionInterceptor)

@@ -1,5 +1,6 @@
 import { invalid } from '../../../domain/shared/domain-error';
 import { unauthenticated } from '../../../application/shared/application-error';
+import { isObject } from '../shared/openstack-body';
 
 /** A Keystone v3 `POST /auth/tokens` body, read: who (a password or a token) and where (a project, or none). */
 export type KeystoneAuthRequest = {
@@ -11,7 +12,6 @@ export type KeystoneAuthRequest = {
 /** The one domain there is: `Default`, id `default`. */
 export const DEFAULT_DOMAIN = { id: 'default', name: 'Default' } as const;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bad = (message: string) => invalid('BadRequest', message);
 const text = (v: unknown, field: string): string => {
   if (typeof v !== 'string' || v.length === 0 || v.length > 255) throw bad(`${field} must be a non-empty string`);

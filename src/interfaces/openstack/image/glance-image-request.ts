@@ -1,11 +1,11 @@
 import { NewImage } from '../../../application/compute/commands/create-image.command';
 import { invalid } from '../../../domain/shared/domain-error';
 import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
+import { isObject } from '../shared/openstack-body';
 
 const DISK_FORMATS = ['qcow2', 'raw', 'vmdk', 'vdi', 'vhd', 'vhdx', 'iso', 'ami', 'ari', 'aki', 'ploop'];
 const CONTAINER_FORMATS = ['bare', 'ovf', 'ova', 'aki', 'ari', 'ami', 'docker', 'compressed'];
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const bad = (message: string) => invalid('BadRequest', message);
 
 /**

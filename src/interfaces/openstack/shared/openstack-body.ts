@@ -1,0 +1,2 @@
+/** A JSON object (not an array, not null): what every OpenStack request body and its members are checked to be. */
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
