@@ -313,6 +313,52 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(history.filter((t: string) => t === 'InstanceSecurityGroupsChanged')).toHaveLength(2);
     });
 
+    it('attaches and detaches a volume through os-volume_attachments', async () => {
+      const created = await running.http
+        .post('/compute/v2.1/servers')
+        .set(nova(alice))
+        .send({ server: { name: 'disks', imageRef: 'cirros', flavorRef: 'm1.small', networks: [{ uuid: 'private' }] } });
+      const id = created.body.server.id;
+      await eventually(
+        async () => (await running.http.get(`/compute/v2.1/servers/${id}`).set(nova(alice))).body.server.status,
+        (s) => s === 'ACTIVE',
+        'disks to be active',
+      );
+      const volume = await running.http.post('/v1/volumes').set(bearer(alice)).send({ name: 'data', sizeGiB: 1 });
+      const volumeId = volume.body.volume.id;
+      await eventually(
+        async () => (await running.http.get(`/v1/volumes/${volumeId}`).set(bearer(alice))).body.status,
+        (s) => s === 'available',
+        'the volume',
+      );
+      const path = `/compute/v2.1/servers/${id}/os-volume_attachments`;
+      const attached = await running.http
+        .post(path)
+        .set(nova(alice))
+        .send({ volumeAttachment: { volumeId, device: null } });
+      expect(attached.status).toBe(200);
+      expect(attached.body.volumeAttachment).toMatchObject({ serverId: id, volumeId });
+      await eventually(
+        async () => (await running.http.get(`/v1/volumes/${volumeId}`).set(bearer(alice))).body.status,
+        (s) => s === 'in-use',
+        'the volume in use',
+      );
+      await running.readModelsCaughtUp();
+      const listed = (await running.http.get(path).set(nova(alice))).body.volumeAttachments;
+      expect(listed).toEqual([{ id: volumeId, serverId: id, volumeId, device: '/dev/vdb' }]);
+      expect((await running.http.get(`${path}/${volumeId}`).set(nova(alice))).body.volumeAttachment.device).toBe('/dev/vdb');
+      expect((await running.http.post(path).set(nova(alice)).send({ volumeAttachment: {} })).status).toBe(400);
+      expect((await running.http.delete(`${path}/${volumeId}`).set(nova(alice))).status).toBe(202);
+      await eventually(
+        async () => (await running.http.get(`/v1/volumes/${volumeId}`).set(bearer(alice))).body.status,
+        (s) => s === 'available',
+        'the volume detached',
+      );
+      await running.readModelsCaughtUp();
+      expect((await running.http.get(path).set(nova(alice))).body.volumeAttachments).toEqual([]);
+      expect((await running.http.delete(`${path}/${volumeId}`).set(nova(alice))).status).toBe(404);
+    });
+
     it('does a retried create with the same Idempotency-Key once', async () => {
       const body = { server: { name: 'once', imageRef: 'cirros', flavorRef: 'm1.small', networks: [{ uuid: 'private' }] } };
       const first = await running.http

@@ -11,7 +11,9 @@ import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { NovaMicroversionInterceptor } from './nova-microversion';
 import { isObject } from '../shared/openstack-body';
 
-const attachment = (serverId: string, v: Pick<VolumeView, 'id' | 'device'>) => ({ id: v.id, serverId, volumeId: v.id, device: v.device });
+/** Nova names devices by their path (`/dev/vdb`); ours by name (`vdb`). */
+const devicePath = (device: string | null) => (device === null || device.startsWith('/dev/') ? device : `/dev/${device}`);
+const attachment = (serverId: string, v: Pick<VolumeView, 'id' | 'device'>) => ({ id: v.id, serverId, volumeId: v.id, device: devicePath(v.device) });
 /** Nova's volume attachments of a server over Storage's attach and detach (carried out by the volume worker). */
 @ApiExcludeController()
 @UseInterceptors(NovaMicroversionInterceptor)
