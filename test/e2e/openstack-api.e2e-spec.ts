@@ -41,7 +41,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(identity.body.versions.values[0].id).toBe('v3.14');
       expect((await running.http.get('/identity/v3')).body.version.status).toBe('stable');
       const compute = await running.http.get('/compute/v2.1');
-      expect(compute.body.version).toMatchObject({ id: 'v2.1', status: 'CURRENT', version: '2.47', min_version: '2.1' });
+      expect(compute.body.version).toMatchObject({ id: 'v2.1', status: 'CURRENT', version: '2.73', min_version: '2.1' });
       const image = await running.http.get('/image');
       expect(image.status).toBe(300);
       expect(image.body.versions[0].links[0].href).toMatch(/\/image\/v2\/$/);
@@ -114,7 +114,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(modern.headers['openstack-api-version']).toBe('compute 2.47');
       expect(modern.headers.vary).toContain('OpenStack-API-Version');
       const latest = await running.http.get('/compute/v2.1/flavors').set({ ...nova(alice), 'X-OpenStack-Nova-API-Version': 'latest' });
-      expect(latest.headers['x-openstack-nova-api-version']).toBe('2.47');
+      expect(latest.headers['x-openstack-nova-api-version']).toBe('2.73');
       const tooNew = await running.http.get('/compute/v2.1/flavors').set({ ...nova(alice), 'X-OpenStack-Nova-API-Version': '2.99' });
       expect(tooNew.status).toBe(406);
       expect(Object.values(tooNew.body)[0]).toMatchObject({ code: 406, message: expect.stringContaining('2.99') });
@@ -143,6 +143,13 @@ for (const store of ['embedded', 'postgres'] as const) {
       ).body.server;
       expect(embedded.flavor).toEqual({ vcpus: 1, ram: 512, disk: 1, ephemeral: 0, swap: 0, original_name: 'm1.small', extra_specs: {} });
       expect(embedded.locked).toBe(false);
+      const newest = (
+        await running.http.get(`/compute/v2.1/servers/${created.body.server.id}`).set({ ...nova(alice), 'OpenStack-API-Version': 'compute 2.73' })
+      ).body.server;
+      expect(newest).toMatchObject({ locked_reason: null, server_groups: [], trusted_image_certificates: null, tags: [], description: null });
+      const flavor = (await running.http.get(`/compute/v2.1/flavors/${old.flavor.id}`).set({ ...nova(alice), 'OpenStack-API-Version': 'compute 2.61' })).body
+        .flavor;
+      expect(flavor).toMatchObject({ description: null, extra_specs: {} });
 
       const first = await running.http.get('/compute/v2.1/servers?limit=2').set(nova(alice));
       expect(first.body.servers).toHaveLength(2);
@@ -254,6 +261,21 @@ for (const store of ['embedded', 'postgres'] as const) {
         .send({ tags: Array.from({ length: 51 }, (_, i) => `t${i}`) });
       expect(tooMany.status).toBe(400);
 
+      const tagged = await running.http
+        .post('/compute/v2.1/servers')
+        .set({ ...nova(alice), 'OpenStack-API-Version': 'compute 2.52' })
+        .send({ server: { name: 'tagged', imageRef: 'cirros', flavorRef: 'm1.small', networks: [{ uuid: 'private' }], tags: ['a', 'b'] } });
+      expect(tagged.status).toBe(202);
+      expect(
+        (await running.http.get(`/compute/v2.1/servers/${tagged.body.server.id}/tags`).set({ ...nova(alice), 'OpenStack-API-Version': 'compute 2.52' })).body
+          .tags,
+      ).toEqual(['a', 'b']);
+      await running.http.delete(`/compute/v2.1/servers/${tagged.body.server.id}`).set(nova(alice)).expect(204);
+      const oldTags = await running.http
+        .post('/compute/v2.1/servers')
+        .set(nova(alice))
+        .send({ server: { name: 'x', imageRef: 'cirros', flavorRef: 'm1.small', networks: 'auto', tags: ['a'] } });
+      expect(oldTags.status).toBe(400); // tags at create came with 2.52
       await running.readModelsCaughtUp();
       const rest = (await running.http.get(`/v1/instances/${id}`).set(bearer(alice))).body;
       expect(rest).toMatchObject({ metadata: { tier: 'back', zone: 'a' }, tags: ['blue', 'green'] });

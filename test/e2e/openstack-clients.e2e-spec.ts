@@ -59,8 +59,8 @@ for (const store of ['embedded', 'postgres'] as const) {
         /endpoint for compute service in Nowhere region not found/,
       );
       await expect(openstackJson(openStackEnv(base, { ...alice, password: 'wrong password here' }, 'RegionTwo'), 'server', 'list')).rejects.toThrow(/401/);
-      await expect(runClient('/usr/bin/openstack', ['--os-compute-api-version', '2.60', 'server', 'list'], env)).rejects.toThrow(
-        /Version 2\.60 is not supported by the API\. Minimum is 2\.1 and maximum is 2\.47\. \(HTTP 406\)/,
+      await expect(runClient('/usr/bin/openstack', ['--os-compute-api-version', '2.80', 'server', 'list'], env)).rejects.toThrow(
+        /Version 2\.80 is not supported by the API\. Minimum is 2\.1 and maximum is 2\.73\. \(HTTP 406\)/,
       );
     });
 

@@ -4,7 +4,7 @@ import { flavorDecider, flavorStream } from '../../../domain/compute/flavor/flav
 import { imageDecider, imageStream } from '../../../domain/compute/image/image.decider';
 import { instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
 import { NetworkRequest } from '../../../domain/compute/instance/instance.events';
-import { validateMetadata } from '../../../domain/compute/instance/instance-details';
+import { tagsAfter, validateMetadata } from '../../../domain/compute/instance/instance-details';
 import { invalid, refused } from '../../../domain/shared/domain-error';
 import { QuotaLedger, assertCanWrite } from '../../identity/public';
 import { NetworkDirectory } from '../../network/public';
@@ -28,6 +28,7 @@ export type LaunchRequest = {
   securityGroups?: string[];
   zone?: string;
   metadata?: Record<string, string>;
+  tags?: string[];
   minCount?: number;
   maxCount?: number;
 };
@@ -74,6 +75,7 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
     const maxCount = request.maxCount ?? Math.max(minCount, 1);
     // Checked before any quota is reserved (the decider checks again).
     validateMetadata(request.metadata ?? {});
+    const tags = tagsAfter([], { add: request.tags ?? [], remove: [], replace: true });
     if (minCount > maxCount) throw invalid('InvalidCount', 'minCount must not exceed maxCount', [{ field: 'minCount', message: 'greater than maxCount' }]);
 
     const [flavor, image] = await Promise.all([
@@ -132,6 +134,7 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
             securityGroups,
             zone: request.zone ?? null,
             ...(request.metadata && Object.keys(request.metadata).length > 0 ? { metadata: request.metadata } : {}),
+            ...(tags.length > 0 ? { tags } : {}),
             operationId,
             now: this.executor.now(),
           },

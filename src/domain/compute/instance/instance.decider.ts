@@ -42,6 +42,7 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
     if (command.type === 'RequestLaunch') {
       if (state.status !== 'absent') throw conflict('InstanceExists', `Instance ${command.instanceId} already exists`);
       validateMetadata(command.metadata ?? {});
+      tagsAfter([], { add: command.tags ?? [], remove: [], replace: true });
       const { type: _type, now, ...data } = command;
       return [{ type: 'InstanceRequested', data: { ...data, at: now } }];
     }
@@ -149,7 +150,7 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
         request,
         flavor: event.data.flavor,
         metadata: event.data.metadata ?? {},
-        tags: [],
+        tags: event.data.tags ?? [],
         triedHosts: [],
         attempt: 0,
         ...requestedLifecycle(),

@@ -25,6 +25,8 @@ export type InstanceEvent =
         zone: string | null;
         /** Absent in events recorded before instances had metadata: none. */
         metadata?: Record<string, string>;
+        /** Absent in events recorded before instances had tags: none. */
+        tags?: string[];
         operationId: string;
         at: string;
       }

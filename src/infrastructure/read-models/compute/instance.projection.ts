@@ -54,7 +54,7 @@ function newRow(d: Extract<InstanceEvent, { type: 'InstanceRequested' }>['data']
     securityGroups: d.securityGroups,
     zone: d.zone,
     metadata: d.metadata ?? {},
-    tags: [],
+    tags: d.tags ?? [],
     operationId: d.operationId,
     createdAt: d.at,
     updatedAt: d.at,

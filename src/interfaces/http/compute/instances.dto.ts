@@ -103,6 +103,13 @@ export class LaunchInstancesDto {
   @IsMetadata()
   metadata?: Record<string, string>;
 
+  @ApiPropertyOptional({ type: [String], example: ['web'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  tags?: string[];
+
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_INSTANCES_PER_REQUEST, default: 1 })
   @IsOptional()
   @IsInt()

@@ -13,7 +13,7 @@ import { Access, CurrentPrincipal, RequestId } from '../../http/shared/decorator
 import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
 import { RawQuery, limitOf, queryValue } from '../shared/openstack-query';
-import { NovaMicroversionInterceptor } from './nova-microversion';
+import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 import { isObject } from '../shared/openstack-body';
 
 const links = (base: string, id: string) => [
@@ -21,7 +21,7 @@ const links = (base: string, id: string) => [
   { rel: 'bookmark', href: `${base}/compute/flavors/${id}` },
 ];
 
-const novaFlavor = (f: FlavorView, base: string) => ({
+const novaFlavor = (f: FlavorView, base: string, v: Microversion) => ({
   id: f.id,
   name: f.name,
   ram: f.ramMiB,
@@ -33,6 +33,8 @@ const novaFlavor = (f: FlavorView, base: string) => ({
   rxtx_factor: 1.0,
   'os-flavor-access:is_public': true,
   links: links(base, f.id),
+  ...(v >= 55 ? { description: null } : {}),
+  ...(v >= 61 ? { extra_specs: {} } : {}),
 });
 
 const wholeNumber = (v: unknown, field: string, min: number): number => {
@@ -59,14 +61,14 @@ export class NovaFlavorsController {
   }
 
   @Get('detail')
-  async detail(@Query() q: RawQuery, @Req() req: Request) {
+  async detail(@Query() q: RawQuery, @Req() req: Request, @NovaVersion() v: Microversion) {
     const base = baseUrlOf(req, this.settings);
-    return { flavors: (await this.matching(q)).map((f) => novaFlavor(f, base)) };
+    return { flavors: (await this.matching(q)).map((f) => novaFlavor(f, base, v)) };
   }
 
   @Get(':id')
-  async show(@Param('id') id: string, @Req() req: Request) {
-    return { flavor: novaFlavor(await this.queries.getFlavor(id), baseUrlOf(req, this.settings)) };
+  async show(@Param('id') id: string, @Req() req: Request, @NovaVersion() v: Microversion) {
+    return { flavor: novaFlavor(await this.queries.getFlavor(id), baseUrlOf(req, this.settings), v) };
   }
 
   @Get(':id/os-extra_specs')
@@ -78,7 +80,7 @@ export class NovaFlavorsController {
   @Post()
   @HttpCode(200)
   @Access('admin')
-  async create(@Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string, @Req() req: Request) {
+  async create(@Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string, @Req() req: Request, @NovaVersion() v: Microversion) {
     const flavor = isObject(body) ? body.flavor : undefined;
     if (!isObject(flavor)) throw invalid('BadRequest', 'Expected {"flavor": {...}}');
     if (typeof flavor.name !== 'string' || !NAME_PATTERN.test(flavor.name))
@@ -86,7 +88,7 @@ export class NovaFlavorsController {
     if (flavor.id !== undefined && flavor.id !== null && flavor.id !== 'auto') throw invalid('BadRequest', 'Flavor ids are chosen by the cloud; leave id out');
     const spec = { vcpus: wholeNumber(flavor.vcpus, 'vcpus', 1), ramMiB: wholeNumber(flavor.ram, 'ram', 1), diskGiB: wholeNumber(flavor.disk ?? 0, 'disk', 0) };
     const created: FlavorView = await this.commands.execute(new CreateFlavor(flavor.name, spec, p, r));
-    return { flavor: novaFlavor(created, baseUrlOf(req, this.settings)) };
+    return { flavor: novaFlavor(created, baseUrlOf(req, this.settings), v) };
   }
 
   @Delete(':id')

@@ -8,11 +8,15 @@ export type Microversion = number;
 
 export const MIN_MICROVERSION = 1;
 /**
- * The highest we implement: what changes up to it is honoured (keypair type and 201 at 2.2, `locked`
- * at 2.9, `description` at 2.19, `tags` at 2.26, the proxy APIs gone at 2.36, networks `auto`/`none`
- * at 2.37, the flavor embedded in a server at 2.47).
+ * The highest we implement (what openstacksdk asks for servers): what changes up to it is honoured
+ * (keypair type and 201 at 2.2, `locked` at 2.9, `description` at 2.19, `tags` at 2.26, the proxy
+ * APIs gone at 2.36, networks `auto`/`none` at 2.37, the flavor embedded in a server at 2.47, tags
+ * at create at 2.52, flavor `description` at 2.55, personality gone at 2.57, flavor `extra_specs`
+ * at 2.61, `trusted_image_certificates` at 2.63, `changes-before` at 2.66, attachment `tag` at
+ * 2.70, `server_groups` at 2.71, `locked_reason` at 2.73). What a version adds that we do not do
+ * (trusted certificates, device tags, server groups) is refused when asked for, or shown empty.
  */
-export const MAX_MICROVERSION = 47;
+export const MAX_MICROVERSION = 73;
 export const versionString = (v: Microversion) => `2.${v}`;
 
 type VersionedRequest = Request & { novaMicroversion?: Microversion };

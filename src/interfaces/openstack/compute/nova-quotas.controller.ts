@@ -13,7 +13,9 @@ import { isObject } from '../shared/openstack-body';
 
 /** Nova's quota names for ours; what Nova has and we do not limit shows as unlimited (-1). */
 const NOVA_QUOTAS = { instances: 'instances', cores: 'vcpus', ram: 'ramMiB' } as const;
-const UNLIMITED_HERE = ['key_pairs', 'server_groups', 'server_group_members', 'injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes'];
+const UNLIMITED_HERE = ['key_pairs', 'server_groups', 'server_group_members'];
+/** Gone at 2.57, with file injection. */
+const INJECTED_FILES = ['injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes'];
 /** Shown only before 2.36, when Nova stopped proxying the network service. */
 const NETWORK_QUOTAS = ['fixed_ips', 'security_groups', 'security_group_rules'];
 
@@ -21,6 +23,7 @@ function quotaSet(limits: Quotas, v: Microversion): Record<string, number> {
   const set: Record<string, number> = {};
   for (const [nova, ours] of Object.entries(NOVA_QUOTAS)) set[nova] = limits[ours];
   for (const name of UNLIMITED_HERE) set[name] = -1;
+  if (v < 57) for (const name of INJECTED_FILES) set[name] = -1;
   set.metadata_items = MAX_METADATA_ITEMS;
   if (v < 36) {
     for (const name of NETWORK_QUOTAS) set[name] = -1;
@@ -95,7 +98,7 @@ export class NovaQuotasController {
   }
 
   @Get('limits')
-  async limits(@CurrentPrincipal() p: Principal) {
+  async limits(@CurrentPrincipal() p: Principal, @NovaVersion() v: Microversion) {
     const u = await this.identity.usage(p, p.projectId);
     return {
       limits: {
@@ -107,17 +110,14 @@ export class NovaQuotasController {
           maxTotalKeypairs: -1,
           maxServerMeta: MAX_METADATA_ITEMS,
           maxImageMeta: -1,
-          maxPersonality: 0,
-          maxPersonalitySize: 0,
+          ...(v < 57 ? { maxPersonality: 0, maxPersonalitySize: 0 } : {}),
           maxServerGroups: -1,
           maxServerGroupMembers: -1,
-          maxTotalFloatingIps: u.floatingIps.limit,
-          maxSecurityGroups: -1,
-          maxSecurityGroupRules: -1,
+          ...(v < 36 ? { maxTotalFloatingIps: u.floatingIps.limit, maxSecurityGroups: -1, maxSecurityGroupRules: -1 } : {}),
           totalInstancesUsed: u.instances.used,
           totalCoresUsed: u.vcpus.used,
           totalRAMUsed: u.ramMiB.used,
-          totalFloatingIpsUsed: u.floatingIps.used,
+          ...(v < 36 ? { totalFloatingIpsUsed: u.floatingIps.used } : {}),
         },
       },
     };

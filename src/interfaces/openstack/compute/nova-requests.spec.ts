@@ -17,8 +17,8 @@ describe('Nova requests', () => {
     expect(requestedMicroversion({})).toBe(1);
     expect(requestedMicroversion({ 'x-openstack-nova-api-version': '2.26' })).toBe(26);
     expect(requestedMicroversion({ 'openstack-api-version': 'volume 3.60, compute 2.47', 'x-openstack-nova-api-version': '2.1' })).toBe(47);
-    expect(requestedMicroversion({ 'openstack-api-version': 'compute latest' })).toBe(47);
-    expect(code(() => requestedMicroversion({ 'x-openstack-nova-api-version': '2.48' }))).toBe(406);
+    expect(requestedMicroversion({ 'openstack-api-version': 'compute latest' })).toBe(73);
+    expect(code(() => requestedMicroversion({ 'x-openstack-nova-api-version': '2.74' }))).toBe(406);
     expect(code(() => requestedMicroversion({ 'x-openstack-nova-api-version': '3.0' }))).toBe(400);
   });
 

@@ -52,6 +52,12 @@ export function serverQueryOf(query: RawQuery): NovaServerQuery {
     if (Number.isNaN(time)) throw bad(`changes-since must be an ISO 8601 time, not ${since}`);
     tests.push((i) => Date.parse(i.updatedAt) >= time);
   }
+  const before = queryValue(query, 'changes-before');
+  if (before !== undefined) {
+    const time = Date.parse(before);
+    if (Number.isNaN(time)) throw bad(`changes-before must be an ISO 8601 time, not ${before}`);
+    tests.push((i) => Date.parse(i.updatedAt) <= time);
+  }
   const project = queryValue(query, 'project_id') ?? queryValue(query, 'tenant_id');
   if (project !== undefined) tests.push((i) => i.projectId === project);
   return { allProjects: flagOf(query, 'all_tenants'), filter, matches: (i) => tests.every((t) => t(i)) };

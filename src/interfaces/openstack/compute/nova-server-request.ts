@@ -85,9 +85,13 @@ export function parseServerCreate(body: unknown, version: Microversion): NovaLau
   if (imageRef === undefined) throw bad("'imageRef' is a required property");
   const flavorRef = server.flavorRef;
   if ((typeof flavorRef !== 'string' && typeof flavorRef !== 'number') || String(flavorRef).length === 0) throw bad("'flavorRef' is a required property");
-  if (server.personality !== undefined && !(Array.isArray(server.personality) && server.personality.length === 0)) {
+  if (server.personality !== undefined && (version >= 57 || !(Array.isArray(server.personality) && server.personality.length === 0))) {
     throw bad('File injection (personality) is not supported');
   }
+  if (server.tags !== undefined && (version < 52 || !Array.isArray(server.tags) || server.tags.some((t) => typeof t !== 'string'))) {
+    throw bad(version < 52 ? "Additional properties are not allowed ('tags' was unexpected)" : 'tags must be a list of strings');
+  }
+  if (server.trusted_image_certificates !== undefined && server.trusted_image_certificates !== null) throw bad('Trusted image certificates are not supported');
   const zone = stringField(server, 'availability_zone')?.split(':')[0];
   const minCount = countField(server, 'min_count');
   const maxCount = countField(server, 'max_count');
@@ -101,6 +105,7 @@ export function parseServerCreate(body: unknown, version: Microversion): NovaLau
     userData: userDataOf(server.user_data),
     securityGroups: securityGroupsOf(server.security_groups),
     metadata: server.metadata === undefined ? undefined : metadataOf(server.metadata, 'metadata'),
+    tags: server.tags as string[] | undefined,
     ...(zone ? { zone } : {}),
     minCount,
     maxCount: maxCount ?? minCount,

@@ -119,5 +119,8 @@ export function serverDetail(i: InstanceView, c: ServerContext): Record<string, 
   if (c.version >= 9) server.locked = false;
   if (c.version >= 19) server.description = null;
   if (c.version >= 26) server.tags = i.tags;
+  if (c.version >= 63) server.trusted_image_certificates = null;
+  if (c.version >= 71) server.server_groups = [];
+  if (c.version >= 73) server.locked_reason = null;
   return server;
 }

@@ -8,12 +8,18 @@ import { VolumeView } from '../../../application/storage/ports/volume-read-model
 import { VolumeQueries } from '../../../application/storage/volume.queries';
 import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
-import { NovaMicroversionInterceptor } from './nova-microversion';
+import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 import { isObject } from '../shared/openstack-body';
 
 /** Nova names devices by their path (`/dev/vdb`); ours by name (`vdb`). */
 const devicePath = (device: string | null) => (device === null || device.startsWith('/dev/') ? device : `/dev/${device}`);
-const attachment = (serverId: string, v: Pick<VolumeView, 'id' | 'device'>) => ({ id: v.id, serverId, volumeId: v.id, device: devicePath(v.device) });
+const attachment = (serverId: string, v: Pick<VolumeView, 'id' | 'device'>, version: Microversion) => ({
+  id: v.id,
+  serverId,
+  volumeId: v.id,
+  device: devicePath(v.device),
+  ...(version >= 70 ? { tag: null } : {}),
+});
 /** Nova's volume attachments of a server over Storage's attach and detach (carried out by the volume worker). */
 @ApiExcludeController()
 @UseInterceptors(NovaMicroversionInterceptor)
@@ -26,29 +32,38 @@ export class NovaVolumeAttachmentsController {
   ) {}
 
   @Get()
-  async list(@Param('serverId') serverId: string, @CurrentPrincipal() p: Principal) {
+  async list(@Param('serverId') serverId: string, @CurrentPrincipal() p: Principal, @NovaVersion() version: Microversion) {
     const instance = await this.instances.getInstance(p, serverId);
-    return { volumeAttachments: (await this.volumes.attachedTo(p, instance)).map((v) => attachment(serverId, v)) };
+    return { volumeAttachments: (await this.volumes.attachedTo(p, instance)).map((v) => attachment(serverId, v, version)) };
   }
 
   @Get(':volumeId')
-  async show(@Param('serverId') serverId: string, @Param('volumeId') volumeId: string, @CurrentPrincipal() p: Principal) {
+  async show(@Param('serverId') serverId: string, @Param('volumeId') volumeId: string, @CurrentPrincipal() p: Principal, @NovaVersion() version: Microversion) {
     const instance = await this.instances.getInstance(p, serverId);
     const volume = (await this.volumes.attachedTo(p, instance)).find((v) => v.id === volumeId);
     if (!volume) throw notFound('VolumeAttachmentNotFound', `Volume ${volumeId} is not attached to the server.`);
-    return { volumeAttachment: attachment(serverId, volume) };
+    return { volumeAttachment: attachment(serverId, volume, version) };
   }
 
   /** Answered when the attachment is recorded; the device is known once the worker has attached it. */
   @Post()
   @HttpCode(200)
-  async attach(@Param('serverId') serverId: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
+  async attach(
+    @Param('serverId') serverId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @NovaVersion() version: Microversion,
+  ) {
     const request = isObject(body) ? body.volumeAttachment : undefined;
     if (!isObject(request) || typeof request.volumeId !== 'string') throw invalid('BadRequest', 'Expected {"volumeAttachment": {"volumeId": ...}}');
     if (request.device !== undefined && request.device !== null) throw invalid('BadRequest', 'The device is chosen by the cloud; leave device out');
+    if (request.tag !== undefined && request.tag !== null) throw invalid('BadRequest', 'Device tags are not supported');
+    if (request.delete_on_termination === true)
+      throw invalid('BadRequest', 'Data volumes are kept when their server is deleted (delete_on_termination is not supported)');
     await this.instances.getInstance(p, serverId);
     await this.commands.execute(new ChangeVolume(request.volumeId, { action: 'attach', instanceId: serverId }, p, r));
-    return { volumeAttachment: attachment(serverId, { id: request.volumeId, device: null }) };
+    return { volumeAttachment: attachment(serverId, { id: request.volumeId, device: null }, version) };
   }
 
   @Delete(':volumeId')
