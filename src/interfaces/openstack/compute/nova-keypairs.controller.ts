@@ -13,6 +13,7 @@ import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 import { isObject } from '../shared/openstack-body';
+import { withinOwnProject } from '../shared/own-project';
 
 const novaKeyPair = (k: KeyPairView, v: Microversion) => ({
   name: k.name,
@@ -33,7 +34,7 @@ export class NovaKeyPairsController {
 
   @Get()
   async list(@CurrentPrincipal() p: Principal, @NovaVersion() v: Microversion) {
-    const keyPairs = await allItems((page) => this.queries.listKeyPairs({ ...p, role: p.role === 'admin' ? 'member' : p.role }, page));
+    const keyPairs = await allItems((page) => this.queries.listKeyPairs(withinOwnProject(p), page));
     return { keypairs: keyPairs.map((k) => ({ keypair: novaKeyPair(k, v) })) };
   }
 

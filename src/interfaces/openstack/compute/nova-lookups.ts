@@ -5,6 +5,7 @@ import { Principal, isAdmin } from '../../../application/shared/command-context'
 import { allItems } from '../../../application/shared/paging';
 import { Microversion } from './nova-microversion';
 import { ServerContext } from './nova-server-view';
+import { withinOwnProject } from '../shared/own-project';
 
 /** The names a server view shows (flavors, networks, security groups), read once per request. */
 @Injectable()
@@ -32,7 +33,7 @@ export class NovaLookups {
 
   /** The network a create without networks (or with `auto`) gets: the project's only one. */
   async onlyNetworkOf(p: Principal): Promise<string | null | 'several'> {
-    const page = await this.network.listNetworks({ ...p, role: p.role === 'admin' ? 'member' : p.role }, { limit: 2, cursor: null });
+    const page = await this.network.listNetworks(withinOwnProject(p), { limit: 2, cursor: null });
     if (page.items.length > 1) return 'several';
     return page.items[0]?.id ?? null;
   }

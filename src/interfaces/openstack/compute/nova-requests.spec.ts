@@ -85,6 +85,8 @@ describe('Nova requests', () => {
     expect(query.matches({ ...base, name: 'web-1' } as never)).toBe(true);
     expect(query.matches({ ...base, name: 'web-3' } as never)).toBe(false);
     expect(code(() => serverQueryOf({ name: '(' }))).toBe('BadRequest');
+    expect(code(() => serverQueryOf({ name: '^(a+)+$' }))).toBe('BadRequest'); // would backtrack without end
+    expect(code(() => serverQueryOf({ name: 'web-(1|2)$' }))).toBe('no error');
     expect(code(() => serverQueryOf({ status: 'FLYING' }))).toBe('BadRequest');
     expect(code(() => serverQueryOf({ 'changes-since': 'yesterday' }))).toBe('BadRequest');
   });

@@ -18,6 +18,9 @@ export type NovaServerQuery = { allProjects: boolean; filter: InstanceFilter; ma
 
 const bad = (message: string) => invalid('BadRequest', message);
 
+/** A repeated group that itself repeats (`(a+)+`, `(a|aa)*`, `(.*){2,}`), or a back-reference: what makes a regex backtrack exponentially. */
+const CATASTROPHIC = /\([^)]*([+*}]|\|)[^)]*\)\s*[+*{?]|\\[1-9]/;
+
 /** A server list's query: the read model's filter (status, host), and what is matched after it (a name pattern, image, flavor, time). */
 export function serverQueryOf(query: RawQuery): NovaServerQuery {
   const filter: InstanceFilter = {};
@@ -34,6 +37,8 @@ export function serverQueryOf(query: RawQuery): NovaServerQuery {
   const name = queryValue(query, 'name');
   if (name !== undefined) {
     if (name.length > 255) throw bad('name must be at most 255 characters');
+    // One request must not hold the event loop: patterns that can backtrack without end are refused.
+    if (CATASTROPHIC.test(name)) throw bad('name: nested repetition and back-references are not supported in the pattern');
     let pattern: RegExp;
     try {
       pattern = new RegExp(name);
