@@ -15,6 +15,9 @@ import { NovaVolumeAttachmentsController } from '../interfaces/openstack/compute
 import { NovaVersionsController } from '../interfaces/openstack/compute/nova-versions.controller';
 import { GlanceController } from '../interfaces/openstack/image/glance.controller';
 import { NeutronController } from '../interfaces/openstack/network/neutron.controller';
+import { CinderMiscController } from '../interfaces/openstack/volume/cinder-misc.controller';
+import { CinderSnapshotsController } from '../interfaces/openstack/volume/cinder-snapshots.controller';
+import { CinderVolumesController } from '../interfaces/openstack/volume/cinder-volumes.controller';
 import { OPENSTACK_SETTINGS, OpenStackSettings } from '../interfaces/openstack/shared/openstack.settings';
 import { ComputeModule } from './compute.module';
 import { IdentityModule } from './identity.module';
@@ -22,7 +25,7 @@ import { NetworkModule } from './network.module';
 import { StorageModule } from './storage.module';
 import { CONFIG } from './tokens';
 
-/** The OpenStack-compatible APIs (Keystone v3, Nova v2.1, Glance v2, Neutron v2.0) over the same use cases as REST. */
+/** The OpenStack-compatible APIs (Keystone v3, Nova v2.1, Glance v2, Neutron v2.0, Cinder v3) over the same use cases as REST. */
 @Module({
   imports: [IdentityModule, ComputeModule, NetworkModule, StorageModule],
   controllers: [
@@ -40,6 +43,9 @@ import { CONFIG } from './tokens';
     NovaVolumeAttachmentsController,
     GlanceController,
     NeutronController,
+    CinderMiscController,
+    CinderVolumesController,
+    CinderSnapshotsController,
   ],
   providers: [
     NovaLookups,

@@ -5,7 +5,7 @@ import { nova, openStackCloud, password } from '../support/openstack-cloud';
 
 /** The OpenStack APIs over HTTP, what the clients do not show: version documents, Keystone's token calls, microversions, Glance's streaming, Neutron's filters and errors. */
 for (const store of ['embedded', 'postgres'] as const) {
-  (store === 'postgres' ? describeWithPostgres : describe)(`OpenStack identity, image and network APIs over HTTP (${store})`, () => {
+  (store === 'postgres' ? describeWithPostgres : describe)(`OpenStack identity, image, network and volume APIs over HTTP (${store})`, () => {
     const cloud = openStackCloud(store);
     const keystoneLogin = (body: object) => cloud.running.http.post('/identity/v3/auth/tokens').send(body);
     it('serves the version documents the clients discover', async () => {
@@ -31,7 +31,16 @@ for (const store of ['embedded', 'postgres'] as const) {
         project: { id: cloud.projectId, name: 'demo' },
       });
       expect(byName.body.token.roles).toEqual([{ id: 'member', name: 'member' }]);
-      expect(byName.body.token.catalog.map((s: { type: string }) => s.type).sort()).toEqual(['compute', 'identity', 'image', 'network']);
+      expect(byName.body.token.catalog.map((s: { type: string }) => s.type).sort()).toEqual([
+        'block-storage',
+        'compute',
+        'identity',
+        'image',
+        'network',
+        'volumev3',
+      ]);
+      const volume = byName.body.token.catalog.find((s: { type: string }) => s.type === 'volumev3');
+      expect(volume.endpoints[0].url).toMatch(new RegExp(`/volume/v3/${cloud.projectId}$`));
       const userId = byName.body.token.user.id;
 
       const byId = await keystoneLogin(password({ id: userId, password: cloud.member.password }, { project: { name: 'demo', domain: { name: 'Default' } } }));
@@ -140,6 +149,49 @@ for (const store of ['embedded', 'postgres'] as const) {
       const listed = await cloud.running.http.get('/image/v2/images?limit=1').set(nova(cloud.alice));
       expect(listed.body.images).toHaveLength(1);
       expect(listed.body.next).toMatch(/^\/v2\/images\?marker=img-/);
+    });
+
+    it('serves Cinder v3 with and without the project in the path, with its microversions, filters, paging and errors', async () => {
+      const http = cloud.running.http;
+      const versions = await http.get('/volume/v3/');
+      expect(versions.body.versions[0]).toMatchObject({ id: 'v3.0', version: '3.60', min_version: '3.0' });
+      const root = `/volume/v3/${cloud.projectId}`;
+      const head = await cloud.running.store.headPosition();
+      for (const body of [{ volume: { size: 0 } }, { volume: { size: 1, imageRef: 'cirros' } }, { volume: { size: 1, volume_type: 'fast' } }, { size: 1 }]) {
+        const refused = await http.post(`${root}/volumes`).set(nova(cloud.alice)).send(body);
+        expect({ body, status: refused.status, key: Object.keys(refused.body)[0] }).toEqual({ body, status: 400, key: 'badRequest' });
+      }
+      expect(await cloud.running.store.headPosition()).toBe(head);
+      for (const name of ['alpha', 'beta', 'gamma']) {
+        expect(
+          (
+            await http
+              .post(`${root}/volumes`)
+              .set(nova(cloud.alice))
+              .send({ volume: { size: 1, name } })
+          ).status,
+        ).toBe(202);
+      }
+      const v360 = { ...nova(cloud.alice), 'OpenStack-API-Version': 'volume 3.60' };
+      const listed = await http.get(`${root}/volumes/detail?limit=2`).set(v360);
+      expect(listed.headers['openstack-api-version']).toBe('volume 3.60');
+      expect(listed.body.volumes).toHaveLength(2);
+      expect(listed.body.volumes[0]).toMatchObject({ size: 1, volume_type: '__DEFAULT__', bootable: 'false', shared_targets: false, group_id: null });
+      const next = new URL(listed.body.volumes_links[0].href);
+      expect((await http.get(`${next.pathname}${next.search}`).set(v360)).body.volumes).toHaveLength(1);
+      expect((await http.get('/volume/v3/volumes?name~=amm').set(v360)).body.volumes.map((v: { name: string }) => v.name)).toEqual(['gamma']);
+      expect((await http.get('/volume/v3/volumes?name=beta').set(nova(cloud.alice))).body.volumes).toHaveLength(1);
+      expect((await http.get('/volume/v3/volumes?created_at=gt:2000-01-01T00:00:00Z').set(v360)).body.volumes).toHaveLength(3);
+      expect((await http.get('/volume/v3/volumes?created_at=gt:3000-01-01T00:00:00Z').set(v360)).body.volumes).toHaveLength(0);
+      expect((await http.get('/volume/v3/volumes').set({ ...nova(cloud.alice), 'OpenStack-API-Version': 'volume 3.99' })).status).toBe(406);
+      const missing = await http.get(`${root}/volumes/vol-00000000000000000000`).set(nova(cloud.alice));
+      expect(missing.status).toBe(404);
+      expect(missing.body).toEqual({ itemNotFound: { code: 404, message: expect.any(String) } });
+      expect((await http.get(`${root}/types`).set(nova(cloud.alice))).body.volume_types.map((t: { name: string }) => t.name)).toEqual(['__DEFAULT__']);
+      const limits = (await http.get(`${root}/limits`).set(nova(cloud.alice))).body.limits.absolute;
+      expect(limits).toMatchObject({ totalVolumesUsed: 3, totalGigabytesUsed: 3 });
+      const quota = (await http.get(`${root}/os-quota-sets/${cloud.projectId}?usage=True`).set(nova(cloud.alice))).body.quota_set;
+      expect(quota.volumes).toMatchObject({ in_use: 3 });
     });
 
     it('answers Neutron lookups with exact filters and its error shape', async () => {

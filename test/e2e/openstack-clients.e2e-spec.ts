@@ -40,7 +40,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(me.body).toMatchObject({ userName: 'alice', projectId: token.project_id, userId: token.user_id });
 
       const catalog = await os<Array<{ Name: string; Type: string; Endpoints: Array<{ region: string; interface: string; url: string }> }>>('catalog', 'list');
-      expect(catalog.map((s) => s.Type).sort()).toEqual(['compute', 'identity', 'image', 'network']);
+      expect(catalog.map((s) => s.Type).sort()).toEqual(['block-storage', 'compute', 'identity', 'image', 'network', 'volumev3']);
       const compute = catalog.find((s) => s.Type === 'compute')!;
       expect(compute.Endpoints.map((e) => [e.interface, e.region, e.url])).toEqual(
         ['public', 'internal', 'admin'].map((i) => [i, 'RegionTwo', `${base}/compute/v2.1`]),
@@ -141,6 +141,33 @@ for (const store of ['embedded', 'postgres'] as const) {
       await runClient('/usr/bin/openstack', ['server', 'delete', '--wait', 'dressed'], env);
     });
 
+    it('creates, attaches, snapshots, restores, detaches and deletes volumes with the CLI', async () => {
+      const volume = await os<{ id: string }>('volume', 'create', '--size', '1', 'data');
+      await waitForVolume('data', 'available');
+      await os('server', 'create', '--flavor', 'm1.small', '--image', 'cirros', '--network', 'private', '--wait', 'storage');
+      await runClient('/usr/bin/openstack', ['server', 'add', 'volume', 'storage', 'data'], env);
+      await waitForVolume('data', 'in-use');
+      const shown = await os<{ attachments: Array<{ server_id: string; device: string }> }>('volume', 'show', 'data');
+      expect(shown.attachments).toEqual([expect.objectContaining({ device: '/dev/vdb' })]);
+      await os('volume', 'snapshot', 'create', '--volume', 'data', 'snap');
+      for (let i = 0; i < 100 && (await os<{ status: string }>('volume', 'snapshot', 'show', 'snap')).status !== 'available'; i++) await sleep(200);
+      await os('volume', 'create', '--snapshot', 'snap', '--size', '1', 'restored');
+      await waitForVolume('restored', 'available');
+      await runClient('/usr/bin/openstack', ['server', 'remove', 'volume', 'storage', 'data'], env);
+      await waitForVolume('data', 'available');
+      const quota = await os<Record<string, unknown>>('quota', 'show');
+      expect(quota).toMatchObject({ volumes: 10, gigabytes: 1000 });
+      await expect(runClient('/usr/bin/openstack', ['volume', 'delete', 'data'], env)).rejects.toThrow(/snapshot/i); // it has one
+      await runClient('/usr/bin/openstack', ['volume', 'snapshot', 'delete', 'snap'], env);
+      for (let i = 0; i < 100 && (await os<Array<unknown>>('volume', 'snapshot', 'list')).length > 0; i++) await sleep(200);
+      await runClient('/usr/bin/openstack', ['volume', 'delete', 'data', 'restored'], env);
+      await runClient('/usr/bin/openstack', ['server', 'delete', '--wait', 'storage'], env);
+      for (let i = 0; i < 100 && (await os<Array<unknown>>('volume', 'list')).length > 0; i++) await sleep(200);
+      expect(await os('volume', 'list')).toEqual([]);
+      // The same volume over REST, with its history.
+      expect((await running.http.get(`/v1/volumes/${volume.id}`).set(bearer(admin))).body.status).toBe('deleted');
+    });
+
     it('generates and imports key pairs', async () => {
       const generated = await runClient('/usr/bin/openstack', ['keypair', 'create', 'k1'], env);
       expect(generated.stdout).toContain('BEGIN RSA PRIVATE KEY');
@@ -201,6 +228,41 @@ print(json.dumps({'created': server.status, 'deleted': deleted, 'gone': conn.get
       expect(result).toEqual({ created: 'ACTIVE', deleted: true, gone: true });
     });
 
+    it('creates, attaches, snapshots, detaches and deletes a volume with openstacksdk', async () => {
+      const result = await pythonJson(`
+import json, os, tempfile
+import openstack
+path = os.path.join(tempfile.mkdtemp(), 'clouds.yaml')
+with open(path, 'w') as f:
+    f.write('''clouds:
+  orch:
+    auth:
+      auth_url: ${base}/identity/v3
+      username: alice
+      password: ${alice.password}
+      project_name: demo
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: RegionTwo
+    identity_api_version: 3
+''')
+os.environ['OS_CLIENT_CONFIG_FILE'] = path
+conn = openstack.connect(cloud='orch')
+server = conn.create_server('sdk-volumes', image='cirros', flavor='m1.small', network='private', wait=True, timeout=60)
+volume = conn.create_volume(size=1, name='sdk-data', wait=True, timeout=60)
+conn.attach_volume(server, volume, wait=True, timeout=60)
+attached = conn.get_volume(volume.id).status
+conn.detach_volume(server, volume, wait=True, timeout=60)
+detached = conn.get_volume(volume.id).status
+snapshot = conn.create_volume_snapshot(volume.id, name='sdk-snap', wait=True, timeout=60)
+conn.delete_volume_snapshot(snapshot.id, wait=True, timeout=60)
+deleted = conn.delete_volume(volume.id, wait=True, timeout=60)
+conn.delete_server(server.id, wait=True, timeout=60)
+print(json.dumps({'attached': attached, 'detached': detached, 'snapshot': snapshot.status, 'deleted': deleted, 'gone': conn.get_volume(volume.id) is None}))
+`);
+      expect(result).toEqual({ attached: 'in-use', detached: 'available', snapshot: 'available', deleted: true, gone: true });
+    });
+
     it("lists and creates nodes with libcloud's OpenStack driver", async () => {
       const result = await pythonJson<{ before: string[]; created: string; after: string[] }>(`
 import json
@@ -218,6 +280,15 @@ print(json.dumps({'before': before, 'created': node.name, 'after': sorted(n.name
       expect(result.created).toBe('from-libcloud');
       expect(result.after).toEqual([...result.before, 'from-libcloud'].sort());
     });
+
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    async function waitForVolume(name: string, status: string): Promise<void> {
+      for (let i = 0; i < 100; i++) {
+        if ((await os<{ status: string }>('volume', 'show', name)).status === status) return;
+        await sleep(200);
+      }
+      throw new Error(`volume ${name} never reached ${status}`);
+    }
 
     async function waitForStatus(name: string, status: string): Promise<void> {
       for (let i = 0; i < 100; i++) {

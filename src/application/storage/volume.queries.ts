@@ -58,6 +58,19 @@ export class VolumeQueries {
     return this.readModel.listSnapshots(volumeId, page);
   }
 
+  /** The caller's snapshots (every project's for an admin), whatever their volume. */
+  listProjectSnapshots(p: Principal, page: PageRequest) {
+    return this.readModel.listProjectSnapshots(listingScope(p), page);
+  }
+
+  /** A snapshot by its id alone (Cinder's way), if the caller may see it. */
+  async findSnapshot(p: Principal, snapshotId: string): Promise<SnapshotView> {
+    const snapshot = await this.readModel.getSnapshot(snapshotId);
+    if (!snapshot || snapshot.status === 'deleted') throw notFound('SnapshotNotFound', 'Snapshot not found');
+    assertInScope(p, snapshot.projectId, { code: 'SnapshotNotFound', message: 'Snapshot not found' });
+    return snapshot;
+  }
+
   async getSnapshot(p: Principal, volumeId: string, snapshotId: string): Promise<SnapshotView> {
     await this.getVolume(p, volumeId);
     const snapshot = await this.readModel.getSnapshot(snapshotId);

@@ -36,5 +36,7 @@ export interface VolumeReadModel {
   getSnapshot(id: string): Promise<SnapshotView | null>;
   /** A volume's snapshots that are not deleted. */
   listSnapshots(volumeId: string, page: PageRequest): Promise<Page<SnapshotView>>;
+  /** The snapshots that are not deleted of a project's volumes (null: every project's). */
+  listProjectSnapshots(projectId: string | null, page: PageRequest): Promise<Page<SnapshotView>>;
 }
 export const VOLUME_READ_MODEL = Symbol('VolumeReadModel');

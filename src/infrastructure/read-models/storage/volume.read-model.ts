@@ -37,6 +37,11 @@ export class SqlVolumeReadModel implements VolumeReadModel {
     return row ? { ...row } : null;
   }
 
+  async listProjectSnapshots(projectId: string | null, page: PageRequest): Promise<Page<SnapshotView>> {
+    const query = projectId ? { where: "status <> 'deleted' AND project_id = ?", params: [projectId] } : { where: "status <> 'deleted'" };
+    return toPage(await this.db.table(SnapshotRow).page(page, query), page, (r) => ({ ...r }));
+  }
+
   async listSnapshots(volumeId: string, page: PageRequest): Promise<Page<SnapshotView>> {
     const rows = await this.db.table(SnapshotRow).page(page, { where: "volume_id = ? AND status <> 'deleted'", params: [volumeId] });
     return toPage(rows, page, (r) => ({ ...r }));

@@ -18,6 +18,7 @@ export class VolumeRow {
 }
 
 @Index(['volumeId', 'id'])
+@Index(['projectId', 'id'])
 @Index(['status'])
 @Entity('rm_snapshots')
 export class SnapshotRow {

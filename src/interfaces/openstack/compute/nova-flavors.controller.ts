@@ -12,7 +12,7 @@ import { invalid } from '../../../domain/shared/domain-error';
 import { Access, CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
-import { RawQuery, limitOf, queryValue } from '../shared/openstack-query';
+import { RawQuery, limitOf, pageAfterMarker, queryValue } from '../shared/openstack-query';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 import { isObject } from '../shared/openstack-body';
 
@@ -103,9 +103,6 @@ export class NovaFlavorsController {
     const minRam = Number(queryValue(q, 'minRam') ?? 0);
     const minDisk = Number(queryValue(q, 'minDisk') ?? 0);
     const all = (await allItems((page) => this.queries.listFlavors(page))).filter((f) => f.ramMiB >= minRam && f.diskGiB >= minDisk);
-    const marker = queryValue(q, 'marker');
-    const start = marker === undefined ? 0 : all.findIndex((f) => f.id === marker) + 1;
-    if (start === 0 && marker !== undefined) throw invalid('BadRequest', `marker [${marker}] not found`);
-    return all.slice(start, start + limitOf(q, 1000, 1000, (m) => invalid('BadRequest', m)));
+    return pageAfterMarker(all, { limit: limitOf(q, 1000, 1000, (m) => invalid('BadRequest', m)), marker: queryValue(q, 'marker') }).items;
   }
 }

@@ -105,8 +105,11 @@ export class KeystoneAuthController {
 
   @Get('catalog')
   @Access('authenticated')
-  catalog(@Req() req: Request) {
-    return { catalog: keystoneCatalog(baseUrlOf(req, this.settings), this.settings.region), links: listLinks(baseUrlOf(req, this.settings), 'auth/catalog') };
+  catalog(@Req() req: Request, @CurrentPrincipal() p: Principal) {
+    return {
+      catalog: keystoneCatalog(baseUrlOf(req, this.settings), this.settings.region, p.projectId),
+      links: listLinks(baseUrlOf(req, this.settings), 'auth/catalog'),
+    };
   }
 
   /** The token named by `X-Subject-Token`: 404 when it is not valid (Keystone's answer), 400 when absent. */
@@ -130,7 +133,7 @@ export class KeystoneAuthController {
         project: { id: t.project.id, name: t.project.name, domain: { ...DEFAULT_DOMAIN } },
         roles: [{ id: t.role, name: t.role }],
         is_domain: false,
-        catalog: keystoneCatalog(base, this.settings.region),
+        catalog: keystoneCatalog(base, this.settings.region, t.project.id),
         audit_ids: [t.tokenId],
         issued_at: t.issuedAt,
         expires_at: t.expiresAt,

@@ -7,6 +7,9 @@ const SERVICES = [
   // Unversioned: novaclient and the SDK append /v2 and /v2.0 themselves (a versioned URL doubles them).
   { type: 'image', name: 'glance', path: '/image' },
   { type: 'network', name: 'neutron', path: '/network' },
+  // Cinder under both of its types (keystoneauth aliases them), with the project in the path as cinderclient expects.
+  { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/{project}' },
+  { type: 'block-storage', name: 'cinder', path: '/volume/v3/{project}' },
 ] as const;
 
 const INTERFACES = ['public', 'internal', 'admin'] as const;
@@ -14,12 +17,18 @@ const INTERFACES = ['public', 'internal', 'admin'] as const;
 /** A stable id for a catalog entry, so that the same cloud always shows the same ids. */
 const idOf = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 
-/** The Keystone catalog: every service at the base URL, with public, internal and admin endpoints in the region. */
-export function keystoneCatalog(base: string, region: string) {
+/** The Keystone catalog of a token's project: every service at the base URL, with public, internal and admin endpoints in the region. */
+export function keystoneCatalog(base: string, region: string, projectId: string) {
   return SERVICES.map((s) => ({
     id: idOf(s.type),
     type: s.type,
     name: s.name,
-    endpoints: INTERFACES.map((i) => ({ id: idOf(s.type, i, region), interface: i, region_id: region, region, url: `${base}${s.path}` })),
+    endpoints: INTERFACES.map((i) => ({
+      id: idOf(s.type, i, region),
+      interface: i,
+      region_id: region,
+      region,
+      url: `${base}${s.path.replace('{project}', projectId)}`,
+    })),
   }));
 }

@@ -17,7 +17,7 @@ import { allItems } from '../../../application/shared/paging';
 import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { Access } from '../../http/shared/decorators';
 import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
-import { RawQuery, limitOf, queryValue } from '../shared/openstack-query';
+import { RawQuery, limitOf, pageAfterMarker, queryValue } from '../shared/openstack-query';
 import { glanceImage } from './glance-views';
 
 const byIdOnly = (id: string) => {
@@ -51,12 +51,8 @@ export class GlanceController {
       .filter((i) =>
         Object.entries(filters).every(([field, wanted]) => wanted === undefined || wanted === 'all' || i[field as keyof typeof filters] === wanted),
       );
-    const marker = queryValue(q, 'marker');
-    const start = marker === undefined ? 0 : all.findIndex((i) => i.id === marker) + 1;
-    if (marker !== undefined && start === 0) throw invalid('BadRequest', `marker ${marker} not found`);
-    const images = all.slice(start, start + limit);
-    const next = start + limit < all.length && images.length > 0 ? { next: `/v2/images?marker=${images[images.length - 1].id}&limit=${limit}` } : {};
-    return { images, first: '/v2/images', schema: '/v2/schemas/images', ...next };
+    const { items: images, next } = pageAfterMarker(all, { limit, marker: queryValue(q, 'marker') });
+    return { images, first: '/v2/images', schema: '/v2/schemas/images', ...(next ? { next: `/v2/images?marker=${next}&limit=${limit}` } : {}) };
   }
 
   @Get('v2/images/:id')

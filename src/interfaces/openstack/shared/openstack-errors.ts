@@ -1,7 +1,7 @@
 import { ErrorResponse, toErrorResponse } from '../../http/shared/error-response';
 
 /** The OpenStack services this API answers as; each writes its errors its own way. */
-export type OpenStackService = 'identity' | 'compute' | 'image' | 'network';
+export type OpenStackService = 'identity' | 'compute' | 'image' | 'network' | 'volume';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -32,7 +32,7 @@ const NOVA_KEYS: Record<number, string> = {
 
 /** The service a path belongs to (the devstack-style prefixes this API is served at). */
 export function serviceOfPath(path: string): OpenStackService | null {
-  const match = /^\/(identity|compute|image|network)(\/|$)/.exec(path);
+  const match = /^\/(identity|compute|image|network|volume)(\/|$)/.exec(path);
   return match ? (match[1] as OpenStackService) : null;
 }
 
@@ -52,6 +52,7 @@ export function openStackErrorBody(service: OpenStackService, status: number, re
   const title = TITLES[status] ?? 'Error';
   switch (service) {
     case 'compute':
+    case 'volume': // Cinder writes its errors as Nova does
       return { [NOVA_KEYS[status] ?? 'computeFault']: { code: status, message: detail } };
     case 'identity':
       return { error: { code: status, title, message: detail } };

@@ -1,3 +1,5 @@
+import { invalid } from '../../../domain/shared/domain-error';
+
 /** OpenStack list queries: strings, possibly repeated (`?status=ACTIVE&status=SHUTOFF`); the last one wins here. */
 export type RawQuery = Record<string, string | string[] | undefined>;
 
@@ -19,4 +21,12 @@ export function flagOf(query: RawQuery, name: string): boolean {
   const raw = queryValue(query, name);
   if (raw === undefined) return false;
   return ['', '1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+/** A page of a whole list after its marker (an unknown marker: 400), and the marker of the next page when one follows. */
+export function pageAfterMarker<T extends { id: string }>(all: T[], q: { limit: number; marker: string | undefined }): { items: T[]; next: string | null } {
+  const start = q.marker === undefined ? 0 : all.findIndex((i) => i.id === q.marker) + 1;
+  if (q.marker !== undefined && start === 0) throw invalid('BadRequest', `marker ${q.marker} not found`);
+  const items = all.slice(start, start + q.limit);
+  return { items, next: start + q.limit < all.length && items.length > 0 ? items[items.length - 1].id : null };
 }

@@ -1,0 +1,109 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Request } from 'express';
+import { Principal, isAdmin } from '../../../application/shared/command-context';
+import { allItems } from '../../../application/shared/paging';
+import { ChangeVolume } from '../../../application/storage/commands/change-volume.command';
+import { CreateVolume } from '../../../application/storage/commands/create-volume.command';
+import { VolumeView } from '../../../application/storage/ports/volume-read-model.port';
+import { VolumeAccepted } from '../../../application/storage/volume-accepted';
+import { VolumeQueries } from '../../../application/storage/volume.queries';
+import { invalid, notFound } from '../../../domain/shared/domain-error';
+import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
+import { isObject } from '../shared/openstack-body';
+import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
+import { RawQuery, pageAfterMarker } from '../shared/openstack-query';
+import { withinOwnProject } from '../shared/own-project';
+import { CinderMicroversionInterceptor, CinderVersion, VolumeMicroversion } from './cinder-microversion';
+import { cinderListQuery } from './cinder-list-query';
+import { parseVolumeCreate } from './cinder-requests';
+import { cinderVolume } from './cinder-views';
+
+/** Cinder v3's volumes over Storage's, at `/volume/v3/{project_id}/volumes` (as the catalog gives it) and without the project. */
+@ApiExcludeController()
+@UseInterceptors(CinderMicroversionInterceptor)
+@Controller(['volume/v3/:projectId/volumes', 'volume/v3/volumes'])
+export class CinderVolumesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: VolumeQueries,
+    @Inject(OPENSTACK_SETTINGS) private readonly settings: OpenStackSettings,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  async create(@Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string, @CinderVersion() v: VolumeMicroversion, @Req() req: Request) {
+    const volume = parseVolumeCreate(body);
+    const accepted: VolumeAccepted = await this.commands.execute(new CreateVolume(volume.name, volume.sizeGiB, p, r, volume.snapshotId));
+    return { volume: cinderVolume(await this.queries.getVolume(p, accepted.volume.id), baseUrlOf(req, this.settings), v) };
+  }
+
+  @Get()
+  async list(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @CinderVersion() v: VolumeMicroversion, @Req() req: Request) {
+    const base = baseUrlOf(req, this.settings);
+    const { items, next } = await this.page(q, p, v);
+    return { volumes: items.map((i) => ({ id: i.id, name: i.name, links: cinderVolume(i, base, v).links })), ...this.links(req, base, next) };
+  }
+
+  @Get('detail')
+  async detail(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @CinderVersion() v: VolumeMicroversion, @Req() req: Request) {
+    const base = baseUrlOf(req, this.settings);
+    const { items, next } = await this.page(q, p, v);
+    return { volumes: items.map((i) => cinderVolume(i, base, v)), ...this.links(req, base, next) };
+  }
+
+  @Get(':id')
+  async show(@Param('id') id: string, @CurrentPrincipal() p: Principal, @CinderVersion() v: VolumeMicroversion, @Req() req: Request) {
+    return { volume: cinderVolume(await this.visible(p, id), baseUrlOf(req, this.settings), v) };
+  }
+
+  /** Renaming and descriptions are not kept yet: an update that would change nothing is answered, anything else refused. */
+  @Put(':id')
+  async update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @CinderVersion() v: VolumeMicroversion, @Req() req: Request) {
+    const volume = await this.visible(p, id);
+    const change = isObject(body) && isObject(body.volume) ? body.volume : null;
+    if (!change) throw invalid('BadRequest', 'Expected {"volume": {...}}');
+    if (
+      (change.name !== undefined && change.name !== volume.name) ||
+      (change.description !== undefined && change.description !== null && change.description !== '')
+    ) {
+      throw invalid('BadRequest', 'Renaming a volume and descriptions are not supported');
+    }
+    return { volume: cinderVolume(volume, baseUrlOf(req, this.settings), v) };
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  async remove(@Param('id') id: string, @CurrentPrincipal() p: Principal, @RequestId() r: string): Promise<void> {
+    await this.visible(p, id);
+    await this.commands.execute(new ChangeVolume(id, { action: 'delete' }, p, r));
+  }
+
+  @Post(':id/action')
+  @HttpCode(202)
+  async action(@Param('id') id: string, @Body() body: unknown): Promise<void> {
+    const name = isObject(body) ? Object.keys(body)[0] : undefined;
+    throw invalid('BadRequest', `The volume action ${name ?? '(none)'} is not supported; attach and detach through Nova's os-volume_attachments`);
+  }
+
+  private async visible(p: Principal, id: string): Promise<VolumeView> {
+    const volume = await this.queries.getVolume(p, id);
+    if (volume.status === 'deleted') throw notFound('VolumeNotFound', `Volume ${id} could not be found.`);
+    return volume;
+  }
+
+  private async page(q: RawQuery, p: Principal, v: VolumeMicroversion) {
+    const query = cinderListQuery<VolumeView>(q, v);
+    const scope = query.allProjects && isAdmin(p) ? p : withinOwnProject(p);
+    const all = (await allItems((page) => this.queries.listVolumes(scope, page))).filter(query.matches);
+    return pageAfterMarker(all, query);
+  }
+
+  private links(req: Request, base: string, next: string | null) {
+    if (!next) return {};
+    const query = new URLSearchParams(req.query as Record<string, string>);
+    query.set('marker', next);
+    return { volumes_links: [{ rel: 'next', href: `${base}${req.path}?${query.toString()}` }] };
+  }
+}
