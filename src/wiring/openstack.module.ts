@@ -14,6 +14,8 @@ import { NovaServersController } from '../interfaces/openstack/compute/nova-serv
 import { NovaVolumeAttachmentsController } from '../interfaces/openstack/compute/nova-volume-attachments.controller';
 import { NovaVersionsController } from '../interfaces/openstack/compute/nova-versions.controller';
 import { GlanceController } from '../interfaces/openstack/image/glance.controller';
+import { NeutronPortsFloatingIpsController } from '../interfaces/openstack/network/neutron-ports-floating-ips.controller';
+import { NeutronSecurityGroupsController } from '../interfaces/openstack/network/neutron-security-groups.controller';
 import { NeutronController } from '../interfaces/openstack/network/neutron.controller';
 import { CinderMiscController } from '../interfaces/openstack/volume/cinder-misc.controller';
 import { CinderSnapshotsController } from '../interfaces/openstack/volume/cinder-snapshots.controller';
@@ -43,6 +45,8 @@ import { CONFIG } from './tokens';
     NovaVolumeAttachmentsController,
     GlanceController,
     NeutronController,
+    NeutronSecurityGroupsController,
+    NeutronPortsFloatingIpsController,
     CinderMiscController,
     CinderVolumesController,
     CinderSnapshotsController,
@@ -52,7 +56,12 @@ import { CONFIG } from './tokens';
     {
       provide: OPENSTACK_SETTINGS,
       inject: [CONFIG],
-      useFactory: (config: Config): OpenStackSettings => ({ region: config.region, publicUrl: config.publicUrl, tokenTtlSeconds: config.tokenTtlSeconds }),
+      useFactory: (config: Config): OpenStackSettings => ({
+        region: config.region,
+        publicUrl: config.publicUrl,
+        tokenTtlSeconds: config.tokenTtlSeconds,
+        floatingIpPool: config.floatingIpPool,
+      }),
     },
   ],
 })

@@ -208,6 +208,47 @@ for (const store of ['embedded', 'postgres'] as const) {
       const missing = await cloud.running.http.get('/network/v2.0/networks/net-00000000000000000000').set(nova(cloud.alice));
       expect(missing.status).toBe(404);
       expect(missing.body.NeutronError).toMatchObject({ type: 'NetworkNotFound' });
+      const http = cloud.running.http;
+      const external = (await http.get('/network/v2.0/networks?router:external=true').set(nova(cloud.alice))).body.networks;
+      expect(external.map((n: { name: string; id: string }) => [n.name, n.id])).toEqual([['public', 'net-external']]);
+      const group = (
+        await http
+          .post('/network/v2.0/security-groups')
+          .set(nova(cloud.alice))
+          .send({ security_group: { name: 'neutron-made' } })
+      ).body.security_group;
+      expect(group.security_group_rules).toEqual([
+        expect.objectContaining({ direction: 'egress', ethertype: 'IPv4', protocol: null, remote_ip_prefix: '0.0.0.0/0' }),
+      ]);
+      const head = await cloud.running.store.headPosition();
+      for (const rule of [
+        { security_group_id: group.id, direction: 'ingress', protocol: 'tcp', remote_group_id: group.id },
+        { security_group_id: group.id, direction: 'ingress', ethertype: 'IPv6' },
+        { security_group_id: group.id, direction: 'sideways' },
+        { security_group_id: group.id, direction: 'ingress', protocol: 'gre' },
+      ]) {
+        const refused = await http.post('/network/v2.0/security-group-rules').set(nova(cloud.alice)).send({ security_group_rule: rule });
+        expect({ rule, status: refused.status, type: Object.keys(refused.body)[0] }).toEqual({ rule, status: 400, type: 'NeutronError' });
+      }
+      expect(await cloud.running.store.headPosition()).toBe(head);
+      const added = await http
+        .post('/network/v2.0/security-group-rules')
+        .set(nova(cloud.alice))
+        .send({ security_group_rule: { security_group_id: group.id, direction: 'ingress', protocol: '6', port_range_min: 443, port_range_max: 443 } });
+      expect(added.status).toBe(201);
+      expect(added.body.security_group_rule).toMatchObject({ protocol: 'tcp', port_range_min: 443, remote_ip_prefix: '0.0.0.0/0' });
+      const ofGroup = await http.get(`/network/v2.0/security-group-rules?security_group_id=${group.id}&direction=ingress`).set(nova(cloud.alice));
+      expect(ofGroup.body.security_group_rules.map((r: { id: string }) => r.id)).toEqual([added.body.security_group_rule.id]);
+      expect((await http.delete(`/network/v2.0/security-group-rules/${added.body.security_group_rule.id}`).set(nova(cloud.alice))).status).toBe(204);
+      expect((await http.delete(`/network/v2.0/security-groups/${group.id}`).set(nova(cloud.alice))).status).toBe(204);
+      expect(
+        (
+          await http
+            .post('/network/v2.0/floatingips')
+            .set(nova(cloud.alice))
+            .send({ floatingip: { floating_network_id: 'net-private' } })
+        ).status,
+      ).toBe(404);
     });
   });
 }

@@ -51,7 +51,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       ]);
       expect((await os<Array<{ Name: string; Status: string }>>('image', 'list')).map((i) => [i.Name, i.Status])).toEqual([['cirros', 'active']]);
       const networks = await os<Array<{ Name: string; Subnets: string[] }>>('network', 'list');
-      expect(networks.map((n) => n.Name)).toEqual(['private']);
+      expect(networks.map((n) => n.Name).sort()).toEqual(['private', 'public']); // public: the floating-IP pool
     });
 
     it('refuses another region, wrong credentials and an unknown microversion the way the clients expect', async () => {
@@ -166,6 +166,29 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(await os('volume', 'list')).toEqual([]);
       // The same volume over REST, with its history.
       expect((await running.http.get(`/v1/volumes/${volume.id}`).set(bearer(admin))).body.status).toBe('deleted');
+    });
+
+    it('creates a security group with rules, and a floating IP from public that follows a server', async () => {
+      const group = await os<{ id: string; rules: unknown }>('security', 'group', 'create', 'ssh');
+      expect(JSON.stringify(group.rules)).toContain('egress'); // Neutron's default egress rule
+      await os('security', 'group', 'rule', 'create', '--protocol', 'tcp', '--dst-port', '22', '--remote-ip', '10.0.0.0/8', 'ssh');
+      const rules = await os<Array<{ 'IP Protocol': string | null; 'Port Range': string; 'IP Range': string }>>('security', 'group', 'rule', 'list', 'ssh');
+      expect(rules.find((r) => r['IP Protocol'] === 'tcp')).toMatchObject({ 'Port Range': '22:22', 'IP Range': '10.0.0.0/8' });
+
+      await os('server', 'create', '--flavor', 'm1.small', '--image', 'cirros', '--network', 'private', '--security-group', 'ssh', '--wait', 'reachable');
+      const fip = await os<{ floating_ip_address: string; id: string }>('floating', 'ip', 'create', 'public');
+      expect(fip.floating_ip_address).toMatch(/^198\.51\.100\./);
+      await runClient('/usr/bin/openstack', ['server', 'add', 'floating', 'ip', 'reachable', fip.floating_ip_address], env);
+      const ports = await os<Array<{ ID: string }>>('port', 'list', '--server', 'reachable');
+      expect((await os<{ port_id: string }>('floating', 'ip', 'show', fip.id)).port_id).toBe(ports[0].ID);
+      expect(JSON.stringify((await os<{ addresses: unknown }>('server', 'show', 'reachable')).addresses)).toContain(fip.floating_ip_address);
+      await runClient('/usr/bin/openstack', ['server', 'remove', 'floating', 'ip', 'reachable', fip.floating_ip_address], env);
+      expect((await os<{ port_id: string | null }>('floating', 'ip', 'show', fip.id)).port_id).toBeNull();
+      await runClient('/usr/bin/openstack', ['floating', 'ip', 'delete', fip.id], env);
+      await runClient('/usr/bin/openstack', ['server', 'delete', '--wait', 'reachable'], env);
+      await runClient('/usr/bin/openstack', ['security', 'group', 'delete', 'ssh'], env);
+      expect(await os('floating', 'ip', 'list')).toEqual([]);
+      expect((await os<Array<{ Name: string }>>('security', 'group', 'list')).map((g) => g.Name)).not.toContain('ssh');
     });
 
     it('generates and imports key pairs', async () => {

@@ -7,7 +7,7 @@ import { Microversion } from './nova-microversion';
 import { ServerContext } from './nova-server-view';
 import { withinOwnProject } from '../shared/own-project';
 
-/** The names a server view shows (flavors, networks, security groups), read once per request. */
+/** The names a server view shows (flavors, networks, security groups) and the floating addresses, read once per request. */
 @Injectable()
 export class NovaLookups {
   constructor(
@@ -16,10 +16,11 @@ export class NovaLookups {
   ) {}
 
   async serverContext(p: Principal, base: string, version: Microversion): Promise<ServerContext> {
-    const [flavors, networks, groups] = await Promise.all([
+    const [flavors, networks, groups, floatingIps] = await Promise.all([
       allItems((page) => this.compute.listFlavors(page)),
       allItems((page) => this.network.listNetworks(p, page)),
       allItems((page) => this.network.listSecurityGroups(p, page)),
+      allItems((page) => this.network.listFloatingIps(p, page)),
     ]);
     return {
       base,
@@ -28,6 +29,7 @@ export class NovaLookups {
       flavorNames: new Map(flavors.map((f) => [f.id, f.name])),
       networkNames: new Map(networks.map((n) => [n.id, n.name])),
       groupNames: new Map(groups.map((g) => [g.id, g.name])),
+      floatingByPort: new Map(floatingIps.filter((f) => f.portId !== null).map((f) => [f.portId as string, f.address])),
     };
   }
 

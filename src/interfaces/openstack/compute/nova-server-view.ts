@@ -10,6 +10,8 @@ export type ServerContext = {
   flavorNames: ReadonlyMap<string, string>;
   networkNames: ReadonlyMap<string, string>;
   groupNames: ReadonlyMap<string, string>;
+  /** Floating addresses by the port they are associated with. */
+  floatingByPort: ReadonlyMap<string, string>;
 };
 
 /** Nova's status from our user-facing state and task state (nova/api/openstack/common.py's mapping). */
@@ -60,11 +62,13 @@ const link = (base: string, kind: string, id: string) => [
   { rel: 'bookmark', href: `${base}/compute/${kind}/${id}` },
 ];
 
-function addressesOf(i: InstanceView, names: ReadonlyMap<string, string>) {
+function addressesOf(i: InstanceView, c: ServerContext) {
   const addresses: Record<string, unknown[]> = {};
   for (const a of i.addresses) {
-    const name = names.get(a.network) ?? a.network;
-    (addresses[name] ??= []).push({ version: 4, addr: a.ip, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': a.mac });
+    const list = (addresses[c.networkNames.get(a.network) ?? a.network] ??= []);
+    list.push({ version: 4, addr: a.ip, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': a.mac });
+    const floating = c.floatingByPort.get(a.portId);
+    if (floating) list.push({ version: 4, addr: floating, 'OS-EXT-IPS:type': 'floating', 'OS-EXT-IPS-MAC:mac_addr': a.mac });
   }
   return addresses;
 }
@@ -93,7 +97,7 @@ export function serverDetail(i: InstanceView, c: ServerContext): Record<string, 
     flavor: flavorOf(i, c),
     created: i.createdAt,
     updated: i.updatedAt,
-    addresses: addressesOf(i, c.networkNames),
+    addresses: addressesOf(i, c),
     accessIPv4: '',
     accessIPv6: '',
     links: link(c.base, 'servers', i.id),

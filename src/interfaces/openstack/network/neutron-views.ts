@@ -15,7 +15,7 @@ export const neutronNetwork = (n: NetworkView, admin: boolean) => ({
   shared: false,
   subnets: [subnetIdOf(n.id)],
   mtu: 1500,
-  'router:external': false,
+  'router:external': n.id === EXTERNAL_NETWORK_ID,
   port_security_enabled: true,
   availability_zones: ['nova'],
   availability_zone_hints: [],
@@ -28,6 +28,24 @@ export const neutronNetwork = (n: NetworkView, admin: boolean) => ({
   updated_at: n.createdAt,
   ...(admin ? { 'provider:network_type': 'vlan', 'provider:physical_network': 'tenant', 'provider:segmentation_id': n.vlan } : {}),
 });
+
+export const EXTERNAL_NETWORK_ID = 'net-external';
+
+/** The floating-IP pool as an external network (its first host address is the router's, as the pool keeps it). */
+export function externalNetwork(pool: string): NetworkView {
+  const cidr = parseCidr(pool, { minPrefix: 0, maxPrefix: 32, field: 'pool' });
+  return {
+    id: EXTERNAL_NETWORK_ID,
+    projectId: '',
+    name: 'public',
+    cidr: pool,
+    gateway: formatIp(cidr.network + 1),
+    vlan: 0,
+    status: 'active',
+    usedIps: 0,
+    createdAt: '1970-01-01T00:00:00.000Z',
+  };
+}
 
 /** The addresses ports get: every host address of the CIDR but the gateway (a pool on either side of it). */
 function allocationPools(cidrText: string, gatewayText: string) {

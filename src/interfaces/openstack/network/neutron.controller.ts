@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IdentityQueries } from '../../../application/identity/identity.queries';
 import { NetworkQueries } from '../../../application/network/network.queries';
@@ -8,16 +8,9 @@ import { allItems } from '../../../application/shared/paging';
 import { notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal } from '../../http/shared/decorators';
 import { RawQuery } from '../shared/openstack-query';
-import { networkIdOfSubnet, neutronNetwork, neutronSubnet } from './neutron-views';
-
-/** Neutron's exact-match filters: every query field the resource has must equal (one of) its values. */
-function matchesQuery(resource: Record<string, unknown>, query: RawQuery): boolean {
-  return Object.entries(query).every(([field, wanted]) => {
-    if (['fields', 'limit', 'marker', 'sort_key', 'sort_dir'].includes(field) || !(field in resource)) return true;
-    const values = Array.isArray(wanted) ? wanted : [wanted];
-    return values.some((v) => String(resource[field]) === v);
-  });
-}
+import { matchesQuery } from './neutron-filter';
+import { EXTERNAL_NETWORK_ID, externalNetwork, networkIdOfSubnet, neutronNetwork, neutronSubnet } from './neutron-views';
+import { OPENSTACK_SETTINGS, OpenStackSettings } from '../shared/openstack.settings';
 
 /** Neutron v2.0's networks and subnets over our networks (one IPv4 subnet each): what a server's networks need. */
 @ApiExcludeController()
@@ -26,6 +19,7 @@ export class NeutronController {
   constructor(
     private readonly network: NetworkQueries,
     private readonly identity: IdentityQueries,
+    @Inject(OPENSTACK_SETTINGS) private readonly settings: OpenStackSettings,
   ) {}
 
   @Get('networks')
@@ -69,12 +63,14 @@ export class NeutronController {
     };
   }
 
-  private all(p: Principal): Promise<NetworkView[]> {
-    return allItems((page) => this.network.listNetworks(p, page));
+  /** The caller's networks, and the external one every project sees (the floating-IP pool). */
+  private async all(p: Principal): Promise<NetworkView[]> {
+    return [...(await allItems((page) => this.network.listNetworks(p, page))), externalNetwork(this.settings.floatingIpPool)];
   }
 
   /** By id only (Neutron has no lookup by name on this path). */
   private async one(p: Principal, id: string): Promise<NetworkView> {
+    if (id === EXTERNAL_NETWORK_ID) return externalNetwork(this.settings.floatingIpPool);
     if (!id.startsWith('net-')) throw notFound('NetworkNotFound', `Network ${id} could not be found.`);
     return this.network.getNetwork(p, id);
   }

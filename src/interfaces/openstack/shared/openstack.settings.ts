@@ -1,7 +1,13 @@
 import { Request } from 'express';
 
-/** What the OpenStack APIs need of the configuration (ORCH_REGION, ORCH_PUBLIC_URL, ORCH_TOKEN_TTL_SECONDS). */
-export type OpenStackSettings = { region: string; publicUrl: string | null; tokenTtlSeconds: number };
+/** What the OpenStack APIs need of the configuration (ORCH_REGION, ORCH_PUBLIC_URL, ORCH_TOKEN_TTL_SECONDS, ORCH_FLOATING_IP_POOL). */
+export type OpenStackSettings = {
+  region: string;
+  publicUrl: string | null;
+  tokenTtlSeconds: number;
+  /** ORCH_FLOATING_IP_POOL, shown to Neutron's clients as the external network. */
+  floatingIpPool: string;
+};
 export const OPENSTACK_SETTINGS = Symbol('OpenStackSettings');
 
 /** The base URL clients reach this server at: the configured public URL, else the scheme and Host they used. */
