@@ -8,6 +8,9 @@
  *    access log), and the bytes answered.
  * 3. `openstack server list` (the real CLI, at most 1,000 servers shown): wall time, the server's time
  *    over every request it made (from the access log), and the rest: the client's own start-up and work.
+ * 4. 50 volumes attached to 50 of the servers and detached, through Nova's os-volume_attachments and
+ *    through REST, each first in turn (BENCH_VOLUME_ROUNDS pairs): seconds until all in-use and
+ *    available again; ratio REST time / Nova time.
  * Prints figures, checks nothing. Knobs: BENCH_INSTANCES (1000), BENCH_ROUNDS (2), BENCH_LISTS (30),
  * BENCH_STORES (embedded,postgres).
  */
@@ -21,12 +24,15 @@ import { loadConfig } from '../../src/infrastructure/config/config';
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { unlimitAdminProject } from '../support/app';
 import { createTestDatabase, postgresReachable } from '../support/postgres';
+import { VolumeRound, attachDetachRounds } from './openstack-volumes';
 
 const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LISTS = Number(process.env.BENCH_LISTS ?? 30);
 const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const HOSTS = 20;
+const VOLUMES = 50;
+const VOLUME_ROUNDS = Number(process.env.BENCH_VOLUME_ROUNDS ?? 4);
 const PASSWORD = 'bench-password-123';
 
 type AccessLine = { msg: string; method: string; path: string; ms: number; requestId: string };
@@ -39,6 +45,8 @@ type Result = {
   novaDetail: ListFigures;
   restList: ListFigures;
   cli: { wallMs: number; serverMs: number; requests: number; clientMs: number; servers: number };
+  volumes: VolumeRound[];
+  volumeRatio: number;
 };
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -69,7 +77,8 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
   try {
     const token = (await http.post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token as string;
     const auth = { Authorization: `Bearer ${token}` };
-    await unlimitAdminProject(http, token);
+    const projectId = await unlimitAdminProject(http, token);
+    await http.patch(`/v1/projects/${projectId}`).set(auth).send({ quotas: { volumes: -1, volumeGiB: -1 } });
     await http.post('/v1/flavors').set(auth).send({ name: 'bench', vcpus: 1, ramMiB: 256, diskGiB: 1 });
     await http.post('/v1/images').set(auth).send({ name: 'bench', os: 'linux', minDiskGiB: 0, source: 'bench' });
     for (let h = 0; h < HOSTS; h++) {
@@ -136,6 +145,9 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
       times.sort((a, b) => a - b);
       return { p50: percentile(times, 50), p99: percentile(times, 99), bytes };
     };
+    // 50 volumes on 50 of the servers, attached and detached through Nova beside REST.
+    const servers = (await http.get(`/v1/instances?limit=${VOLUMES}`).set(auth)).body.items.map((i: { id: string }) => i.id) as string[];
+    const volumes = await attachDetachRounds(http, token, servers, VOLUME_ROUNDS);
     const novaDetail = await listTimes('/compute/v2.1/servers/detail', { 'X-Auth-Token': token });
     const restList = await listTimes('/v1/instances?limit=1000', auth);
 
@@ -174,6 +186,8 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
       novaDetail,
       restList,
       cli: { wallMs, serverMs, requests: cliRequests.length, clientMs: wallMs - serverMs, servers: stdout.trim().split('\n').length },
+      volumes,
+      volumeRatio: median(volumes.map((v) => v.rest)) / median(volumes.map((v) => v.nova)),
     };
   } finally {
     await app.close();
@@ -188,6 +202,7 @@ function print(r: Result): void {
       `ratio REST/Nova (medians) ${r.ratio.toFixed(2)}\n` +
       `  GET /compute/v2.1/servers/detail (${ROUNDS * 2 * COUNT} servers listed, at most 1000 shown): server time p50 ${r.novaDetail.p50} ms, p99 ${r.novaDetail.p99} ms, ${(r.novaDetail.bytes / 1024).toFixed(0)} KiB\n` +
       `  GET /v1/instances?limit=1000: server time p50 ${r.restList.p50} ms, p99 ${r.restList.p99} ms, ${(r.restList.bytes / 1024).toFixed(0)} KiB\n` +
+      `  ${VOLUMES} volumes attached and detached (until in-use, then available): Nova ${seconds(r.volumes.map((v) => v.nova))} s; REST ${seconds(r.volumes.map((v) => v.rest))} s; ratio REST/Nova ${r.volumeRatio.toFixed(2)}\n` +
       `  openstack server list (${r.cli.servers} shown): wall ${r.cli.wallMs.toFixed(0)} ms = server ${r.cli.serverMs.toFixed(0)} ms over ${r.cli.requests} requests + client ${r.cli.clientMs.toFixed(0)} ms\n`,
   );
 }

@@ -2,15 +2,9 @@ import { requestedMicroversion } from './nova-microversion';
 import { actionOf } from './nova-server-actions.controller';
 import { parseServerCreate } from './nova-server-request';
 import { serverQueryOf } from './nova-server-filter';
+import { errorCodeOf } from '../../../../test/support/error-code';
 
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (error) {
-    return (error as { code?: string; status?: number }).status ?? (error as { code?: string }).code;
-  }
-  return 'no error';
-};
+const code = errorCodeOf;
 
 describe('Nova requests', () => {
   it('reads the microversion from either header, the modern one first', () => {

@@ -1,14 +1,8 @@
 import { parseAuthRequest } from './keystone-auth-request';
+import { errorCodeOf } from '../../../../test/support/error-code';
 
 const password = (user: object, scope?: unknown) => ({ auth: { identity: { methods: ['password'], password: { user } }, scope } });
-const code = (f: () => unknown) => {
-  try {
-    f();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return 'no error';
-};
+const code = errorCodeOf;
 
 describe('Keystone authentication requests', () => {
   it('reads a user by name in the Default domain or by id, and a project by id or name', () => {
