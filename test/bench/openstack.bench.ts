@@ -78,7 +78,10 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
     const token = (await http.post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token as string;
     const auth = { Authorization: `Bearer ${token}` };
     const projectId = await unlimitAdminProject(http, token);
-    await http.patch(`/v1/projects/${projectId}`).set(auth).send({ quotas: { volumes: -1, volumeGiB: -1 } });
+    await http
+      .patch(`/v1/projects/${projectId}`)
+      .set(auth)
+      .send({ quotas: { volumes: -1, volumeGiB: -1 } });
     await http.post('/v1/flavors').set(auth).send({ name: 'bench', vcpus: 1, ramMiB: 256, diskGiB: 1 });
     await http.post('/v1/images').set(auth).send({ name: 'bench', os: 'linux', minDiskGiB: 0, source: 'bench' });
     for (let h = 0; h < HOSTS; h++) {
