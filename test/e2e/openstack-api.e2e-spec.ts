@@ -192,6 +192,36 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(limits).toMatchObject({ totalVolumesUsed: 3, totalGigabytesUsed: 3 });
       const quota = (await http.get(`${root}/os-quota-sets/${cloud.projectId}?usage=True`).set(nova(cloud.alice))).body.quota_set;
       expect(quota.volumes).toMatchObject({ in_use: 3 });
+
+      // A rename is an event, the same over REST; a description or a bad name is refused.
+      const beta =
+        listed.body.volumes.find((v: { name: string }) => v.name === 'beta') ??
+        (await http.get('/volume/v3/volumes?name=beta').set(nova(cloud.alice))).body.volumes[0];
+      const renamed = await http
+        .put(`${root}/volumes/${beta.id}`)
+        .set(nova(cloud.alice))
+        .send({ volume: { name: 'delta' } });
+      expect(renamed.body.volume.name).toBe('delta');
+      expect(
+        (
+          await http
+            .put(`${root}/volumes/${beta.id}`)
+            .set(nova(cloud.alice))
+            .send({ volume: { description: 'why' } })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await http
+            .put(`${root}/volumes/${beta.id}`)
+            .set(nova(cloud.alice))
+            .send({ volume: { name: 'a/b' } })
+        ).status,
+      ).toBe(400);
+      expect((await http.patch(`/v1/volumes/${beta.id}`).set(bearer(cloud.alice)).send({ name: 'epsilon' })).body.name).toBe('epsilon');
+      expect((await http.patch(`/v1/volumes/${beta.id}`).set(bearer(cloud.alice)).send({ name: '' })).status).toBe(400);
+      const history = (await http.get(`/v1/events?stream=volume-${beta.id}`).set(bearer(cloud.alice))).body.items.map((e: { type: string }) => e.type);
+      expect(history.filter((t: string) => t === 'VolumeRenamed')).toHaveLength(2);
     });
 
     it('answers Neutron lookups with exact filters and its error shape', async () => {

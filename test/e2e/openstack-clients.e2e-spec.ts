@@ -157,14 +157,16 @@ for (const store of ['embedded', 'postgres'] as const) {
       await waitForVolume('data', 'available');
       const quota = await os<Record<string, unknown>>('quota', 'show');
       expect(quota).toMatchObject({ volumes: 10, gigabytes: 1000 });
+      await runClient('/usr/bin/openstack', ['volume', 'set', '--name', 'copy', 'restored'], env);
+      expect((await os<{ id: string }>('volume', 'show', 'copy')).id).toEqual(expect.stringMatching(/^vol-/));
       await expect(runClient('/usr/bin/openstack', ['volume', 'delete', 'data'], env)).rejects.toThrow(/snapshot/i); // it has one
       await runClient('/usr/bin/openstack', ['volume', 'snapshot', 'delete', 'snap'], env);
       for (let i = 0; i < 100 && (await os<Array<unknown>>('volume', 'snapshot', 'list')).length > 0; i++) await sleep(200);
-      await runClient('/usr/bin/openstack', ['volume', 'delete', 'data', 'restored'], env);
+      await runClient('/usr/bin/openstack', ['volume', 'delete', 'data', 'copy'], env);
       await runClient('/usr/bin/openstack', ['server', 'delete', '--wait', 'storage'], env);
       // Nothing of these left: the data volumes, the restored one, the server's root disk.
       const mine = async () =>
-        (await os<Array<{ Name: string }>>('volume', 'list')).map((v) => v.Name).filter((n) => ['data', 'restored', 'storage-root'].includes(n));
+        (await os<Array<{ Name: string }>>('volume', 'list')).map((v) => v.Name).filter((n) => ['data', 'restored', 'copy', 'storage-root'].includes(n));
       for (let i = 0; i < 100 && (await mine()).length > 0; i++) await sleep(200);
       expect(await mine()).toEqual([]);
       // The same volume over REST, with its history.

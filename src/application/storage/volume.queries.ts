@@ -34,11 +34,11 @@ export class VolumeQueries {
   private async volumeAsOf(id: string, asOf: AsOf): Promise<VolumeView | null> {
     const { state, events } = await stateAsOf(this.store, volumeDecider, volumeStream(id), asOf);
     if (state.status === 'absent') return null;
-    const requested = events[0].data as { name: string; at: string };
+    const requested = events[0].data as { at: string };
     return {
       id: state.volumeId,
       projectId: state.projectId,
-      name: requested.name,
+      name: state.name,
       sizeGiB: state.sizeGiB,
       status: state.status,
       instanceId: state.instanceId,

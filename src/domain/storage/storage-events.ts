@@ -12,6 +12,7 @@ export const STORAGE_EVENT_TYPES = eventTypesOf<VolumeEvent>({
   VolumeDetachRequested: true,
   VolumeDetached: true,
   VolumeDetachFailed: true,
+  VolumeRenamed: true,
   VolumeDeleteRequested: true,
   VolumeDeleted: true,
   VolumeDeleteFailed: true,

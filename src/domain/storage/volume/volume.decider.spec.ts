@@ -107,4 +107,16 @@ describe('Volume decider', () => {
         .then([{ type: 'VolumeDeleteRequested', data: { volumeId: 'vol-1', at } }]);
     });
   });
+
+  it('renames in any state but deleted, and records nothing for the same name', () => {
+    spec
+      .given([requested])
+      .when({ type: 'Rename', name: 'w', now: at })
+      .then([{ type: 'VolumeRenamed', data: { volumeId: 'vol-1', name: 'w', at } }]);
+    spec.given([requested]).when({ type: 'Rename', name: 'v', now: at }).then([]);
+    spec
+      .given([requested, { type: 'VolumeDeleted', data: { volumeId: 'vol-1', projectId: 'prj-1', sizeGiB: 10, at } }])
+      .when({ type: 'Rename', name: 'w', now: at })
+      .thenThrows('VolumeNotFound');
+  });
 });

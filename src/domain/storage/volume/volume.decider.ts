@@ -32,6 +32,7 @@ export type VolumeEvent =
   | DomainEvent<'VolumeDetached', { volumeId: string; instanceId: string; at: string }>
   /** Detaching kept failing and was given up on: still attached (Cinder: back to in-use). */
   | DomainEvent<'VolumeDetachFailed', { volumeId: string; instanceId: string; reason: string; at: string }>
+  | DomainEvent<'VolumeRenamed', { volumeId: string; name: string; at: string }>
   | DomainEvent<'VolumeDeleteRequested', { volumeId: string; at: string }>
   | DomainEvent<'VolumeDeleted', { volumeId: string; projectId: string; sizeGiB: number; at: string }>
   /** Deleting kept failing and was given up on: error, quota kept, to be deleted again (Cinder: error_deleting). */
@@ -65,6 +66,7 @@ export type VolumeCommand =
   | { type: 'RequestDetach'; now: string }
   | { type: 'RecordDetached'; now: string }
   | { type: 'RecordDetachFailed'; reason: string; now: string }
+  | { type: 'Rename'; name: string; now: string }
   | { type: 'RequestDelete'; now: string }
   | { type: 'RecordDeleted'; now: string }
   | { type: 'RecordDeleteFailed'; reason: string; now: string }
@@ -81,6 +83,7 @@ export type VolumeState =
       status: VolumeStatus;
       volumeId: string;
       projectId: string;
+      name: string;
       sizeGiB: number;
       /** The instance it is attached (or being attached/detached) to. */
       instanceId: string | null;
@@ -145,6 +148,9 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
         return s.status === 'detaching' && s.instanceId
           ? [{ type: 'VolumeDetachFailed', data: { volumeId, instanceId: s.instanceId, reason: command.reason, at } }]
           : [];
+      case 'Rename':
+        // A name is a label: any state but deleted may be renamed (the check above), and the same name is nothing.
+        return command.name === s.name ? [] : [{ type: 'VolumeRenamed', data: { volumeId, name: command.name, at } }];
       case 'RequestDelete':
         if (s.status === 'deleting') return [];
         if (s.status !== 'available' && s.status !== 'error') throw refuse(s, 'delete');
@@ -193,11 +199,12 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
 
   evolve(state, event) {
     if (event.type === 'VolumeRequested') {
-      const { volumeId, projectId, sizeGiB, bootFor } = event.data;
+      const { volumeId, projectId, name, sizeGiB, bootFor } = event.data;
       return {
         status: 'creating',
         volumeId,
         projectId,
+        name,
         sizeGiB,
         instanceId: null,
         device: null,
@@ -208,6 +215,7 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
     }
     if (state.status === 'absent') return state;
     if (isSnapshotEvent(event)) return withSnapshot(state, event.data.snapshotId, snapshotStatusAfter(event));
+    if (event.type === 'VolumeRenamed') return { ...state, name: event.data.name };
     return evolveAttachment(state, event);
   },
 };
@@ -229,7 +237,10 @@ export const snapshotStatusAfter = (event: SnapshotEvent): SnapshotStatus | null
 export type VolumeAttachment = { status: VolumeStatus; instanceId: string | null; device: string | null };
 
 /** The attachment after one of the volume's own events (not its request, not its snapshots'). Generic in what else the state holds. */
-export function evolveAttachment<V extends VolumeAttachment>(v: V, event: Exclude<VolumeEvent, SnapshotEvent | { type: 'VolumeRequested' }>): V {
+export function evolveAttachment<V extends VolumeAttachment>(
+  v: V,
+  event: Exclude<VolumeEvent, SnapshotEvent | { type: 'VolumeRequested' | 'VolumeRenamed' }>,
+): V {
   switch (event.type) {
     case 'VolumeCreated':
       return { ...v, status: 'available' };

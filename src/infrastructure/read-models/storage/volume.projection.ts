@@ -38,6 +38,8 @@ async function applyVolumes(events: readonly Folded<VolumeEvent>[], folds: RowFo
     if (event.type === 'VolumeRequested') {
       const { volumeId, projectId, name, sizeGiB, bootFor } = event.data;
       rows.put({ id: volumeId, projectId, name, sizeGiB, status: 'creating', instanceId: null, device: null, bootFor, createdAt: at, updatedAt: at });
+    } else if (event.type === 'VolumeRenamed') {
+      rows.update(event.data.volumeId, (row) => ({ ...row, name: event.data.name, updatedAt: at }));
     } else if (!isSnapshotEvent(event)) {
       rows.update(event.data.volumeId, (row) => ({ ...evolveAttachment(row, event), updatedAt: at }));
     }

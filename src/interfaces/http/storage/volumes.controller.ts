@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
@@ -12,7 +12,8 @@ import { SnapshotAccepted } from '../../../application/storage/snapshot-changes'
 import { VolumeQueries } from '../../../application/storage/volume.queries';
 import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';
-import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto } from './volumes.dto';
+import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto, RenameVolumeDto } from './volumes.dto';
+import { RenameVolume } from '../../../application/storage/commands/rename-volume.command';
 
 @ApiTags('storage')
 @ApiBearerAuth()
@@ -38,6 +39,12 @@ export class VolumesController {
   @Get(':id')
   get(@Param('id') id: string, @Query() q: AsOfQueryDto, @CurrentPrincipal() p: Principal) {
     return this.queries.getVolume(p, id, asOfOf(q));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename a volume (recorded at once)' })
+  rename(@Param('id') id: string, @Body() b: RenameVolumeDto, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
+    return this.commands.execute(new RenameVolume(id, b.name, p, r));
   }
 
   @Post(':id/attach')

@@ -25,6 +25,13 @@ export class CreateVolumeDto {
   snapshotId?: string;
 }
 
+export class RenameVolumeDto {
+  @ApiProperty({ example: 'data' })
+  @IsString()
+  @Matches(NAME_PATTERN, { message: `name ${NAME_MESSAGE}` })
+  name!: string;
+}
+
 export class CreateSnapshotDto {
   @ApiProperty({ example: 'before-upgrade' })
   @IsString()

@@ -6,6 +6,8 @@ import { Principal, isAdmin } from '../../../application/shared/command-context'
 import { allItems } from '../../../application/shared/paging';
 import { ChangeVolume } from '../../../application/storage/commands/change-volume.command';
 import { CreateVolume } from '../../../application/storage/commands/create-volume.command';
+import { RenameVolume } from '../../../application/storage/commands/rename-volume.command';
+import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { VolumeView } from '../../../application/storage/ports/volume-read-model.port';
 import { VolumeAccepted } from '../../../application/storage/volume-accepted';
 import { VolumeQueries } from '../../../application/storage/volume.queries';
@@ -58,19 +60,27 @@ export class CinderVolumesController {
     return { volume: cinderVolume(await this.visible(p, id), baseUrlOf(req, this.settings), v) };
   }
 
-  /** Renaming and descriptions are not kept yet: an update that would change nothing is answered, anything else refused. */
+  /** A new name (descriptions are not kept: one is refused). */
   @Put(':id')
-  async update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @CinderVersion() v: VolumeMicroversion, @Req() req: Request) {
+  async update(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @RequestId() r: string,
+    @CinderVersion() v: VolumeMicroversion,
+    @Req() req: Request,
+  ) {
     const volume = await this.visible(p, id);
     const change = isObject(body) && isObject(body.volume) ? body.volume : null;
     if (!change) throw invalid('BadRequest', 'Expected {"volume": {...}}');
-    if (
-      (change.name !== undefined && change.name !== volume.name) ||
-      (change.description !== undefined && change.description !== null && change.description !== '')
-    ) {
-      throw invalid('BadRequest', 'Renaming a volume and descriptions are not supported');
-    }
-    return { volume: cinderVolume(volume, baseUrlOf(req, this.settings), v) };
+    // cinderclient still writes the v1 names (display_name, display_description); Cinder takes both.
+    const name = change.name ?? change.display_name;
+    const description = change.description ?? change.display_description;
+    if (description !== undefined && description !== null && description !== '') throw invalid('BadRequest', 'Descriptions are not kept here');
+    if (name === undefined || name === volume.name) return { volume: cinderVolume(volume, baseUrlOf(req, this.settings), v) };
+    if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw invalid('BadRequest', `Volume name ${NAME_MESSAGE}`);
+    const renamed: VolumeView = await this.commands.execute(new RenameVolume(id, name, p, r));
+    return { volume: cinderVolume(renamed, baseUrlOf(req, this.settings), v) };
   }
 
   @Delete(':id')
