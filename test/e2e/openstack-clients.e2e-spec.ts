@@ -231,24 +231,7 @@ print(json.dumps({'status': server.status, 'networks': server.networks, 'id': se
 
     it('creates and deletes a server with openstacksdk from a clouds.yaml', async () => {
       const result = await pythonJson<{ created: string; deleted: boolean; gone: boolean }>(`
-import json, os, tempfile
-import openstack
-path = os.path.join(tempfile.mkdtemp(), 'clouds.yaml')
-with open(path, 'w') as f:
-    f.write('''clouds:
-  orch:
-    auth:
-      auth_url: ${base}/identity/v3
-      username: alice
-      password: ${alice.password}
-      project_name: demo
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: RegionTwo
-    identity_api_version: 3
-''')
-os.environ['OS_CLIENT_CONFIG_FILE'] = path
-conn = openstack.connect(cloud='orch')
+${sdkConnection()}
 server = conn.create_server('from-sdk', image='cirros', flavor='m1.small', network='private', wait=True, timeout=60)
 deleted = conn.delete_server(server.id, wait=True, timeout=60)
 print(json.dumps({'created': server.status, 'deleted': deleted, 'gone': conn.get_server(server.id) is None}))
@@ -258,24 +241,7 @@ print(json.dumps({'created': server.status, 'deleted': deleted, 'gone': conn.get
 
     it('creates, attaches, snapshots, detaches and deletes a volume with openstacksdk', async () => {
       const result = await pythonJson(`
-import json, os, tempfile
-import openstack
-path = os.path.join(tempfile.mkdtemp(), 'clouds.yaml')
-with open(path, 'w') as f:
-    f.write('''clouds:
-  orch:
-    auth:
-      auth_url: ${base}/identity/v3
-      username: alice
-      password: ${alice.password}
-      project_name: demo
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: RegionTwo
-    identity_api_version: 3
-''')
-os.environ['OS_CLIENT_CONFIG_FILE'] = path
-conn = openstack.connect(cloud='orch')
+${sdkConnection()}
 server = conn.create_server('sdk-volumes', image='cirros', flavor='m1.small', network='private', wait=True, timeout=60)
 volume = conn.create_volume(size=1, name='sdk-data', wait=True, timeout=60)
 conn.attach_volume(server, volume, wait=True, timeout=60)
@@ -309,6 +275,25 @@ print(json.dumps({'before': before, 'created': node.name, 'after': sorted(n.name
       expect(result.after).toEqual([...result.before, 'from-libcloud'].sort());
     });
 
+    /** Python that connects openstacksdk as alice from a clouds.yaml it writes (`conn`); a script goes on from there. */
+    const sdkConnection = () => `import json, os, tempfile
+import openstack
+path = os.path.join(tempfile.mkdtemp(), 'clouds.yaml')
+with open(path, 'w') as f:
+    f.write('''clouds:
+  orch:
+    auth:
+      auth_url: ${base}/identity/v3
+      username: alice
+      password: ${alice.password}
+      project_name: demo
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: RegionTwo
+    identity_api_version: 3
+''')
+os.environ['OS_CLIENT_CONFIG_FILE'] = path
+conn = openstack.connect(cloud='orch')`;
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     async function waitForVolume(name: string, status: string): Promise<void> {
       for (let i = 0; i < 100; i++) {

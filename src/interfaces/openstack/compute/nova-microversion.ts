@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, createParamDecorator } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Observable } from 'rxjs';
-import { ApiError } from '../../http/shared/error-response';
+import { minorVersionOf, versionAsked } from '../shared/api-version';
 
 /** A Nova microversion, `2.N`, as its minor number N. */
 export type Microversion = number;
@@ -23,30 +23,9 @@ type VersionedRequest = Request & { novaMicroversion?: Microversion };
 
 /** The version a request asks for: `OpenStack-API-Version: compute X`, else `X-OpenStack-Nova-API-Version: X`, else 2.1. */
 export function requestedMicroversion(headers: Request['headers']): Microversion {
-  const modern = headers['openstack-api-version'];
   const legacy = headers['x-openstack-nova-api-version'];
-  let asked: string | undefined;
-  if (typeof modern === 'string') {
-    const entry = modern
-      .split(',')
-      .map((part) => part.trim().split(/\s+/))
-      .find(([service]) => service.toLowerCase() === 'compute');
-    asked = entry?.[1];
-  }
-  if (asked === undefined && typeof legacy === 'string') asked = legacy.trim();
-  if (asked === undefined) return MIN_MICROVERSION;
-  if (asked.toLowerCase() === 'latest') return MAX_MICROVERSION;
-  const match = /^2\.(\d{1,4})$/.exec(asked);
-  if (!match) throw new ApiError(400, 'BadRequest', `Invalid compute API version "${asked}"`);
-  const minor = Number(match[1]);
-  if (minor < MIN_MICROVERSION || minor > MAX_MICROVERSION) {
-    throw new ApiError(
-      406,
-      'NotAcceptable',
-      `Version ${asked} is not supported by the API. Minimum is 2.${MIN_MICROVERSION} and maximum is 2.${MAX_MICROVERSION}.`,
-    );
-  }
-  return minor;
+  const asked = versionAsked(headers, 'compute') ?? (typeof legacy === 'string' ? legacy.trim() : undefined);
+  return asked === undefined ? MIN_MICROVERSION : minorVersionOf(asked, { service: 'compute', major: 2, min: MIN_MICROVERSION, max: MAX_MICROVERSION });
 }
 
 /** Negotiates the microversion of each Nova call and answers with the one used (both headers, and Vary). */

@@ -10,7 +10,7 @@ import { cursorAfter } from '../../../application/shared/paging';
 import { conflict, invalid, notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
-import { RawQuery, limitOf, queryValue } from '../shared/openstack-query';
+import { RawQuery, limitOf, nextPageLink, queryValue } from '../shared/openstack-query';
 import { NovaLookups } from './nova-lookups';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 import { parseServerCreate } from './nova-server-request';
@@ -95,8 +95,6 @@ export class NovaServersController {
   /** `servers_links` with the next page when this one is full. */
   private links(req: Request, base: string, items: ReadonlyArray<{ id: string }>, more: boolean) {
     if (!more || items.length === 0) return {};
-    const query = new URLSearchParams(req.query as Record<string, string>);
-    query.set('marker', items[items.length - 1].id);
-    return { servers_links: [{ rel: 'next', href: `${base}${req.path}?${query.toString()}` }] };
+    return { servers_links: [nextPageLink(req, base, items[items.length - 1].id)] };
   }
 }

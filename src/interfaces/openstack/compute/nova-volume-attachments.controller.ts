@@ -9,10 +9,8 @@ import { VolumeQueries } from '../../../application/storage/volume.queries';
 import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
-import { isObject } from '../shared/openstack-body';
+import { devicePath, isObject } from '../shared/openstack-body';
 
-/** Nova names devices by their path (`/dev/vdb`); ours by name (`vdb`). */
-const devicePath = (device: string | null) => (device === null || device.startsWith('/dev/') ? device : `/dev/${device}`);
 const attachment = (serverId: string, v: Pick<VolumeView, 'id' | 'device'>, version: Microversion) => ({
   id: v.id,
   serverId,

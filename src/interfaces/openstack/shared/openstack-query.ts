@@ -1,5 +1,7 @@
 import { invalid } from '../../../domain/shared/domain-error';
 
+import { Request } from 'express';
+
 /** OpenStack list queries: strings, possibly repeated (`?status=ACTIVE&status=SHUTOFF`); the last one wins here. */
 export type RawQuery = Record<string, string | string[] | undefined>;
 
@@ -29,4 +31,11 @@ export function pageAfterMarker<T extends { id: string }>(all: T[], q: { limit: 
   if (q.marker !== undefined && start === 0) throw invalid('BadRequest', `marker ${q.marker} not found`);
   const items = all.slice(start, start + q.limit);
   return { items, next: start + q.limit < all.length && items.length > 0 ? items[items.length - 1].id : null };
+}
+
+/** The link to the next page of a list: the same request, continuing after `marker`. */
+export function nextPageLink(req: Request, base: string, marker: string): { rel: 'next'; href: string } {
+  const query = new URLSearchParams(req.query as Record<string, string>);
+  query.set('marker', marker);
+  return { rel: 'next', href: `${base}${req.path}?${query.toString()}` };
 }

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, createParamDecorator } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Observable } from 'rxjs';
-import { ApiError } from '../../http/shared/error-response';
+import { minorVersionOf, versionAsked } from '../shared/api-version';
 
 /** A Cinder microversion, `3.N`, as its minor number N. */
 export type VolumeMicroversion = number;
@@ -17,22 +17,8 @@ type VersionedRequest = Request & { cinderMicroversion?: VolumeMicroversion };
 
 /** `OpenStack-API-Version: volume 3.N` (else 3.0); `latest` is the highest; 406 outside 3.0 to the highest. */
 export function requestedVolumeMicroversion(headers: Request['headers']): VolumeMicroversion {
-  const header = headers['openstack-api-version'];
-  const asked =
-    typeof header === 'string'
-      ? header
-          .split(',')
-          .map((part) => part.trim().split(/\s+/))
-          .find(([service]) => service.toLowerCase() === 'volume')?.[1]
-      : undefined;
-  if (asked === undefined) return 0;
-  if (asked.toLowerCase() === 'latest') return MAX_VOLUME_MICROVERSION;
-  const match = /^3\.(\d{1,4})$/.exec(asked);
-  if (!match) throw new ApiError(400, 'BadRequest', `Invalid volume API version "${asked}"`);
-  const minor = Number(match[1]);
-  if (minor > MAX_VOLUME_MICROVERSION)
-    throw new ApiError(406, 'NotAcceptable', `Version ${asked} is not supported by the API. Minimum is 3.0 and maximum is 3.${MAX_VOLUME_MICROVERSION}.`);
-  return minor;
+  const asked = versionAsked(headers, 'volume');
+  return asked === undefined ? 0 : minorVersionOf(asked, { service: 'volume', major: 3, min: 0, max: MAX_VOLUME_MICROVERSION });
 }
 
 /** Negotiates the microversion of each Cinder call and answers with the one used. */

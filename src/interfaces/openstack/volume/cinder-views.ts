@@ -1,11 +1,9 @@
 import { SnapshotView, VolumeView } from '../../../application/storage/ports/volume-read-model.port';
 import { VolumeMicroversion } from './cinder-microversion';
+import { devicePath } from '../shared/openstack-body';
 
 /** Cinder's one volume type here: the block storage the orchestrator was configured with. */
 export const DEFAULT_VOLUME_TYPE = { id: 'default', name: '__DEFAULT__', description: 'The block storage of this cloud', is_public: true, extra_specs: {} };
-
-/** Devices by path, as Cinder and Nova name them. */
-const devicePath = (device: string | null) => (device === null || device.startsWith('/dev/') ? device : `/dev/${device}`);
 
 /** A server's root disk is in use by it for as long as it stands (our root volumes keep the status they were made with). */
 const statusOf = (v: VolumeView) => (v.bootFor && v.status === 'available' ? 'in-use' : v.status);

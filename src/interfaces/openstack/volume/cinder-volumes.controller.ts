@@ -15,7 +15,7 @@ import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { isObject } from '../shared/openstack-body';
 import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
-import { RawQuery, pageAfterMarker } from '../shared/openstack-query';
+import { RawQuery, nextPageLink, pageAfterMarker } from '../shared/openstack-query';
 import { withinOwnProject } from '../shared/own-project';
 import { CinderMicroversionInterceptor, CinderVersion, VolumeMicroversion } from './cinder-microversion';
 import { cinderListQuery } from './cinder-list-query';
@@ -112,8 +112,6 @@ export class CinderVolumesController {
 
   private links(req: Request, base: string, next: string | null) {
     if (!next) return {};
-    const query = new URLSearchParams(req.query as Record<string, string>);
-    query.set('marker', next);
-    return { volumes_links: [{ rel: 'next', href: `${base}${req.path}?${query.toString()}` }] };
+    return { volumes_links: [nextPageLink(req, base, next)] };
   }
 }
