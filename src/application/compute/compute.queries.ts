@@ -20,10 +20,19 @@ export class ComputeQueries {
     @Inject(IMAGE_STORE) private readonly images: ImageStore,
   ) {}
 
-  /** An image (by id only) and its stored data, streamed; null data for a queued image or one registered from a directory. */
-  async imageData(id: string): Promise<{ image: ImageView; data: AsyncIterable<Uint8Array> | null }> {
+  /** An image by its id only (Glance's way: a name is not an id). */
+  async imageById(id: string): Promise<ImageView> {
     const image = await this.readModel.getImage(id);
     if (!image || image.id !== id) throw notFound('ImageNotFound', `No image found with ID ${id}`);
+    return image;
+  }
+
+  /**
+   * An image and its stored data, opened for the caller to stream (and so to consume or destroy);
+   * null data for a queued image or one registered from a directory.
+   */
+  async imageData(id: string): Promise<{ image: ImageView; data: AsyncIterable<Uint8Array> | null }> {
+    const image = await this.imageById(id);
     return { image, data: image.status === 'active' ? this.images.read(image.source) : null };
   }
 

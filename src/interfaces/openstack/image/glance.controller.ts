@@ -58,7 +58,7 @@ export class GlanceController {
   @Get('v2/images/:id')
   async show(@Param('id') id: string) {
     byIdOnly(id);
-    return glanceImage((await this.compute.imageData(id)).image);
+    return glanceImage(await this.compute.imageById(id));
   }
 
   @Post('v2/images')
@@ -72,11 +72,11 @@ export class GlanceController {
   @Patch('v2/images/:id')
   async patch(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
     byIdOnly(id);
-    const { image } = await this.compute.imageData(id);
+    const image = await this.compute.imageById(id);
     const wanted = tagsAfterPatch(image.tags, body);
     for (const tag of image.tags.filter((t) => !wanted.includes(t))) await this.commands.execute(new ChangeImageTag(id, 'remove', tag, p, r));
     for (const tag of wanted.filter((t) => !image.tags.includes(t))) await this.commands.execute(new ChangeImageTag(id, 'add', tag, p, r));
-    return glanceImage((await this.compute.imageData(id)).image);
+    return glanceImage(await this.compute.imageById(id));
   }
 
   /** The data, streamed from the request into the image store (never held whole). */
