@@ -4,6 +4,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Request } from 'express';
 import { ChangeInstance } from '../../../application/compute/commands/change-instance.command';
 import { InstanceQueries } from '../../../application/compute/instance.queries';
+import { EVENT_STORE, EventStore } from '../../../application/ports/event-store.port';
+import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../../application/ports/read-model-progress.port';
 import { LaunchAccepted, LaunchInstances } from '../../../application/compute/provisioning/launch-instances.command';
 import { Principal } from '../../../application/shared/command-context';
 import { cursorAfter } from '../../../application/shared/paging';
@@ -26,6 +28,8 @@ export class NovaServersController {
     private readonly commands: CommandBus,
     private readonly instances: InstanceQueries,
     private readonly lookups: NovaLookups,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
     @Inject(OPENSTACK_SETTINGS) private readonly settings: OpenStackSettings,
   ) {}
 
@@ -41,6 +45,9 @@ export class NovaServersController {
       networks = [{ network: only }];
     }
     const accepted: LaunchAccepted = await this.commands.execute(new LaunchInstances({ ...launch, networks }, p, r));
+    // Nova's clients list right after a create (libcloud does) and expect the server there: unlike
+    // REST's launch, answer once the read models show it (a few milliseconds, even for 1,000).
+    await this.progress.waitFor(await this.store.headPosition());
     const first = accepted.instances[0];
     const base = baseUrlOf(req, this.settings);
     return {
