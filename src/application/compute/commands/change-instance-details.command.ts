@@ -1,6 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { MetadataChange, TagsChange } from '../../../domain/compute/instance/instance-details';
 import { instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
+import { InstanceCommand } from '../../../domain/compute/instance/instance.events';
 import { notFound } from '../../../domain/shared/domain-error';
 import { assertCanWrite, assertInScope } from '../../identity/public';
 import { Principal, contextOf } from '../../shared/command-context';
@@ -32,9 +33,10 @@ export class ChangeInstanceDetailsHandler implements ICommandHandler<ChangeInsta
     if (state.status !== 'present' || state.vmState === 'deleted') throw notFound(NOT_FOUND.code, NOT_FOUND.message);
     assertInScope(principal, state.projectId, NOT_FOUND);
     const now = this.executor.now();
-    const { of, ...rest } = change;
-    const command =
-      of === 'metadata' ? { type: 'ChangeMetadata' as const, ...(rest as MetadataChange), now } : { type: 'ChangeTags' as const, ...(rest as TagsChange), now };
+    const command: InstanceCommand =
+      change.of === 'metadata'
+        ? { type: 'ChangeMetadata', set: change.set, unset: change.unset, replace: change.replace, now }
+        : { type: 'ChangeTags', add: change.add, remove: change.remove, replace: change.replace, now };
     const after = await this.executor.execute(instanceDecider, instanceStream(instanceId), command, {
       ...contextOf(principal, requestId),
       projectId: state.projectId,

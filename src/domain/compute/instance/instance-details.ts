@@ -51,4 +51,5 @@ export function tagsAfter(current: readonly string[], change: TagsChange): strin
 }
 
 export const sameMetadata = (a: Metadata, b: Metadata) => Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
-export const sameTags = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => b[i] === t);
+/** Two lists with the same items in the same order (tags, security groups). */
+export const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => b[i] === t);

@@ -3,7 +3,7 @@ import { conflict, notFound } from '../../shared/domain-error';
 import { FlavorSpec, InstanceCommand, InstanceEvent, InstanceRequest } from './instance.events';
 import { InstanceLifecycle, evolveLifecycle, requestedLifecycle, workOf } from './instance-lifecycle';
 import { PowerState, TaskState, VmState } from './instance-states';
-import { metadataAfter, sameMetadata, sameTags, tagsAfter, validateMetadata } from './instance-details';
+import { metadataAfter, sameMetadata, sameList, tagsAfter, validateMetadata } from './instance-details';
 
 export type InstanceState =
   | { status: 'absent' }
@@ -42,9 +42,9 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
     if (command.type === 'RequestLaunch') {
       if (state.status !== 'absent') throw conflict('InstanceExists', `Instance ${command.instanceId} already exists`);
       validateMetadata(command.metadata ?? {});
-      tagsAfter([], { add: command.tags ?? [], remove: [], replace: true });
-      const { type: _type, now, ...data } = command;
-      return [{ type: 'InstanceRequested', data: { ...data, at: now } }];
+      const tags = tagsAfter([], { add: command.tags ?? [], remove: [], replace: true });
+      const { type: _type, now, tags: _asked, ...data } = command;
+      return [{ type: 'InstanceRequested', data: { ...data, ...(tags.length > 0 ? { tags } : {}), at: now } }];
     }
     if (state.status === 'absent') throw notFound('InstanceNotFound', 'Instance not found');
     const s = state;
@@ -127,13 +127,13 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
       }
       case 'ChangeSecurityGroups': {
         const securityGroups = [...new Set(command.securityGroups)];
-        return sameTags(securityGroups, s.request.securityGroups)
+        return sameList(securityGroups, s.request.securityGroups)
           ? []
           : [{ type: 'InstanceSecurityGroupsChanged', data: { instanceId: id, securityGroups, at } }];
       }
       case 'ChangeTags': {
         const tags = tagsAfter(s.tags, command);
-        return sameTags(tags, s.tags) ? [] : [{ type: 'InstanceTagsChanged', data: { instanceId: id, tags, at } }];
+        return sameList(tags, s.tags) ? [] : [{ type: 'InstanceTagsChanged', data: { instanceId: id, tags, at } }];
       }
       default:
         return assertNever(command);

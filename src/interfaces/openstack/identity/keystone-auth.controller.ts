@@ -68,7 +68,7 @@ export class KeystoneAuthController {
   async validate(@CurrentPrincipal() p: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const subject = await this.subjectOf(req);
     const lifetime = await this.queries.tokenLifetime(p, subject);
-    const project = await this.queries.getProject({ ...subject }, subject.projectId);
+    const project = await this.queries.getProject(subject, subject.projectId);
     res.setHeader('X-Subject-Token', String(req.headers['x-subject-token']));
     return this.tokenBody(req, {
       tokenId: subject.tokenId as string,

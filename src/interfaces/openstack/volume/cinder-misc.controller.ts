@@ -1,7 +1,6 @@
-import { Controller, Get, HttpCode, Param, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Query, Req, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Request } from 'express';
-import { Inject } from '@nestjs/common';
 import { IdentityQueries } from '../../../application/identity/identity.queries';
 import { Principal } from '../../../application/shared/command-context';
 import { allItems } from '../../../application/shared/paging';
