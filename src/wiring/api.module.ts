@@ -20,6 +20,7 @@ import { AuthController } from '../interfaces/http/identity/auth.controller';
 import { ProjectsController } from '../interfaces/http/identity/projects.controller';
 import { UsersController } from '../interfaces/http/identity/users.controller';
 import { FloatingIpsController } from '../interfaces/http/network/floating-ips.controller';
+import { SubnetsRoutersController } from '../interfaces/http/network/subnets-routers.controller';
 import { NetworksController } from '../interfaces/http/network/networks.controller';
 import { PortsController } from '../interfaces/http/network/ports.controller';
 import { SecurityGroupsController } from '../interfaces/http/network/security-groups.controller';
@@ -58,6 +59,7 @@ export class ApiModule {
         KeyPairsController,
         HostsController,
         NetworksController,
+        SubnetsRoutersController,
         PortsController,
         SecurityGroupsController,
         FloatingIpsController,

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { AllocateFloatingIpHandler } from '../application/network/commands/allocate-floating-ip.command';
 import { ChangeFloatingIpHandler } from '../application/network/commands/change-floating-ip.command';
 import { ChangeSecurityGroupRulesHandler } from '../application/network/commands/change-security-group-rules.command';
+import { AddSubnetHandler, DeleteSubnetHandler } from '../application/network/commands/change-subnets.command';
+import { ChangeRouterHandler } from '../application/network/commands/router.commands';
+import { RouterLegs } from '../application/network/router-legs';
 import { CreateNetworkHandler } from '../application/network/commands/create-network.command';
 import { CreateSecurityGroupHandler } from '../application/network/commands/create-security-group.command';
 import { DeleteNetworkHandler } from '../application/network/commands/delete-network.command';
@@ -45,6 +48,10 @@ import { CONFIG, DATABASE } from './tokens';
     PortRepairer,
     SecurityGroupWorker,
     CreateNetworkHandler,
+    AddSubnetHandler,
+    DeleteSubnetHandler,
+    RouterLegs,
+    ChangeRouterHandler,
     DeleteNetworkHandler,
     CreateSecurityGroupHandler,
     ChangeSecurityGroupRulesHandler,

@@ -16,6 +16,7 @@ import { NovaVersionsController } from '../interfaces/openstack/compute/nova-ver
 import { GlanceController } from '../interfaces/openstack/image/glance.controller';
 import { NeutronPortsFloatingIpsController } from '../interfaces/openstack/network/neutron-ports-floating-ips.controller';
 import { NeutronSecurityGroupsController } from '../interfaces/openstack/network/neutron-security-groups.controller';
+import { NeutronRoutersController } from '../interfaces/openstack/network/neutron-routers.controller';
 import { NeutronController } from '../interfaces/openstack/network/neutron.controller';
 import { CinderMiscController } from '../interfaces/openstack/volume/cinder-misc.controller';
 import { CinderSnapshotsController } from '../interfaces/openstack/volume/cinder-snapshots.controller';
@@ -45,6 +46,7 @@ import { CONFIG } from './tokens';
     NovaVolumeAttachmentsController,
     GlanceController,
     NeutronController,
+    NeutronRoutersController,
     NeutronSecurityGroupsController,
     NeutronPortsFloatingIpsController,
     CinderMiscController,

@@ -324,7 +324,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(received.map((e) => e.type)).toEqual(['NetworkCreated', 'NetworkDeleted']);
       expect(received[0]).toMatchObject({ stream: expect.stringContaining(created.id), metadata: { projectId } });
       expect(received[0].position).toBeGreaterThan(from);
-      expect(JSON.parse(received[0].dataJson)).toMatchObject({ cidr: '10.12.0.0/24' });
+      expect(JSON.parse(received[0].dataJson)).toMatchObject({ subnets: [expect.objectContaining({ cidr: '10.12.0.0/24' })] });
       stream.cancel();
       expect(await ended).toMatchObject({ code: status.CANCELLED });
 

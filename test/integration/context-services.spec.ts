@@ -66,7 +66,15 @@ describe('Services the contexts offer each other (embedded)', () => {
     await executor.execute(
       networkDecider,
       networkStream('net-1'),
-      { type: 'CreateNetwork', networkId: 'net-1', projectId: 'prj-1', name: 'n', cidr: '10.1.0.0/29', vlan: 101, now: now() },
+      {
+        type: 'CreateNetwork',
+        networkId: 'net-1',
+        projectId: 'prj-1',
+        name: 'n',
+        subnets: [{ subnetId: 'subnet-1', cidr: '10.1.0.0/29' }],
+        vlan: 101,
+        now: now(),
+      },
       ctx,
     );
     await executor.execute(

@@ -8,7 +8,7 @@ import { CommandExecutor } from '../shared/command-executor';
 import { DriverError } from '../shared/driver-error';
 import { FloatingIpNat } from './floating-ip-nat';
 import { macFor } from './mac-address';
-import { segmentOf } from './network-segment';
+import { addressingOf, segmentOf } from './network-segment';
 import { plugPortAsRecorded } from './plug-port';
 import { NETWORK_READ_MODEL, NetworkReadModel } from './ports/network-read-model.port';
 import { SWITCHES, SwitchDrivers } from './ports/switch-drivers.port';
@@ -19,7 +19,7 @@ import { floatingIpDecider, floatingIpStream } from '../../domain/network/floati
 export type PortRequest = { portId: string; networkId: string; ip?: string };
 export type PortAttachment = { portId: string; networkId: string; ip: string; mac: string };
 /** What a hypervisor needs of a port to give the guest its NIC. */
-export type Nic = { portId: string; mac: string; ip: string; prefix: number; gateway: string; vlan: number };
+export type Nic = { portId: string; mac: string; ip: string; prefix: number; gateway: string | null; vlan: number };
 
 const NO_WAIT = { waitForReadModels: false };
 /** Ports have ids derived from their instance's: usually new streams (see CommandExecutor.execute). */
@@ -93,13 +93,13 @@ export class NetworkAttachments {
     return { attachments };
   }
 
-  /** The guest's NICs: each port with its network's prefix, gateway and VLAN. */
+  /** The guest's NICs: each port with its subnet's prefix and gateway and its network's VLAN. */
   async nicsOf(attachments: readonly PortAttachment[]): Promise<Nic[]> {
     const nics: Nic[] = [];
     for (const a of attachments) {
-      const network = await segmentOf(this.executor, a.networkId);
-      if (!network) throw new DriverError('invalid', 'spawn', `network ${a.networkId} vanished`);
-      nics.push({ portId: a.portId, mac: a.mac, ip: a.ip, prefix: Number(network.cidr.split('/')[1]), gateway: network.gateway, vlan: network.vlan });
+      const addressing = await addressingOf(this.executor, a.networkId, a.ip);
+      if (!addressing) throw new DriverError('invalid', 'spawn', `network ${a.networkId} (or the subnet of ${a.ip}) vanished`);
+      nics.push({ portId: a.portId, mac: a.mac, ip: a.ip, prefix: addressing.prefix, gateway: addressing.gateway, vlan: addressing.segment.vlan });
     }
     return nics;
   }

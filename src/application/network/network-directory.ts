@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NetworkState, networkDecider, networkLayout, networkStream } from '../../domain/network/network/network.decider';
-import { isHostAddress, parseCidr, parseIp } from '../../domain/network/network/ipv4';
+import { NetworkState, networkDecider, networkStream } from '../../domain/network/network/network.decider';
+import { parseIp } from '../../domain/network/network/ipv4';
+import { containsAddress } from '../../domain/network/network/subnet';
 import { invalid, refused } from '../../domain/shared/domain-error';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { CommandExecutor } from '../shared/command-executor';
@@ -43,10 +44,11 @@ export class NetworkDirectory {
           throw invalid('FixedIpForManyInstances', 'A fixed address can only be requested for a single instance', [
             { field: `networks.${i}.ip`, message: 'maxCount > 1' },
           ]);
-        const { cidr, gateway } = networkLayout(network.cidr, network.gateway);
         const ip = parseIp(n.ip);
-        if (ip === null || !isHostAddress(parseCidr(cidr), ip) || n.ip === gateway) {
-          throw invalid('InvalidIp', `${n.ip} is not an assignable address of ${network.name} (${network.cidr})`, [
+        const subnet = ip === null ? undefined : network.subnets.find((s) => containsAddress(s, ip));
+        if (!subnet || n.ip === subnet.gateway) {
+          const cidrs = network.subnets.map((s) => s.cidr).join(', ') || 'no subnet';
+          throw invalid('InvalidIp', `${n.ip} is not an assignable address of ${network.name} (${cidrs})`, [
             { field: `networks.${i}.ip`, message: 'not assignable' },
           ]);
         }

@@ -1,16 +1,43 @@
-import { networkDecider, networkStream } from '../../domain/network/network/network.decider';
+import { LiveNetwork, networkDecider, networkStream, subnetOfAddress } from '../../domain/network/network/network.decider';
 import { CommandExecutor } from '../shared/command-executor';
-import { NetworkView } from './ports/network-read-model.port';
-
-/** What a switch needs of a network to put a port on it. */
-export type NetworkSegment = Pick<NetworkView, 'id' | 'cidr' | 'gateway' | 'vlan'>;
 
 /**
- * A live network's segment, from its own stream: CIDR, gateway and VLAN never change, and the
- * stream (hot with address allocations) is nearly always cached, so this costs no query. Null
- * when the network does not exist or was deleted.
+ * What a switch needs of a network to put a port on it: the VLAN, and the address the host side
+ * answers on (its first subnet's gateway). A port on another subnet of the network gets its own
+ * subnet's prefix and gateway in the guest (see addressingOf).
  */
-export async function segmentOf(executor: CommandExecutor, networkId: string): Promise<NetworkSegment | null> {
+export type NetworkSegment = { id: string; vlan: number; cidr: string; gateway: string | null };
+
+/**
+ * A live network from its own stream: its VLAN and subnets change rarely and the stream (hot
+ * with address allocations) is nearly always cached, so this costs no query. Null when the
+ * network does not exist or was deleted.
+ */
+async function liveNetwork(executor: CommandExecutor, networkId: string): Promise<LiveNetwork | null> {
   const { state } = await executor.load(networkDecider, networkStream(networkId), { cached: true });
-  return state.status === 'active' ? { id: state.networkId, cidr: state.cidr, gateway: state.gateway, vlan: state.vlan } : null;
+  return state.status === 'active' ? state : null;
+}
+
+/** The network's segment; null when it is gone or has no subnet (then it can hold no port). */
+export async function segmentOf(executor: CommandExecutor, networkId: string): Promise<NetworkSegment | null> {
+  const network = await liveNetwork(executor, networkId);
+  const first = network?.subnets[0];
+  return network && first ? { id: network.networkId, vlan: network.vlan, cidr: first.cidr, gateway: first.gateway } : null;
+}
+
+/** The prefix and gateway of the subnet an address is on, with the network's segment. */
+export async function addressingOf(
+  executor: CommandExecutor,
+  networkId: string,
+  ip: string,
+): Promise<{ segment: NetworkSegment; prefix: number; gateway: string | null } | null> {
+  const network = await liveNetwork(executor, networkId);
+  const subnet = network ? subnetOfAddress(network, ip) : undefined;
+  const first = network?.subnets[0];
+  if (!network || !subnet || !first) return null;
+  return {
+    segment: { id: network.networkId, vlan: network.vlan, cidr: first.cidr, gateway: first.gateway },
+    prefix: Number(subnet.cidr.split('/')[1]),
+    gateway: subnet.gateway,
+  };
 }

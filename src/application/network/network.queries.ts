@@ -4,9 +4,23 @@ import { networkDecider, networkStream } from '../../domain/network/network/netw
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { AsOf, stateAsOf } from '../shared/point-in-time';
 import { assertInScope, listingScope } from '../identity/public';
-import { PageRequest } from '../shared/paging';
+import { PageRequest, allItems } from '../shared/paging';
 import { Principal } from '../shared/command-context';
-import { FloatingIpView, PortView, NETWORK_READ_MODEL, NetworkReadModel, NetworkView, SecurityGroupView } from './ports/network-read-model.port';
+import {
+  FloatingIpView,
+  PortView,
+  NETWORK_READ_MODEL,
+  NetworkReadModel,
+  NetworkView,
+  RouterView,
+  SecurityGroupView,
+  SubnetView,
+} from './ports/network-read-model.port';
+import { POOL_NETWORK_ID, POOL_SUBNET_ID, poolNetwork } from './floating-pool';
+import { NETWORK_SETTINGS, NetworkSettings } from './network.settings';
+
+/** External and shared networks are seen (not changed) by every project. */
+const isVisibleToAll = (n: NetworkView) => n.external || n.shared;
 
 /** Networks, security groups, floating IPs and ports as the caller may see them: one's project's, or all for an admin. */
 @Injectable()
@@ -14,28 +28,63 @@ export class NetworkQueries {
   constructor(
     @Inject(NETWORK_READ_MODEL) private readonly readModel: NetworkReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+    @Inject(NETWORK_SETTINGS) settings: NetworkSettings,
+  ) {
+    this.pool = poolNetwork(settings.floatingIpPool);
+  }
+
+  /** The floating-IP pool as the external network `public` (see floating-pool). */
+  readonly pool: NetworkView;
 
   /** The network now, or as it was at a moment of the log (`asOf`: rebuilt from its stream; by id, or by its name now). */
   async getNetwork(p: Principal, idOrName: string, asOf: AsOf | null = null): Promise<NetworkView> {
-    const current = await this.readModel.getNetwork(idOrName, listingScope(p) ?? (idOrName.startsWith('net-') ? null : p.projectId));
+    const current =
+      (await this.readModel.getNetwork(idOrName, listingScope(p) ?? (idOrName.startsWith('net-') ? null : p.projectId))) ??
+      ([POOL_NETWORK_ID, 'public'].includes(idOrName) ? this.pool : null);
+    if (current?.id === POOL_NETWORK_ID) return current;
     const network = asOf ? await this.networkAsOf(current?.id ?? idOrName, asOf) : current;
     if (!network) throw notFound('NetworkNotFound', 'Network not found');
+    if (!isVisibleToAll(network)) assertInScope(p, network.projectId, { code: 'NetworkNotFound', message: 'Network not found' });
+    return network;
+  }
+
+  /** A network the caller may change: its project's (an admin's: any). */
+  async getOwnNetwork(p: Principal, idOrName: string): Promise<NetworkView> {
+    const network = await this.getNetwork(p, idOrName);
     assertInScope(p, network.projectId, { code: 'NetworkNotFound', message: 'Network not found' });
     return network;
+  }
+
+  /** A subnet with its network (the caller's, or an external or shared one). */
+  async getSubnet(p: Principal, subnetId: string): Promise<{ network: NetworkView; subnet: SubnetView }> {
+    const network = subnetId === POOL_SUBNET_ID ? this.pool : await this.readModel.networkOfSubnet(subnetId, null);
+    const subnet = network?.subnets.find((s) => s.subnetId === subnetId);
+    if (!network || !subnet) throw notFound('SubnetNotFound', 'Subnet not found');
+    if (!isVisibleToAll(network)) assertInScope(p, network.projectId, { code: 'SubnetNotFound', message: 'Subnet not found' });
+    return { network, subnet };
   }
 
   private async networkAsOf(id: string, asOf: AsOf): Promise<NetworkView | null> {
     const { state, events } = await stateAsOf(this.store, networkDecider, networkStream(id), asOf);
     if (state.status === 'absent') return null;
-    const created = events[0].data as { name: string; at: string };
+    const created = events[0].data as { name: string; at: string; shared: boolean };
+    const subnets = state.subnets.map((s) => ({
+      ...s,
+      networkId: state.networkId,
+      projectId: state.projectId,
+      usedIps: state.usage[s.subnetId]?.used ?? 0,
+      createdAt: created.at,
+    }));
     return {
       id: state.networkId,
       projectId: state.projectId,
       name: created.name,
-      cidr: state.cidr,
-      gateway: state.gateway,
+      cidr: subnets[0]?.cidr ?? null,
+      gateway: subnets[0]?.gateway ?? null,
       vlan: state.vlan,
+      external: state.external,
+      shared: created.shared,
+      subnets,
       status: state.status,
       usedIps: state.allocations.size,
       createdAt: created.at,
@@ -44,6 +93,12 @@ export class NetworkQueries {
 
   listNetworks(p: Principal, page: PageRequest) {
     return this.readModel.listNetworks(listingScope(p), page);
+  }
+
+  /** Every network the caller sees, the floating-IP pool last, by id. */
+  async networksById(p: Principal): Promise<Map<string, NetworkView>> {
+    const all = [...(await allItems((page) => this.listNetworks(p, page))), this.pool];
+    return new Map(all.map((n) => [n.id, n]));
   }
 
   async getSecurityGroup(p: Principal, idOrName: string): Promise<SecurityGroupView> {
@@ -77,5 +132,16 @@ export class NetworkQueries {
 
   listPorts(p: Principal, page: PageRequest) {
     return this.readModel.listPorts(listingScope(p), page);
+  }
+
+  async getRouter(p: Principal, id: string): Promise<RouterView> {
+    const router = await this.readModel.getRouter(id);
+    if (!router) throw notFound('RouterNotFound', 'Router not found');
+    assertInScope(p, router.projectId, { code: 'RouterNotFound', message: 'Router not found' });
+    return router;
+  }
+
+  listRouters(p: Principal, page: PageRequest) {
+    return this.readModel.listRouters(listingScope(p), page);
   }
 }

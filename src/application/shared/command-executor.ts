@@ -1,3 +1,4 @@
+import { EVENT_SCHEMAS } from '../../domain/event-schemas';
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider, DomainEvent } from '../../domain/shared/decider';
 import { CLOCK, Clock } from '../ports/clock.port';
@@ -235,7 +236,7 @@ export class CommandExecutor {
     return {
       id: this.ids.uuid(),
       type: event.type,
-      schemaVersion: 1,
+      schemaVersion: EVENT_SCHEMAS.currentVersion(event.type),
       data: event.data,
       metadata: { ...context, at: this.now() },
     };

@@ -27,7 +27,9 @@ export class NetworkGrpcController {
   @GrpcMethod('Network', 'CreateNetwork')
   async createNetwork(@Payload() request: object, @GrpcPrincipal() p: Principal, @GrpcRequestId() r: string) {
     const b = await validated(CreateNetworkDto, request);
-    return this.commands.execute(new CreateNetwork(b.name, b.cidr, b.gateway, b.vlan, p, r));
+    return this.commands.execute(
+      new CreateNetwork(b.name, b.cidr ? [{ cidr: b.cidr, gateway: b.gateway }] : [], { vlan: b.vlan, external: b.external, shared: b.shared }, p, r),
+    );
   }
 
   @GrpcMethod('Network', 'GetNetwork')

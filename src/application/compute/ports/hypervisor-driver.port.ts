@@ -1,7 +1,7 @@
 import { PowerState } from '../../../domain/compute/instance/instance-states';
 
 /** A NIC as the hypervisor sees it: plugged into the host's integration bridge with a VLAN tag. */
-export type DomainNic = { portId: string; mac: string; ip: string; prefix: number; gateway: string; vlan: number };
+export type DomainNic = { portId: string; mac: string; ip: string; prefix: number; gateway: string | null; vlan: number };
 
 /** Everything needed to define a guest (libvirt: the domain XML; uuid = instance id). */
 export type DomainSpec = {

@@ -6,9 +6,9 @@ import { InstanceDirectory } from '../../compute/public';
 import { QuotaLedger, assertCanWrite } from '../../identity/public';
 import { Principal, contextOf } from '../../shared/command-context';
 import { CommandExecutor } from '../../shared/command-executor';
-import { releaseKey } from '../../shared/unique-names';
 import { FloatingIpNat } from '../floating-ip-nat';
-import { addressStream, floatingIpReservation } from '../network-claims';
+import { releasePoolAddress } from '../floating-pool';
+import { floatingIpReservation } from '../network-claims';
 import { NetworkQueries } from '../network.queries';
 import { FloatingIpView, NETWORK_READ_MODEL, NetworkReadModel } from '../ports/network-read-model.port';
 
@@ -58,7 +58,7 @@ export class ChangeFloatingIpHandler implements ICommandHandler<ChangeFloatingIp
       return this.readModel.getFloatingIp(fip.id);
     }
     await record({ type: 'ReleaseFloatingIp', now });
-    await releaseKey(this.executor, addressStream(fip.address), fip.address, fip.id, ctx);
+    await releasePoolAddress(this.executor, fip.address, fip.id, ctx);
     await this.quota.release(fip.projectId, floatingIpReservation(fip.id), ctx);
     return null;
   }

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { networkDecider, networkLayout, networkStream } from '../../../domain/network/network/network.decider';
+import { networkDecider, networkStream, subnetsLayout } from '../../../domain/network/network/network.decider';
+import { SubnetRequest } from '../../../domain/network/network/subnet';
 import { refused } from '../../../domain/shared/domain-error';
 import { QuotaLedger, assertCanWrite } from '../../identity/public';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
@@ -12,12 +13,17 @@ import { networkNameStream, networkReservation, vlanStream } from '../network-cl
 import { NETWORK_SETTINGS, NetworkSettings } from '../network.settings';
 import { NETWORK_READ_MODEL, NetworkReadModel, NetworkView } from '../ports/network-read-model.port';
 
+/** A subnet as a caller asks for it (its id is given here). */
+export type NewSubnet = Omit<SubnetRequest, 'subnetId'>;
+/** What only an admin may choose: the VLAN, and whether the network is external (a router's gateway, floating IPs) or shared. */
+export type NetworkOptions = { vlan?: number; external?: boolean; shared?: boolean };
+
 export class CreateNetwork {
   constructor(
     readonly name: string,
-    readonly cidr: string,
-    readonly gateway: string | undefined,
-    readonly vlan: number | undefined,
+    /** None, one (REST's `cidr` shorthand) or several. */
+    readonly subnets: readonly NewSubnet[],
+    readonly options: NetworkOptions,
     readonly principal: Principal,
     readonly requestId: string | null,
   ) {}
@@ -37,10 +43,14 @@ export class CreateNetworkHandler implements ICommandHandler<CreateNetwork, Netw
     @Inject(NETWORK_SETTINGS) private readonly settings: NetworkSettings,
   ) {}
 
-  async execute({ name, cidr, gateway, vlan, principal, requestId }: CreateNetwork): Promise<NetworkView> {
+  async execute({ name, subnets: asked, options, principal, requestId }: CreateNetwork): Promise<NetworkView> {
     assertCanWrite(principal);
-    if (vlan !== undefined && !isAdmin(principal)) throw forbidden('Only an admin may choose the VLAN of a network');
-    networkLayout(cidr, gateway); // refuse a bad CIDR or gateway before taking anything
+    const { vlan, external = false, shared = false } = options;
+    if ((vlan !== undefined || external || shared) && !isAdmin(principal)) {
+      throw forbidden('Only an admin may choose the VLAN of a network or make it external or shared');
+    }
+    const subnets = asked.map((s) => ({ ...s, subnetId: this.ids.next('subnet') }));
+    subnetsLayout(subnets); // refuse a bad CIDR, gateway or pool before taking anything
     const networkId = this.ids.next('net');
     const projectId = principal.projectId;
     const ctx = { ...contextOf(principal, requestId), projectId };
@@ -56,7 +66,7 @@ export class CreateNetworkHandler implements ICommandHandler<CreateNetwork, Netw
       await this.executor.execute(
         networkDecider,
         networkStream(networkId),
-        { type: 'CreateNetwork', networkId, projectId, name, cidr, gateway, vlan: segment, now: this.executor.now() },
+        { type: 'CreateNetwork', networkId, projectId, name, vlan: segment, external, shared, subnets, now: this.executor.now() },
         ctx,
       );
     } catch (error) {

@@ -26,7 +26,7 @@ export class DeleteNetworkHandler implements ICommandHandler<DeleteNetwork, void
 
   async execute({ idOrName, principal, requestId }: DeleteNetwork): Promise<void> {
     assertCanWrite(principal);
-    const network = await this.queries.getNetwork(principal, idOrName);
+    const network = await this.queries.getOwnNetwork(principal, idOrName);
     const ctx = { ...contextOf(principal, requestId), projectId: network.projectId };
     await this.executor.execute(networkDecider, networkStream(network.id), { type: 'DeleteNetwork', now: this.executor.now() }, ctx);
     await releaseKey(this.executor, vlanStream(network.vlan), String(network.vlan), network.id, ctx);

@@ -2,7 +2,7 @@ import { SecurityRule } from '../../../domain/network/security-group/security-gr
 
 export type { SecurityRule };
 /** A network segment on a host's integration bridge (OVS: a VLAN plus a gateway port). */
-export type SegmentSpec = { networkId: string; vlan: number; cidr: string; gateway: string };
+export type SegmentSpec = { networkId: string; vlan: number; cidr: string; gateway: string | null };
 
 export type PortSpec = { portId: string; networkId: string; vlan: number; mac: string; ip: string; instanceId: string };
 

@@ -3,11 +3,13 @@ import { specFor } from '../../../../test/support/decider-spec';
 import { fold } from '../../shared/decider';
 import { broadcast, formatIp, parseCidr, parseIp } from './ipv4';
 import { NetworkCommand, NetworkEvent, networkDecider } from './network.decider';
+import { subnetLayout } from './subnet';
 
 const at = '2026-01-01T00:00:00.000Z';
+const subnet = (cidr: string, gateway?: string, subnetId = 'sub-1') => subnetLayout({ subnetId, cidr, gateway });
 const created: NetworkEvent = {
   type: 'NetworkCreated',
-  data: { networkId: 'net-1', projectId: 'prj-1', name: 'n', cidr: '10.0.0.0/29', gateway: '10.0.0.1', vlan: 100, at },
+  data: { networkId: 'net-1', projectId: 'prj-1', name: 'n', vlan: 100, external: false, shared: false, subnets: [subnet('10.0.0.0/29')], at },
 };
 const spec = specFor(networkDecider);
 
@@ -28,21 +30,33 @@ describe('IPv4 helpers', () => {
 
 describe('Network decider', () => {
   it('creates a network with the first host address as default gateway', () =>
-    spec.given([]).when({ type: 'CreateNetwork', networkId: 'net-1', projectId: 'prj-1', name: 'n', cidr: '10.0.0.0/29', vlan: 100, now: at }).then([created]));
-
-  it('refuses a gateway outside the CIDR and a VLAN out of range', () => {
-    const base = { type: 'CreateNetwork' as const, networkId: 'net-1', projectId: 'prj-1', name: 'n', cidr: '10.0.0.0/29', now: at };
     spec
       .given([])
-      .when({ ...base, vlan: 100, gateway: '10.0.1.1' })
+      .when({
+        type: 'CreateNetwork',
+        networkId: 'net-1',
+        projectId: 'prj-1',
+        name: 'n',
+        subnets: [{ subnetId: 'sub-1', cidr: '10.0.0.0/29' }],
+        vlan: 100,
+        now: at,
+      })
+      .then([created]));
+
+  it('refuses a gateway outside the CIDR and a VLAN out of range', () => {
+    const base = { type: 'CreateNetwork' as const, networkId: 'net-1', projectId: 'prj-1', name: 'n', now: at };
+    const withGateway = (gateway: string) => [{ subnetId: 'sub-1', cidr: '10.0.0.0/29', gateway }];
+    spec
+      .given([])
+      .when({ ...base, vlan: 100, subnets: withGateway('10.0.1.1') })
       .thenThrows('InvalidGateway');
     spec
       .given([])
-      .when({ ...base, vlan: 100, gateway: '10.0.0.7' })
+      .when({ ...base, vlan: 100, subnets: withGateway('10.0.0.7') })
       .thenThrows('InvalidGateway'); // broadcast
     spec
       .given([])
-      .when({ ...base, vlan: 4095 })
+      .when({ ...base, vlan: 4095, subnets: [] })
       .thenThrows('InvalidVlan');
   });
 
@@ -50,21 +64,21 @@ describe('Network decider', () => {
     spec
       .given([created])
       .when({ type: 'AllocateIp', portId: 'p1', now: at })
-      .then([{ type: 'IpAllocated', data: { networkId: 'net-1', ip: '10.0.0.2', portId: 'p1', at } }]);
+      .then([{ type: 'IpAllocated', data: { networkId: 'net-1', subnetId: 'sub-1', ip: '10.0.0.2', portId: 'p1', at } }]);
     spec
       .given([created])
       .when({ type: 'AllocateIp', portId: 'p1', ip: '10.0.0.5', now: at })
-      .then([{ type: 'IpAllocated', data: { networkId: 'net-1', ip: '10.0.0.5', portId: 'p1', at } }]);
+      .then([{ type: 'IpAllocated', data: { networkId: 'net-1', subnetId: 'sub-1', ip: '10.0.0.5', portId: 'p1', at } }]);
     spec.given([created]).when({ type: 'AllocateIp', portId: 'p1', ip: '10.0.0.1', now: at }).thenThrows('InvalidIp');
     spec.given([created]).when({ type: 'AllocateIp', portId: 'p1', ip: '10.0.0.9', now: at }).thenThrows('InvalidIp');
   });
 
   it('refuses an address in use, runs out when full, and refuses deleting a network with ports', () => {
-    const used: NetworkEvent = { type: 'IpAllocated', data: { networkId: 'net-1', ip: '10.0.0.2', portId: 'p1', at } };
+    const used: NetworkEvent = { type: 'IpAllocated', data: { networkId: 'net-1', subnetId: 'sub-1', ip: '10.0.0.2', portId: 'p1', at } };
     spec.given([created, used]).when({ type: 'AllocateIp', portId: 'p2', ip: '10.0.0.2', now: at }).thenThrows('IpInUse');
     const full = ['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'].map((ip, i): NetworkEvent => ({
       type: 'IpAllocated',
-      data: { networkId: 'net-1', ip, portId: `p${i}`, at },
+      data: { networkId: 'net-1', subnetId: 'sub-1', ip, portId: `p${i}`, at },
     }));
     spec
       .given([created, ...full])
@@ -114,7 +128,7 @@ describe('Network decider', () => {
   });
 
   it('always hands out the lowest free address, whatever was allocated and released before (gateway in the middle)', () => {
-    const mid: NetworkEvent = { type: 'NetworkCreated', data: { ...created.data, cidr: '10.0.0.0/28', gateway: '10.0.0.5' } };
+    const mid: NetworkEvent = { type: 'NetworkCreated', data: { ...(created.data as object), subnets: [subnet('10.0.0.0/28', '10.0.0.5')] } as never };
     const hosts = Array.from({ length: 14 }, (_, i) => `10.0.0.${i + 1}`).filter((ip) => ip !== '10.0.0.5');
     const ports = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10', 'p11', 'p12', 'p13', 'p14'];
     const command = fc.oneof(

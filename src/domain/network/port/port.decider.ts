@@ -5,7 +5,18 @@ import { conflict, invalid } from '../../shared/domain-error';
 export type PortEvent =
   | DomainEvent<
       'PortCreated',
-      { portId: string; projectId: string; networkId: string; mac: string; ip: string; instanceId: string | null; securityGroups: string[]; at: string }
+      {
+        portId: string;
+        projectId: string;
+        networkId: string;
+        mac: string;
+        ip: string;
+        instanceId: string | null;
+        securityGroups: string[];
+        /** A router's leg (absent on an instance's or an unbound port). */
+        router?: PortOfRouter;
+        at: string;
+      }
     >
   | DomainEvent<'PortBound', { portId: string; instanceId: string; hostId: string; at: string }>
   | DomainEvent<'PortDeleted', { portId: string; networkId: string; ip: string; at: string }>
@@ -13,6 +24,8 @@ export type PortEvent =
   | DomainEvent<'PortSecurityGroupsChanged', { portId: string; securityGroups: string[]; at: string }>
   /** The reconciler found the port missing on its switch, or carrying other rules than its groups', and put it right. */
   | DomainEvent<'PortRepaired', { portId: string; hostId: string; repair: PortRepair; detail: string; at: string }>;
+
+export type PortOfRouter = { routerId: string; role: 'interface' | 'gateway' };
 
 export type PortRepair = 'replugged' | 'rules-restored' | 'floating-ip-restored';
 

@@ -55,7 +55,7 @@ export const postgresDialect: SqlDialect = {
     const selected = types ? typesCondition(types, 2, (n) => `$${n}`) : null;
     const params = [after, through, ...(selected?.params ?? []), limit];
     return {
-      sql: `SELECT position, type, data, at FROM events WHERE position > $1 AND position <= $2${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT $${params.length}`,
+      sql: `SELECT position, type, schema_version, data, at FROM events WHERE position > $1 AND position <= $2${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT $${params.length}`,
       params,
     };
   },

@@ -25,7 +25,7 @@ export interface SqlDialect {
    */
   appendBatch(db: Database, requests: AppendRequest[]): Promise<AppendOutcome[]>;
   readAllQuery(after: number, limit: number, filter: ReadAllFilter): { sql: string; params: unknown[] };
-  /** The EventCore columns (position, type, data, at) of a range of the log, of some types only when given. */
+  /** The EventCore columns (position, type, schema version, data, at) of a range of the log, of some types only when given. */
   readCoresQuery(after: number, through: number, limit: number, types?: EventTypes): { sql: string; params: unknown[] };
   readStreamQuery(stream: string, fromVersion: number): { sql: string; params: unknown[] };
   /** The value a read gives back for JSON written as this text (PostgreSQL's JSONB reorders keys). */

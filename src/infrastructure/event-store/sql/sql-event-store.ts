@@ -13,6 +13,7 @@ import {
   WrongExpectedVersion,
 } from '../../../application/ports/event-store.port';
 import { Database } from '../../persistence/database';
+import { EVENT_SCHEMAS } from '../../../domain/event-schemas';
 import { EventCoreRow, EventRowRaw, toEventCore, toRecordedEvent } from './event-rows';
 import { LogTail } from './log-tail';
 import { AppendOutcome, AppendRequest, InsertRow, SqlDialect } from './sql-dialect';
@@ -226,8 +227,8 @@ function committedEvents(requests: readonly AppendRequest[], outcomes: readonly 
         stream: request.stream,
         version: firstVersion + j,
         type: row.type,
-        schemaVersion: row.schemaVersion,
-        data: dialect.parseStored(row.data),
+        schemaVersion: EVENT_SCHEMAS.currentVersion(row.type),
+        data: EVENT_SCHEMAS.upcast(row.type, row.schemaVersion, dialect.parseStored(row.data)),
         metadata: dialect.parseStored(row.metadata) as RecordedEvent['metadata'],
       }),
     );

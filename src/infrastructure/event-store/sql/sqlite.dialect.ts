@@ -112,7 +112,7 @@ export const sqliteDialect: SqlDialect = {
     const selected = types ? typesCondition(types, 2, () => '?') : null;
     // NOT INDEXED: walk the range of positions (the rowid), never the type index and a sort.
     return {
-      sql: `SELECT position, type, data, at FROM events NOT INDEXED WHERE position > ? AND position <= ?${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT ?`,
+      sql: `SELECT position, type, schema_version, data, at FROM events NOT INDEXED WHERE position > ? AND position <= ?${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT ?`,
       params: [after, through, ...(selected?.params ?? []), limit],
     };
   },

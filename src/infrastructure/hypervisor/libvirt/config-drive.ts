@@ -23,7 +23,7 @@ export function configDriveFiles(spec: DomainSpec): Record<string, string> {
       link: tapName(n.portId),
       ip_address: n.ip,
       netmask: netmaskOf(n.prefix),
-      routes: i === 0 ? [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: n.gateway }] : [],
+      routes: i === 0 && n.gateway !== null ? [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: n.gateway }] : [],
     })),
     services: [],
   };

@@ -29,7 +29,7 @@ export function domainXml(spec: DomainSpec, files: DomainFiles, domainType: 'qem
     'no_timer_check',
     `orch.id=${spec.instanceId}`,
     `orch.hostname=${spec.hostname}`,
-    ...(first ? [`orch.ip=${first.ip}/${first.prefix}`, `orch.gw=${first.gateway}`, `orch.mac=${first.mac}`] : []),
+    ...(first ? [`orch.ip=${first.ip}/${first.prefix}`, `orch.gw=${first.gateway ?? 'none'}`, `orch.mac=${first.mac}`] : []),
   ].join(' ');
   const disks = [
     files.rootDisk

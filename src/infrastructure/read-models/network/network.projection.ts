@@ -11,6 +11,8 @@ import { RowFolds } from '../../projections/row-folds';
 
 const TYPES = new Set<string>([
   'NetworkCreated',
+  'SubnetCreated',
+  'SubnetDeleted',
   'IpAllocated',
   'IpReleased',
   'NetworkDeleted',
@@ -28,7 +30,7 @@ type NetworkSideEvent = NetworkEvent | SecurityGroupEvent | FloatingIpEvent;
 type Folds = { networks: RowFold<NetworkRow>; groups: RowFold<SecurityGroupRow>; floatingIps: RowFold<FloatingIpRow> };
 
 const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted', 'PortSecurityGroupsChanged']);
-const NETWORK_TYPES = new Set<string>(['NetworkCreated', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
+const NETWORK_TYPES = new Set<string>(['NetworkCreated', 'SubnetCreated', 'SubnetDeleted', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
 const GROUP_TYPES = new Set<string>(['SecurityGroupCreated', 'SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'SecurityGroupDeleted']);
 const FLOATING_IP_TYPES = new Set<string>(['FloatingIpAllocated', 'FloatingIpAssociated', 'FloatingIpDisassociated', 'FloatingIpReleased']);
 const CREATIONS = new Set<string>(['NetworkCreated', 'SecurityGroupCreated', 'FloatingIpAllocated']);
@@ -59,14 +61,37 @@ export const networkProjection: Projection = {
 function applyOne(event: NetworkSideEvent, { networks, groups, floatingIps }: Folds): void {
   switch (event.type) {
     case 'NetworkCreated': {
-      const { networkId, projectId, name, cidr, gateway, vlan, at } = event.data;
-      networks.put({ id: networkId, projectId, name, nameKey: nameKey(name), cidr, gateway, vlan, usedIps: 0, createdAt: at });
+      const { networkId, projectId, name, vlan, external, shared, subnets, at } = event.data;
+      const records = subnets.map((s) => ({ ...s, usedIps: 0, createdAt: at }));
+      networks.put({
+        id: networkId,
+        projectId,
+        name,
+        nameKey: nameKey(name),
+        vlan,
+        external: +external,
+        shared: +shared,
+        subnets: records,
+        usedIps: 0,
+        createdAt: at,
+      });
       return;
     }
+    case 'SubnetCreated':
+      networks.update(event.data.networkId, (row) => ({ ...row, subnets: [...row.subnets, { ...event.data.subnet, usedIps: 0, createdAt: event.data.at }] }));
+      return;
+    case 'SubnetDeleted':
+      networks.update(event.data.networkId, (row) => ({ ...row, subnets: row.subnets.filter((s) => s.subnetId !== event.data.subnetId) }));
+      return;
     case 'IpAllocated':
     case 'IpReleased': {
       const delta = event.type === 'IpAllocated' ? 1 : -1;
-      networks.update(event.data.networkId, (row) => ({ ...row, usedIps: row.usedIps + delta }));
+      const { networkId, subnetId } = event.data;
+      networks.update(networkId, (row) => ({
+        ...row,
+        usedIps: row.usedIps + delta,
+        subnets: row.subnets.map((s) => (s.subnetId === subnetId ? { ...s, usedIps: s.usedIps + delta } : s)),
+      }));
       return;
     }
     case 'NetworkDeleted':
@@ -116,8 +141,8 @@ async function applyPorts(events: readonly EventCore[], folds: RowFolds): Promis
     const event = { type: recorded.type, data: recorded.data } as PortEvent;
     switch (event.type) {
       case 'PortCreated': {
-        const { portId, projectId, networkId, mac, ip, instanceId, securityGroups } = event.data;
-        rows.put({ id: portId, projectId, networkId, mac, ip, instanceId, hostId: null, status: 'down', securityGroups });
+        const { portId, projectId, networkId, mac, ip, instanceId, securityGroups, router = null } = event.data;
+        rows.put({ id: portId, projectId, networkId, mac, ip, instanceId, hostId: null, status: router ? 'active' : 'down', securityGroups, router });
         break;
       }
       case 'PortBound':

@@ -1,17 +1,28 @@
 import { Page, PageRequest } from '../../../application/shared/paging';
 import { nameKey } from '../../../application/shared/unique-names';
-import { PortView, FloatingIpView, NetworkReadModel, NetworkView, SecurityGroupView } from '../../../application/network/ports/network-read-model.port';
+import {
+  PortView,
+  FloatingIpView,
+  NetworkReadModel,
+  NetworkView,
+  RouterView,
+  SecurityGroupView,
+} from '../../../application/network/ports/network-read-model.port';
 import { Database } from '../../persistence/database';
 import { toPage } from '../../persistence/paging';
+import { RouterRow } from './router.projection';
 import { FloatingIpRow, NetworkRow, PortRow, SecurityGroupRow } from './network.tables';
 
 const toNetwork = (r: NetworkRow): NetworkView => ({
   id: r.id,
   projectId: r.projectId,
   name: r.name,
-  cidr: r.cidr,
-  gateway: r.gateway,
+  cidr: r.subnets[0]?.cidr ?? null,
+  gateway: r.subnets[0]?.gateway ?? null,
   vlan: r.vlan,
+  external: !!Number(r.external),
+  shared: !!Number(r.shared),
+  subnets: r.subnets.map((s) => ({ ...s, networkId: r.id, projectId: r.projectId })),
   status: 'active',
   usedIps: r.usedIps,
   createdAt: r.createdAt,
@@ -38,16 +49,35 @@ const toFloatingIp = (r: FloatingIpRow): FloatingIpView => ({
 export class SqlNetworkReadModel implements NetworkReadModel {
   constructor(private readonly db: Database) {}
 
-  /** By id, or by name within `projectId` (a name is only unique inside its project). */
+  /** By id, or by name; with `projectId`, among the project's networks and those every project sees (its own first). */
   async getNetwork(idOrName: string, projectId: string | null): Promise<NetworkView | null> {
-    const row = projectId
-      ? await this.db.table(NetworkRow).first('project_id = ? AND (id = ? OR name_key = ?)', [projectId, idOrName, nameKey(idOrName)])
-      : await this.db.table(NetworkRow).first('id = ?', [idOrName]);
+    if (!projectId) {
+      const row = await this.db.table(NetworkRow).first('id = ?', [idOrName]);
+      return row ? toNetwork(row) : null;
+    }
+    const rows = await this.db.table(NetworkRow).find({
+      where: `(${VISIBLE}) AND (id = ? OR name_key = ?)`,
+      params: [projectId, idOrName, nameKey(idOrName)],
+      limit: 10,
+    });
+    const row = rows.find((r) => r.projectId === projectId) ?? rows[0];
+    return row ? toNetwork(row) : null;
+  }
+
+  async networkOfSubnet(subnetId: string, projectId: string | null): Promise<NetworkView | null> {
+    // Subnets live in their network's row: the LIKE narrows the rows, the exact match decides.
+    const pattern = `%${subnetId.replace(/[%_\\]/g, '')}%`;
+    const table = this.db.table(NetworkRow);
+    const rows = projectId
+      ? await table.find({ where: 'project_id = ? AND subnets LIKE ?', params: [projectId, pattern] })
+      : await table.find({ where: 'subnets LIKE ?', params: [pattern] });
+    const row = rows.find((r) => r.subnets.some((s) => s.subnetId === subnetId));
     return row ? toNetwork(row) : null;
   }
 
   async listNetworks(projectId: string | null, page: PageRequest): Promise<Page<NetworkView>> {
-    return toPage(await this.db.table(NetworkRow).page(page, inProject(projectId)), page, toNetwork);
+    const visible = projectId ? { where: VISIBLE, params: [projectId] } : {};
+    return toPage(await this.db.table(NetworkRow).page(page, visible), page, toNetwork);
   }
 
   async usedVlans(): Promise<number[]> {
@@ -96,6 +126,15 @@ export class SqlNetworkReadModel implements NetworkReadModel {
     return toPage(await this.db.table(PortRow).page(page, inProject(projectId)), page, toPort);
   }
 
+  async getRouter(id: string): Promise<RouterView | null> {
+    const row = await this.db.table(RouterRow).first('id = ?', [id]);
+    return row ? toRouter(row) : null;
+  }
+
+  async listRouters(projectId: string | null, page: PageRequest): Promise<Page<RouterView>> {
+    return toPage(await this.db.table(RouterRow).page(page, inProject(projectId)), page, toRouter);
+  }
+
   async listPortsOnHost(hostId: string): Promise<PortView[]> {
     return (await this.db.table(PortRow).find({ where: 'host_id = ?', params: [hostId], orderBy: 'id' })).map(toPort);
   }
@@ -116,6 +155,20 @@ const toPort = (r: PortRow): PortView => ({
   host: r.hostId,
   status: r.status,
   securityGroups: r.securityGroups,
+  router: r.router ?? null,
 });
+
+const toRouter = ({ id, projectId, name, gateway, interfaces, createdAt, updatedAt }: RouterRow): RouterView => ({
+  id,
+  projectId,
+  name,
+  gateway: gateway ?? null,
+  interfaces,
+  createdAt,
+  updatedAt,
+});
+
+/** A project's own networks, and the external and shared ones every project sees. */
+const VISIBLE = 'project_id = ? OR external = 1 OR shared = 1';
 
 const inProject = (projectId: string | null) => (projectId ? { where: 'project_id = ?', params: [projectId] } : {});

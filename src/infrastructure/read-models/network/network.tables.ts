@@ -1,4 +1,7 @@
+import { RouterRow } from './router.projection';
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { SubnetRecord } from '../../../application/network/ports/network-read-model.port';
+import { PortOfRouter } from '../../../domain/network/port/port.decider';
 import { SecurityGroupRule } from '../../../domain/network/security-group/security-group.decider';
 
 @Unique(['projectId', 'nameKey'])
@@ -8,9 +11,11 @@ export class NetworkRow {
   @Column('text', { name: 'project_id' }) projectId!: string;
   @Column('text') name!: string;
   @Column('text', { name: 'name_key' }) nameKey!: string;
-  @Column('text') cidr!: string;
-  @Column('text') gateway!: string;
   @Column('integer') vlan!: number;
+  @Column('integer') external!: number;
+  @Column('integer') shared!: number;
+  /** The network's subnets as recorded, each with its addresses in use (a network has few). */
+  @Column('simple-json') subnets!: SubnetRecord[];
   @Column('integer', { name: 'used_ips' }) usedIps!: number;
   @Column('text', { name: 'created_at' }) createdAt!: string;
 }
@@ -52,6 +57,7 @@ export class PortRow {
   @Column('text', { name: 'host_id', nullable: true }) hostId!: string | null;
   @Column('text') status!: string;
   @Column('simple-json', { name: 'security_groups' }) securityGroups!: string[];
+  @Column('simple-json', { nullable: true }) router!: PortOfRouter | null;
 }
 
-export const NETWORK_TABLES = [NetworkRow, SecurityGroupRow, FloatingIpRow, PortRow];
+export const NETWORK_TABLES = [NetworkRow, SecurityGroupRow, FloatingIpRow, PortRow, RouterRow];

@@ -61,12 +61,12 @@ export class OvsSwitch implements SwitchDriver {
       'type=internal',
       `external_ids:orch-network=${segment.networkId}`,
       `external_ids:orch-cidr=${segment.cidr}`,
-      `external_ids:orch-gateway=${segment.gateway}`,
+      `external_ids:orch-gateway=${segment.gateway ?? 'none'}`,
     ]);
     await this.ip('ensureSegment', ['netns', 'add', ns], /File exists/);
     // ovs-vswitchd (re)creates an internal port in the root namespace: move it where it belongs.
     await this.ip('ensureSegment', ['link', 'set', gw, 'netns', ns], /Cannot find device|not found/);
-    await this.ip('ensureSegment', ['-n', ns, 'addr', 'replace', `${segment.gateway}/${prefix}`, 'dev', gw]);
+    if (segment.gateway !== null) await this.ip('ensureSegment', ['-n', ns, 'addr', 'replace', `${segment.gateway}/${prefix}`, 'dev', gw]);
     await this.ip('ensureSegment', ['-n', ns, 'link', 'set', gw, 'up']);
     await this.ip('ensureSegment', ['-n', ns, 'link', 'set', 'lo', 'up']);
     this.ensured.set(segment.vlan, { key, networkId: segment.networkId, cidr: segment.cidr });
@@ -151,7 +151,7 @@ export class OvsSwitch implements SwitchDriver {
         networkId: i.externalIds['orch-network'],
         vlan: tags.get(i.name) ?? 0,
         cidr: i.externalIds['orch-cidr'],
-        gateway: i.externalIds['orch-gateway'],
+        gateway: i.externalIds['orch-gateway'] === 'none' ? null : i.externalIds['orch-gateway'],
       }));
     const present = new Set(segments.map((seg) => JSON.stringify(seg)));
     for (const [vlan, { key }] of this.ensured) if (!present.has(key)) this.ensured.delete(vlan);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { VLAN_MAX, VLAN_MIN } from '../../../domain/network/network/network.decider';
 import { NAME_MESSAGE, NAME_PATTERN } from '../shared/common.dto';
 
@@ -9,10 +9,11 @@ export class CreateNetworkDto {
   @Matches(NAME_PATTERN, { message: `name ${NAME_MESSAGE}` })
   name!: string;
 
-  @ApiProperty({ example: '10.0.0.0/24', description: 'IPv4, prefix /16 to /29' })
+  @ApiPropertyOptional({ example: '10.0.0.0/24', description: "IPv4, prefix /16 to /29: the network's one subnet (without it the network has none yet)" })
+  @IsOptional()
   @IsString()
   @Matches(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'cidr must look like 10.0.0.0/24' })
-  cidr!: string;
+  cidr?: string;
 
   @ApiPropertyOptional({ example: '10.0.0.1', description: 'Default: the first host address' })
   @IsOptional()
@@ -26,6 +27,16 @@ export class CreateNetworkDto {
   @Min(VLAN_MIN)
   @Max(VLAN_MAX)
   vlan?: number;
+
+  @ApiPropertyOptional({ description: "Admin only: an external network (routers' gateways), seen by every project" })
+  @IsOptional()
+  @IsBoolean()
+  external?: boolean;
+
+  @ApiPropertyOptional({ description: 'Admin only: a network every project may use' })
+  @IsOptional()
+  @IsBoolean()
+  shared?: boolean;
 }
 
 export class AssociateFloatingIpDto {

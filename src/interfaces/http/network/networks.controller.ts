@@ -21,7 +21,9 @@ export class NetworksController {
   @Post()
   @ApiOperation({ summary: 'Create a tenant network (one IPv4 CIDR, a gateway, a VLAN); counts against the networks quota' })
   create(@Body() b: CreateNetworkDto, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
-    return this.commands.execute(new CreateNetwork(b.name, b.cidr, b.gateway, b.vlan, p, r));
+    return this.commands.execute(
+      new CreateNetwork(b.name, b.cidr ? [{ cidr: b.cidr, gateway: b.gateway }] : [], { vlan: b.vlan, external: b.external, shared: b.shared }, p, r),
+    );
   }
 
   @Get()

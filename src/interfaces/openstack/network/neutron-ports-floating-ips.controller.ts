@@ -29,13 +29,14 @@ export class NeutronPortsFloatingIpsController {
   @Get('ports')
   async ports(@Query() q: RawQuery, @CurrentPrincipal() p: Principal) {
     const ports = await allItems((page) => this.network.listPorts(p, page));
-    return { ports: ports.map((port) => neutronPort(port, isAdmin(p))).filter((port) => matchesQuery(port, q)) };
+    const networks = await this.network.networksById(p);
+    return { ports: ports.map((port) => neutronPort(port, isAdmin(p), networks)).filter((port) => matchesQuery(port, q)) };
   }
 
   @Get('ports/:id')
   async port(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
     if (!id.startsWith('port-')) throw notFound('PortNotFound', `Port ${id} could not be found.`);
-    return { port: neutronPort(await this.network.getPort(p, id), isAdmin(p)) };
+    return { port: neutronPort(await this.network.getPort(p, id), isAdmin(p), await this.network.networksById(p)) };
   }
 
   @Get('floatingips')

@@ -1,17 +1,22 @@
-import { FloatingIpView, PortView, SecurityGroupView } from '../../../application/network/ports/network-read-model.port';
+import { FloatingIpView, NetworkView, PortView, SecurityGroupView } from '../../../application/network/ports/network-read-model.port';
 import { SecurityGroupRule } from '../../../domain/network/security-group/security-group.decider';
-import { EXTERNAL_NETWORK_ID, subnetIdOf } from './neutron-views';
+import { EXTERNAL_NETWORK_ID, subnetIdFor } from './neutron-views';
 
-export const neutronPort = (p: PortView, admin: boolean) => ({
+const deviceOwner = (p: PortView) => {
+  if (p.router) return p.router.role === 'gateway' ? 'network:router_gateway' : 'network:router_interface';
+  return p.instanceId ? 'compute:nova' : '';
+};
+
+export const neutronPort = (p: PortView, admin: boolean, networks: ReadonlyMap<string, NetworkView>) => ({
   id: p.id,
   name: '',
   network_id: p.networkId,
   tenant_id: p.projectId,
   project_id: p.projectId,
   mac_address: p.mac,
-  fixed_ips: [{ subnet_id: subnetIdOf(p.networkId), ip_address: p.ip }],
-  device_id: p.instanceId ?? '',
-  device_owner: p.instanceId ? 'compute:nova' : '',
+  fixed_ips: [{ subnet_id: subnetIdFor(networks, p.networkId, p.ip), ip_address: p.ip }],
+  device_id: p.router?.routerId ?? p.instanceId ?? '',
+  device_owner: deviceOwner(p),
   status: p.status === 'active' ? 'ACTIVE' : 'DOWN',
   admin_state_up: true,
   security_groups: p.securityGroups,

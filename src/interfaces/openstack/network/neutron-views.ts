@@ -1,9 +1,9 @@
-import { NetworkView } from '../../../application/network/ports/network-read-model.port';
-import { broadcast, formatIp, parseCidr, parseIp } from '../../../domain/network/network/ipv4';
+import { POOL_NETWORK_ID } from '../../../application/network/floating-pool';
+import { NetworkView, RouterView, SubnetView } from '../../../application/network/ports/network-read-model.port';
+import { parseIp } from '../../../domain/network/network/ipv4';
+import { containsAddress } from '../../../domain/network/network/subnet';
 
-/** Each of our networks has one IPv4 subnet; it shares the network's id, with the `subnet-` prefix. */
-export const subnetIdOf = (networkId: string) => networkId.replace(/^net-/, 'subnet-');
-export const networkIdOfSubnet = (subnetId: string) => subnetId.replace(/^subnet-/, 'net-');
+export const EXTERNAL_NETWORK_ID = POOL_NETWORK_ID;
 
 export const neutronNetwork = (n: NetworkView, admin: boolean) => ({
   id: n.id,
@@ -12,10 +12,10 @@ export const neutronNetwork = (n: NetworkView, admin: boolean) => ({
   project_id: n.projectId,
   status: 'ACTIVE',
   admin_state_up: true,
-  shared: false,
-  subnets: [subnetIdOf(n.id)],
+  shared: n.shared,
+  subnets: n.subnets.map((s) => s.subnetId),
   mtu: 1500,
-  'router:external': n.id === EXTERNAL_NETWORK_ID,
+  'router:external': n.external,
   port_security_enabled: true,
   availability_zones: ['nova'],
   availability_zone_hints: [],
@@ -26,53 +26,28 @@ export const neutronNetwork = (n: NetworkView, admin: boolean) => ({
   revision_number: 0,
   created_at: n.createdAt,
   updated_at: n.createdAt,
-  ...(admin ? { 'provider:network_type': 'vlan', 'provider:physical_network': 'tenant', 'provider:segmentation_id': n.vlan } : {}),
+  ...(admin
+    ? {
+        'provider:network_type': n.vlan ? 'vlan' : 'flat',
+        'provider:physical_network': n.vlan ? 'tenant' : 'public',
+        'provider:segmentation_id': n.vlan || null,
+      }
+    : {}),
 });
 
-export const EXTERNAL_NETWORK_ID = 'net-external';
-
-/** The floating-IP pool as an external network (its first host address is the router's, as the pool keeps it). */
-export function externalNetwork(pool: string): NetworkView {
-  const cidr = parseCidr(pool, { minPrefix: 0, maxPrefix: 32, field: 'pool' });
-  return {
-    id: EXTERNAL_NETWORK_ID,
-    projectId: '',
-    name: 'public',
-    cidr: pool,
-    gateway: formatIp(cidr.network + 1),
-    vlan: 0,
-    status: 'active',
-    usedIps: 0,
-    createdAt: '1970-01-01T00:00:00.000Z',
-  };
-}
-
-/** The addresses ports get: every host address of the CIDR but the gateway (a pool on either side of it). */
-function allocationPools(cidrText: string, gatewayText: string) {
-  const cidr = parseCidr(cidrText, { minPrefix: 0, maxPrefix: 32, field: 'cidr' });
-  const gateway = parseIp(gatewayText) as number;
-  const first = cidr.network + 1;
-  const last = broadcast(cidr) - 1;
-  const pools = [
-    [first, gateway - 1],
-    [gateway + 1, last],
-  ].filter(([start, end]) => start <= end);
-  return pools.map(([start, end]) => ({ start: formatIp(start), end: formatIp(end) }));
-}
-
-export const neutronSubnet = (n: NetworkView) => ({
-  id: subnetIdOf(n.id),
-  name: n.name,
-  network_id: n.id,
-  tenant_id: n.projectId,
-  project_id: n.projectId,
+export const neutronSubnet = (s: SubnetView) => ({
+  id: s.subnetId,
+  name: s.name,
+  network_id: s.networkId,
+  tenant_id: s.projectId,
+  project_id: s.projectId,
   ip_version: 4,
-  cidr: n.cidr,
-  gateway_ip: n.gateway,
-  enable_dhcp: true,
-  allocation_pools: allocationPools(n.cidr, n.gateway),
-  dns_nameservers: [],
-  host_routes: [],
+  cidr: s.cidr,
+  gateway_ip: s.gateway,
+  enable_dhcp: s.enableDhcp,
+  allocation_pools: s.allocationPools,
+  dns_nameservers: s.dnsNameservers,
+  host_routes: s.hostRoutes,
   ipv6_address_mode: null,
   ipv6_ra_mode: null,
   subnetpool_id: null,
@@ -80,6 +55,40 @@ export const neutronSubnet = (n: NetworkView) => ({
   description: '',
   tags: [],
   revision_number: 0,
-  created_at: n.createdAt,
-  updated_at: n.createdAt,
+  created_at: s.createdAt,
+  updated_at: s.createdAt,
+});
+
+/** The subnet of a network an address is on ('' when the network is not among those given). */
+export function subnetIdFor(networks: ReadonlyMap<string, NetworkView>, networkId: string, ip: string): string {
+  const n = parseIp(ip);
+  const subnet = n === null ? undefined : networks.get(networkId)?.subnets.find((s) => containsAddress(s, n));
+  return subnet?.subnetId ?? '';
+}
+
+export const neutronRouter = (r: RouterView, networks: ReadonlyMap<string, NetworkView>) => ({
+  id: r.id,
+  name: r.name,
+  tenant_id: r.projectId,
+  project_id: r.projectId,
+  status: 'ACTIVE',
+  admin_state_up: true,
+  external_gateway_info: r.gateway
+    ? {
+        network_id: r.gateway.networkId,
+        enable_snat: true,
+        external_fixed_ips: [{ subnet_id: subnetIdFor(networks, r.gateway.networkId, r.gateway.ip), ip_address: r.gateway.ip }],
+      }
+    : null,
+  routes: [],
+  distributed: false,
+  ha: false,
+  availability_zones: ['nova'],
+  availability_zone_hints: [],
+  flavor_id: null,
+  description: '',
+  tags: [],
+  revision_number: 0,
+  created_at: r.createdAt,
+  updated_at: r.updatedAt,
 });
