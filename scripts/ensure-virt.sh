@@ -6,7 +6,7 @@
 # (there is no systemd here). Exits non-zero if a daemon cannot be brought up.
 set -euo pipefail
 
-PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils openvswitch-switch cpio busybox-static genisoimage iproute2 iputils-ping syslinux mtools dosfstools)
+PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils openvswitch-switch cpio busybox-static genisoimage iproute2 iputils-ping iptables syslinux mtools dosfstools)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -5,6 +5,7 @@ import { ChangeSecurityGroupRulesHandler } from '../application/network/commands
 import { AddSubnetHandler, DeleteSubnetHandler } from '../application/network/commands/change-subnets.command';
 import { ChangeRouterHandler } from '../application/network/commands/router.commands';
 import { RouterLegs } from '../application/network/router-legs';
+import { RouterRealizer } from '../application/network/router-realizer';
 import { CreateNetworkHandler } from '../application/network/commands/create-network.command';
 import { CreateSecurityGroupHandler } from '../application/network/commands/create-security-group.command';
 import { DeleteNetworkHandler } from '../application/network/commands/delete-network.command';
@@ -38,6 +39,7 @@ import { CONFIG, DATABASE } from './tokens';
         vlanMax: c.vlanMax,
         floatingIpPool: c.floatingIpPool,
         securityGroupConcurrency: c.securityGroupConcurrency,
+        externalVlan: c.externalVlan,
       }),
     },
     NetworkQueries,
@@ -51,6 +53,7 @@ import { CONFIG, DATABASE } from './tokens';
     AddSubnetHandler,
     DeleteSubnetHandler,
     RouterLegs,
+    RouterRealizer,
     ChangeRouterHandler,
     DeleteNetworkHandler,
     CreateSecurityGroupHandler,
@@ -59,6 +62,6 @@ import { CONFIG, DATABASE } from './tokens';
     AllocateFloatingIpHandler,
     ChangeFloatingIpHandler,
   ],
-  exports: [NetworkQueries, NetworkAttachments, NetworkDirectory, PortRepairer, SecurityGroupWorker],
+  exports: [NetworkQueries, NetworkAttachments, NetworkDirectory, PortRepairer, RouterRealizer, SecurityGroupWorker],
 })
 export class NetworkModule {}

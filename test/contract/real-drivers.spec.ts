@@ -68,10 +68,12 @@ describeWithVirt('SwitchDriver contract: Open vSwitch', () => {
       close: async () => {
         execFileSync('ovs-vsctl', ['--if-exists', 'del-br', bridge]);
         for (const tap of taps) execFileSync('ip', ['link', 'delete', tap], { stdio: 'ignore' });
-        try {
-          execFileSync('ip', ['netns', 'delete', 'orch-gw101'], { stdio: 'ignore' });
-        } catch {
-          // removed by the test
+        for (const ns of ['orch-gw101', 'orch-rtr-c1']) {
+          try {
+            execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
+          } catch {
+            // removed by the test
+          }
         }
       },
     };

@@ -23,7 +23,7 @@ export function switchDriverContract(make: () => Promise<{ driver: SwitchDriver;
     expect(await driver.listSegments()).toEqual([segment]);
     await driver.plugPort(port);
     await driver.plugPort(port);
-    expect(await driver.listPorts()).toEqual([{ portId: 'port-c1', instanceId: 'inst-c1', vlan: 101, mac: 'fa:16:3e:00:00:09', rules: [], floatingIp: null }]);
+    expect(await driver.listPorts()).toEqual([{ portId: 'port-c1', instanceId: 'inst-c1', vlan: 101, mac: 'fa:16:3e:00:00:09', rules: [], nat: null }]);
   });
 
   it('replaces security rules, maps and unmaps a floating IP, unplugs ports and removes segments', async () => {
@@ -34,15 +34,46 @@ export function switchDriverContract(make: () => Promise<{ driver: SwitchDriver;
     expect((await driver.listPorts())[0].rules).toEqual([rule]);
     await driver.applySecurityRules('port-c1', []);
     expect((await driver.listPorts())[0].rules).toEqual([]);
-    await driver.setFloatingIp('port-c1', '198.51.100.7');
-    await driver.setFloatingIp('port-c1', '198.51.100.7');
-    expect((await driver.listPorts())[0].floatingIp).toBe('198.51.100.7');
+    const unrouted = { floatingIp: '198.51.100.7', fixedIp: '10.9.0.2', routerId: null };
+    await driver.setFloatingIp('port-c1', unrouted);
+    await driver.setFloatingIp('port-c1', unrouted);
+    expect((await driver.listPorts())[0].nat).toEqual(unrouted);
     await driver.setFloatingIp('port-c1', null);
-    expect((await driver.listPorts())[0].floatingIp).toBeNull();
+    expect((await driver.listPorts())[0].nat).toBeNull();
     await driver.unplugPort('port-c1');
     await driver.unplugPort('port-c1');
     await driver.removeSegment('net-c1');
     expect(await driver.listPorts()).toEqual([]);
     expect(await driver.listSegments()).toEqual([]);
+  });
+
+  it('runs a router with a leg per subnet and one outside, changes its legs, maps a floating IP through it, and removes it', async () => {
+    const router = {
+      routerId: 'rtr-c1',
+      legs: [
+        { portId: 'port-r1', kind: 'interface' as const, vlan: 101, address: '10.9.0.1/24' },
+        { portId: 'port-g1', kind: 'gateway' as const, vlan: 4000, address: '198.51.100.9/24' },
+      ],
+      upstream: '198.51.100.1',
+    };
+    await driver.ensureSegment({ ...segment, gateway: null }); // the router holds the gateway address
+    await driver.plugPort(port);
+    await driver.ensureRouter(router);
+    await driver.ensureRouter(router);
+    expect(await driver.listRouters()).toEqual([{ ...router, legs: expect.arrayContaining(router.legs) }]);
+    const nat = { floatingIp: '198.51.100.20', fixedIp: '10.9.0.2', routerId: 'rtr-c1' };
+    await driver.setFloatingIp('port-c1', nat);
+    expect((await driver.listPorts())[0].nat).toEqual(nat);
+    const second = { portId: 'port-r2', kind: 'interface' as const, vlan: 102, address: '10.8.0.1/24' };
+    await driver.ensureRouter({ ...router, legs: [router.legs[1], second] });
+    expect((await driver.listRouters())[0].legs).toEqual(expect.arrayContaining([router.legs[1], second]));
+    expect((await driver.listRouters())[0].legs).toHaveLength(2);
+    await driver.setFloatingIp('port-c1', null);
+    expect((await driver.listPorts())[0].nat).toBeNull();
+    await driver.removeRouter('rtr-c1');
+    await driver.removeRouter('rtr-c1');
+    expect(await driver.listRouters()).toEqual([]);
+    await driver.unplugPort('port-c1');
+    await driver.removeSegment('net-c1');
   });
 }

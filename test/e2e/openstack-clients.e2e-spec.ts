@@ -1,6 +1,6 @@
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 import { describeWithOpenStackClients, describeWithPostgres } from '../support/services';
-import { OpenStackLogin, baseUrlOf, openStackEnv, openstackJson, prepareCloud, pythonJson, runClient } from '../support/openstack-clients';
+import { OpenStackLogin, baseUrlOf, openStackEnv, openstackJson, prepareCloud, pythonJson, runClient, sdkConnectionAs } from '../support/openstack-clients';
 
 type Server = { ID: string; Name: string; Status: string; Networks?: unknown };
 
@@ -275,25 +275,7 @@ print(json.dumps({'before': before, 'created': node.name, 'after': sorted(n.name
       expect(result.after).toEqual([...result.before, 'from-libcloud'].sort());
     });
 
-    /** Python that connects openstacksdk as alice from a clouds.yaml it writes (`conn`); a script goes on from there. */
-    const sdkConnection = () => `import json, os, tempfile
-import openstack
-path = os.path.join(tempfile.mkdtemp(), 'clouds.yaml')
-with open(path, 'w') as f:
-    f.write('''clouds:
-  orch:
-    auth:
-      auth_url: ${base}/identity/v3
-      username: alice
-      password: ${alice.password}
-      project_name: demo
-      user_domain_name: Default
-      project_domain_name: Default
-    region_name: RegionTwo
-    identity_api_version: 3
-''')
-os.environ['OS_CLIENT_CONFIG_FILE'] = path
-conn = openstack.connect(cloud='orch')`;
+    const sdkConnection = () => sdkConnectionAs(base, alice, 'RegionTwo');
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     async function waitForVolume(name: string, status: string): Promise<void> {
       for (let i = 0; i < 100; i++) {

@@ -69,6 +69,27 @@ export async function pythonJson<T = unknown>(script: string, env: NodeJS.Proces
   }
 }
 
+/** Python that connects openstacksdk from a clouds.yaml it writes (`conn`, with `json` imported); a script goes on from there. */
+export const sdkConnectionAs = (base: string, login: OpenStackLogin, region = 'RegionOne') => `import json, os, tempfile
+import openstack
+path = os.path.join(tempfile.mkdtemp(), 'clouds.yaml')
+with open(path, 'w') as f:
+    f.write('''clouds:
+  orch:
+    auth:
+      auth_url: ${base}/identity/v3
+      username: ${login.username}
+      password: ${login.password}
+      project_name: ${login.project}
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: ${region}
+    identity_api_version: 3
+''')
+os.environ['OS_CLIENT_CONFIG_FILE'] = path
+conn = openstack.connect(cloud='orch')
+`;
+
 /** A small cloud made over REST: a project with a member, a flavor, an image, two simulated hosts and a network. */
 export async function prepareCloud(running: RunningApp, admin: string, member: OpenStackLogin): Promise<{ projectId: string }> {
   const http = running.http;

@@ -13,6 +13,7 @@ import { plugPortAsRecorded } from './plug-port';
 import { NETWORK_READ_MODEL, NetworkReadModel } from './ports/network-read-model.port';
 import { SWITCHES, SwitchDrivers } from './ports/switch-drivers.port';
 import { SecurityRules } from './security-rules';
+import { RouterRealizer } from './router-realizer';
 import { floatingIpDecider, floatingIpStream } from '../../domain/network/floating-ip/floating-ip.decider';
 
 /** A port an instance asks for: its id (derived from the instance's by Compute), its network, maybe a fixed address. */
@@ -38,6 +39,7 @@ export class NetworkAttachments {
     private readonly nat: FloatingIpNat,
     @Inject(NETWORK_READ_MODEL) private readonly networks: NetworkReadModel,
     @Inject(SWITCHES) private readonly switches: SwitchDrivers,
+    private readonly routers: RouterRealizer,
   ) {}
 
   /**
@@ -123,11 +125,15 @@ export class NetworkAttachments {
     for (const portId of portIds) await sw.unplugPort(portId);
   }
 
-  /** Records the ports bound to the instance on its host (active). */
+  /** Records the ports bound to the instance on its host (active); the routers of their networks come to the host. */
   async bind(attachments: readonly PortAttachment[], instanceId: string, hostId: string, ctx: CommandContext): Promise<void> {
     for (const a of attachments) {
       await this.executor.execute(portDecider, portStream(a.portId), { type: 'BindPort', instanceId, hostId, now: this.executor.now() }, ctx, NO_WAIT);
     }
+    await this.routers.portsBound(
+      hostId,
+      attachments.map((a) => a.networkId),
+    );
   }
 
   /** Floating IPs stay with the project (as in Neutron); only their mapping to the instance goes. */

@@ -4,7 +4,8 @@ import { sameRuleSet } from '../../domain/network/security-group/security-group.
 import { DomainError } from '../../domain/shared/domain-error';
 import { CommandExecutor } from '../shared/command-executor';
 import { NETWORK_READ_MODEL, NetworkReadModel } from './ports/network-read-model.port';
-import { ActualPort, SwitchDriver } from './ports/switch-driver.port';
+import { ActualPort, FloatingNat, SwitchDriver } from './ports/switch-driver.port';
+import { FloatingIpNat } from './floating-ip-nat';
 import { SecurityRules } from './security-rules';
 import { plugPortAsRecorded } from './plug-port';
 import { segmentOf } from './network-segment';
@@ -22,6 +23,7 @@ export class PortRepairer {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly rules: SecurityRules,
+    private readonly nat: FloatingIpNat,
     @Inject(NETWORK_READ_MODEL) private readonly networks: NetworkReadModel,
     @Inject(LOGGER) private readonly log: AppLogger,
   ) {}
@@ -46,10 +48,11 @@ export class PortRepairer {
         await sw.applySecurityRules(port.id, desired);
         repair = { repair: 'rules-restored', detail: `the port carried ${found.rules.length} rule(s), its groups give ${desired.length}` };
       }
-      const floatingIp = floatingIps.get(port.id) ?? null;
-      if ((found?.floatingIp ?? null) !== floatingIp) {
-        await sw.setFloatingIp(port.id, floatingIp);
-        repair ??= { repair: 'floating-ip-restored', detail: `the switch mapped ${found?.floatingIp ?? 'nothing'}, the books say ${floatingIp ?? 'nothing'}` };
+      const nat = await this.nat.natFor(port, floatingIps.get(port.id) ?? null);
+      if (!sameNat(found?.nat ?? null, nat)) {
+        await sw.setFloatingIp(port.id, nat);
+        const shown = (n: FloatingNat | null) => (n ? `${n.floatingIp} via ${n.routerId ?? 'no router'}` : 'nothing');
+        repair ??= { repair: 'floating-ip-restored', detail: `the switch mapped ${shown(found?.nat ?? null)}, the books say ${shown(nat)}` };
       }
       if (!repair) continue;
       this.log.warnWith('port repaired', { portId: port.id, host: host.name, ...repair });
@@ -63,6 +66,9 @@ export class PortRepairer {
     }
   }
 }
+
+const sameNat = (a: FloatingNat | null, b: FloatingNat | null) =>
+  a === b || (!!a && !!b && a.floatingIp === b.floatingIp && a.fixedIp === b.fixedIp && a.routerId === b.routerId);
 
 function memo<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
   const seen = new Map<string, Promise<T>>();

@@ -4,6 +4,7 @@ export type { Nic, PortAttachment, PortRequest } from './network-attachments';
 export { NetworkDirectory } from './network-directory';
 export type { NetworkRequest, ResolvedNetwork } from './network-directory';
 export { PortRepairer } from './port-repair';
+export { RouterRealizer } from './router-realizer';
 export { SWITCHES } from './ports/switch-drivers.port';
 export type { SwitchDrivers } from './ports/switch-drivers.port';
 export type { ActualPort, SwitchDriver } from './ports/switch-driver.port';

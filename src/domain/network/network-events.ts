@@ -35,4 +35,5 @@ export const NETWORK_EVENT_TYPES = eventTypesOf<NetworkContextEvent>({
   RouterInterfaceRemoved: true,
   RouterRenamed: true,
   RouterDeleted: true,
+  RouterRepaired: true,
 });

@@ -72,6 +72,7 @@ export type Config = {
   scheduleMaxAttempts: number;
   volumeConcurrency: number;
   securityGroupConcurrency: number;
+  externalVlan: number;
   reconcileConcurrency: number;
   /** Partitions of each topic the Kafka bus creates. */
   kafkaPartitions: number;
@@ -177,6 +178,14 @@ function floatingIpPool(env: NodeJS.ProcessEnv): string {
   }
 }
 
+/** `ORCH_EXTERNAL_VLAN`: the floating-IP pool's VLAN on the hosts' bridges; outside the tenant range. */
+function externalVlan(env: NodeJS.ProcessEnv): number {
+  const vlan = integer(env, 'ORCH_EXTERNAL_VLAN', 4000, 2, 4094);
+  const { vlanMin, vlanMax } = vlanRange(env);
+  if (vlan >= vlanMin && vlan <= vlanMax) throw new ConfigError(`ORCH_EXTERNAL_VLAN (${vlan}) must lie outside ORCH_VLAN_RANGE (${vlanMin}-${vlanMax})`);
+  return vlan;
+}
+
 function region(env: NodeJS.ProcessEnv): string {
   const value = env.ORCH_REGION || 'RegionOne';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) throw new ConfigError(`ORCH_REGION must be 1 to 64 letters, digits, dots, dashes or underscores`);
@@ -249,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scheduleMaxAttempts: integer(env, 'ORCH_SCHEDULE_MAX_ATTEMPTS', 3, 1, 100),
     volumeConcurrency: integer(env, 'ORCH_VOLUME_CONCURRENCY', 16, 1, 10_000),
     securityGroupConcurrency: integer(env, 'ORCH_SECURITY_GROUP_CONCURRENCY', 4, 1, 1_000),
+    externalVlan: externalVlan(env),
     reconcileConcurrency: integer(env, 'ORCH_RECONCILE_CONCURRENCY', 4, 1, 1_000),
     kafkaPartitions: integer(env, 'ORCH_KAFKA_PARTITIONS', 3, 1, 1_000),
     relayBatchSize: integer(env, 'ORCH_RELAY_BATCH_SIZE', 500, 1, 100_000),

@@ -19,6 +19,8 @@ export function domainUuid(instanceId: string): string {
 }
 
 export const tapName = (portId: string) => `tap${digest(portId).slice(0, 11)}`;
+/** A router's leg on the bridge ("qr" and 11 hex digits of its port's id). */
+export const routerLegName = (portId: string) => `qr${digest(portId).slice(0, 11)}`;
 export const gatewayPortName = (vlan: number) => `gw${vlan}`;
 /** The OpenFlow cookie that marks a port's flows (63 bits, so it stays a positive decimal). */
 export const flowCookie = (portId: string) => `0x${(BigInt(`0x${digest(portId).slice(0, 16)}`) & 0x7fffffffffffffffn).toString(16)}`;

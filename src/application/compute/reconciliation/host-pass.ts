@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InstanceState, instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
-import { NetworkDirectory, PortRepairer, SWITCHES, SwitchDrivers } from '../../network/public';
+import { NetworkDirectory, PortRepairer, RouterRealizer, SWITCHES, SwitchDrivers } from '../../network/public';
 import { CommandExecutor } from '../../shared/command-executor';
 import { StorageInventory } from '../../storage/public';
 import { HostView } from '../ports/compute-read-model.port';
@@ -25,6 +25,7 @@ export class HostPass {
     private readonly orphans: OrphanSweep,
     private readonly ports: PortRepairer,
     private readonly networks: NetworkDirectory,
+    private readonly routers: RouterRealizer,
     private readonly storage: StorageInventory,
     @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
     @Inject(HYPERVISORS) private readonly hypervisors: HypervisorDrivers,
@@ -69,6 +70,9 @@ export class HostPass {
     const deadSegments: string[] = [];
     for (const segment of await sw.listSegments()) if (!(await this.networks.isLive(segment.networkId))) deadSegments.push(segment.networkId);
     await this.orphans.sweep(host, 'segment', deadSegments, (networkId) => sw.removeSegment(networkId));
+    // Routers before ports: a router put back has lost its floating IPs, which the port pass maps again.
+    const strayRouters = await this.routers.reconcile(host, sw, reconcilerContext(host.id));
+    await this.orphans.sweep(host, 'router', strayRouters, (routerId) => sw.removeRouter(routerId));
     const atRest = new Set(known.filter((i) => i.taskState === null && (i.state === 'active' || i.state === 'stopped')).map((i) => i.id));
     await this.ports.repairHost(host, sw, atRest, ports, reconcilerContext(host.id));
   }

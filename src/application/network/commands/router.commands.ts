@@ -9,6 +9,7 @@ import { CommandExecutor } from '../../shared/command-executor';
 import { NetworkQueries } from '../network.queries';
 import { RouterView } from '../ports/network-read-model.port';
 import { RouterLegs } from '../router-legs';
+import { RouterRealizer } from '../router-realizer';
 
 /** What a router's owner may do to it; each returns the router as it then is (or nothing, deleted). */
 export type RouterChange =
@@ -38,6 +39,7 @@ export class ChangeRouterHandler implements ICommandHandler<ChangeRouter, Router
     private readonly executor: CommandExecutor,
     private readonly queries: NetworkQueries,
     private readonly legs: RouterLegs,
+    private readonly realizer: RouterRealizer,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
@@ -51,6 +53,18 @@ export class ChangeRouterHandler implements ICommandHandler<ChangeRouter, Router
     }
     const router = await this.load(principal, routerId ?? '');
     const ctx = { ...contextOf(principal, requestId), projectId: router.projectId };
+    const after = await this.change(router, change, principal, ctx);
+    const touched = new Set([...router.interfaces, ...(after?.interfaces ?? [])].map((i) => i.networkId));
+    await this.realizer.routerChanged(router.routerId, [...touched]);
+    return after;
+  }
+
+  private async change(
+    router: LiveRouter,
+    change: Exclude<RouterChange, { kind: 'create' }>,
+    principal: Principal,
+    ctx: CommandContext,
+  ): Promise<RouterView | null> {
     switch (change.kind) {
       case 'rename':
         await this.run(router.routerId, { type: 'RenameRouter', name: change.name, now: this.executor.now() }, ctx);

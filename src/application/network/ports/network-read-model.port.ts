@@ -79,8 +79,11 @@ export interface NetworkReadModel {
   getPort(id: string): Promise<PortView | null>;
   listPorts(projectId: string | null, page: PageRequest): Promise<Page<PortView>>;
   listPortsOnHost(hostId: string): Promise<PortView[]>;
+  listPortsOnNetworks(networkIds: readonly string[]): Promise<PortView[]>;
   listPortsInSecurityGroup(securityGroupId: string): Promise<PortView[]>;
   getRouter(id: string): Promise<RouterView | null>;
   listRouters(projectId: string | null, page: PageRequest): Promise<Page<RouterView>>;
+  /** Routers with an interface on one of these networks. */
+  routersOnNetworks(networkIds: readonly string[]): Promise<RouterView[]>;
 }
 export const NETWORK_READ_MODEL = Symbol('NetworkReadModel');

@@ -1,7 +1,7 @@
 import { Decider, DomainEvent, assertNever } from '../../shared/decider';
 
 /** What the reconciler finds on a host that nothing accounts for (a segment: a deleted network's gateway and VLAN). */
-export type OrphanKind = 'domain' | 'port' | 'segment' | 'volume' | 'snapshot';
+export type OrphanKind = 'domain' | 'port' | 'segment' | 'router' | 'volume' | 'snapshot';
 
 export type OrphanEvent =
   | DomainEvent<'OrphanFound', { hostId: string; kind: OrphanKind; id: string; at: string }>

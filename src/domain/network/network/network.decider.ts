@@ -222,6 +222,9 @@ function firstUntaken(state: Pick<LiveNetwork, 'allocations'>, subnet: Subnet, f
   return 2 ** 32 - 1;
 }
 
+/** The port holding an address of the network, if any. */
+export const addressHolder = (state: LiveNetwork, ip: string): string | undefined => bucketedGet(state.allocations, ip);
+
 /** The address a port holds on the network, if any. */
 export function addressOf(state: NetworkState, portId: string): string | undefined {
   return state.status === 'absent' ? undefined : bucketedGet(state.addresses, portId);

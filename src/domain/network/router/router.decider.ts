@@ -17,7 +17,9 @@ export type RouterEvent =
   | DomainEvent<'RouterInterfaceAdded', { routerId: string; projectId: string; leg: RouterInterface; at: string }>
   | DomainEvent<'RouterInterfaceRemoved', { routerId: string; projectId: string; leg: RouterInterface; at: string }>
   | DomainEvent<'RouterRenamed', { routerId: string; name: string; at: string }>
-  | DomainEvent<'RouterDeleted', { routerId: string; projectId: string; at: string }>;
+  | DomainEvent<'RouterDeleted', { routerId: string; projectId: string; at: string }>
+  /** The reconciler found the router on a host other than the books say (a leg or its NAT gone) and put it right. */
+  | DomainEvent<'RouterRepaired', { routerId: string; hostId: string; detail: string; at: string }>;
 
 export type RouterCommand =
   | { type: 'CreateRouter'; routerId: string; projectId: string; name: string; now: string }
@@ -26,7 +28,8 @@ export type RouterCommand =
   | { type: 'AddInterface'; leg: RouterInterface; now: string }
   | { type: 'RemoveInterface'; subnetId: string; now: string }
   | { type: 'RenameRouter'; name: string; now: string }
-  | { type: 'DeleteRouter'; now: string };
+  | { type: 'DeleteRouter'; now: string }
+  | { type: 'RecordRepaired'; hostId: string; detail: string; now: string };
 
 export type LiveRouter = {
   status: 'active';
@@ -72,6 +75,8 @@ export const routerDecider: Decider<RouterState, RouterCommand, RouterEvent> = {
       }
       case 'RenameRouter':
         return command.name === state.name ? [] : [{ type: 'RouterRenamed', data: { routerId, name: command.name, at: command.now } }];
+      case 'RecordRepaired':
+        return [{ type: 'RouterRepaired', data: { routerId, hostId: command.hostId, detail: command.detail, at: command.now } }];
       case 'DeleteRouter':
         if (state.interfaces.length > 0) throw conflict('RouterInUse', `The router still has ${state.interfaces.length} interface(s); remove them first`);
         return [
@@ -101,6 +106,8 @@ export const routerDecider: Decider<RouterState, RouterCommand, RouterEvent> = {
         return state.status === 'active' ? { ...state, name: event.data.name } : state;
       case 'RouterDeleted':
         return { status: 'deleted' };
+      case 'RouterRepaired':
+        return state;
       default:
         return assertNever(event);
     }

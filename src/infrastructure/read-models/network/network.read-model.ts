@@ -135,6 +135,20 @@ export class SqlNetworkReadModel implements NetworkReadModel {
     return toPage(await this.db.table(RouterRow).page(page, inProject(projectId)), page, toRouter);
   }
 
+  async routersOnNetworks(networkIds: readonly string[]): Promise<RouterView[]> {
+    if (networkIds.length === 0) return [];
+    // Interfaces live in the router's row: the LIKE narrows the rows, the exact match decides.
+    const where = networkIds.map(() => 'interfaces LIKE ?').join(' OR ');
+    const rows = await this.db.table(RouterRow).find({ where, params: networkIds.map((id) => `%${id.replace(/[%_\\]/g, '')}%`), orderBy: 'id' });
+    return rows.filter((r) => r.interfaces.some((i) => networkIds.includes(i.networkId))).map(toRouter);
+  }
+
+  async listPortsOnNetworks(networkIds: readonly string[]): Promise<PortView[]> {
+    if (networkIds.length === 0) return [];
+    const where = `network_id IN (${networkIds.map(() => '?').join(', ')})`;
+    return (await this.db.table(PortRow).find({ where, params: [...networkIds], orderBy: 'id' })).map(toPort);
+  }
+
   async listPortsOnHost(hostId: string): Promise<PortView[]> {
     return (await this.db.table(PortRow).find({ where: 'host_id = ?', params: [hostId], orderBy: 'id' })).map(toPort);
   }

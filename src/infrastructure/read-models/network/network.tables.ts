@@ -46,6 +46,7 @@ export class FloatingIpRow {
 }
 
 @Index(['hostId'])
+@Index(['networkId'])
 @Entity('rm_ports')
 export class PortRow {
   @PrimaryColumn('text') id!: string;

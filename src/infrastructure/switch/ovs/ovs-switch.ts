@@ -1,20 +1,16 @@
-import { ActualPort, PortSpec, SecurityRule, SegmentSpec, SwitchDriver } from '../../../application/network/ports/switch-driver.port';
+import { ActualPort, FloatingNat, PortSpec, RouterSpec, SecurityRule, SegmentSpec, SwitchDriver } from '../../../application/network/ports/switch-driver.port';
 import { DriverError } from '../../../application/shared/driver-error';
 import { flowCookie, gatewayPortName, tapName } from '../../libvirt/names';
 import { CommandFailed, runCommand } from '../../system/run-command';
 import { BASE_FLOWS, securityFlows } from './security-flows';
+import { OvsRouters } from './ovs-routers';
+import { Interface, Row, decode, encode, ovsValue, toInterface } from './ovs-values';
 import { sleep } from '../../../application/shared/sleep';
 
 export type OvsSettings = { bridge: string };
 
-type Row = Record<string, unknown>;
-type Interface = { name: string; ofport: number; externalIds: Record<string, string> };
-
 /** A network's gateway lives in a namespace of its own: networks never route into each other through the host. */
 export const gatewayNamespace = (vlan: number) => `orch-gw${vlan}`;
-
-const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-const decode = <T>(value: string | undefined, fallback: T): T => (value ? (JSON.parse(Buffer.from(value, 'base64').toString()) as T) : fallback);
 
 /**
  * One host's Open vSwitch integration bridge (userspace datapath: there is no kernel module here).
@@ -23,7 +19,7 @@ const decode = <T>(value: string | undefined, fallback: T): T => (value ? (JSON.
  * instance and address; its security groups are OpenFlow rules (see security-flows.ts) replaced
  * atomically in one bundle. A port counts as plugged only when the tap is open (ofport > 0) and its
  * flows are in place, so that one removed or emptied out of band is found missing and plugged again.
- * Floating IPs are recorded on the port (external_ids) but no NAT is programmed yet.
+ * Routers and their NAT: see OvsRouters; a port's floating IP counts as mapped only while its rule is there.
  */
 export class OvsSwitch implements SwitchDriver {
   /**
@@ -34,7 +30,18 @@ export class OvsSwitch implements SwitchDriver {
   private bridgeReady = false;
   private readonly ensured = new Map<number, { key: string; networkId: string; cidr: string }>();
 
-  constructor(private readonly settings: OvsSettings) {}
+  private readonly routers: OvsRouters;
+
+  constructor(private readonly settings: OvsSettings) {
+    this.routers = new OvsRouters(settings.bridge, async (file, operation, args, options = {}) => {
+      try {
+        return (await this.run(file, operation, args, options.input)).stdout;
+      } catch (error) {
+        if (options.tolerated && error instanceof DriverError && options.tolerated.test(error.message)) return null;
+        throw error;
+      }
+    });
+  }
 
   private get bridge() {
     return this.settings.bridge;
@@ -66,7 +73,9 @@ export class OvsSwitch implements SwitchDriver {
     await this.ip('ensureSegment', ['netns', 'add', ns], /File exists/);
     // ovs-vswitchd (re)creates an internal port in the root namespace: move it where it belongs.
     await this.ip('ensureSegment', ['link', 'set', gw, 'netns', ns], /Cannot find device|not found/);
+    // Without a gateway here (none, or a router holds it) the port keeps no address: nothing answers twice.
     if (segment.gateway !== null) await this.ip('ensureSegment', ['-n', ns, 'addr', 'replace', `${segment.gateway}/${prefix}`, 'dev', gw]);
+    else await this.ip('ensureSegment', ['-n', ns, 'addr', 'flush', 'dev', gw]);
     await this.ip('ensureSegment', ['-n', ns, 'link', 'set', gw, 'up']);
     await this.ip('ensureSegment', ['-n', ns, 'link', 'set', 'lo', 'up']);
     this.ensured.set(segment.vlan, { key, networkId: segment.networkId, cidr: segment.cidr });
@@ -120,16 +129,32 @@ export class OvsSwitch implements SwitchDriver {
     await this.installFlows(portId);
   }
 
-  async setFloatingIp(portId: string, floatingIp: string | null): Promise<void> {
+  async setFloatingIp(portId: string, nat: FloatingNat | null): Promise<void> {
     const tap = tapName(portId);
-    const args = floatingIp
-      ? ['set', 'Interface', tap, `external_ids:orch-floating-ip=${floatingIp}`]
+    const args = nat
+      ? ['set', 'Interface', tap, `external_ids:orch-floating-ip=${encode(nat)}`]
       : ['remove', 'Interface', tap, 'external_ids', 'orch-floating-ip'];
     await this.vsctl('setFloatingIp', args, /no row/);
+    await this.routers.setFloatingIp(portId, nat);
+  }
+
+  ensureRouter(router: RouterSpec): Promise<void> {
+    return this.routers.ensure(router);
+  }
+
+  removeRouter(routerId: string): Promise<void> {
+    return this.routers.remove(routerId);
+  }
+
+  listRouters(): Promise<RouterSpec[]> {
+    return this.routers.list();
   }
 
   async listPorts(): Promise<ActualPort[]> {
-    const [interfaces, tags, cookies] = await Promise.all([this.interfaces(), this.portTags(), this.flowCookies()]);
+    const [interfaces, tags, cookies, mapped] = await Promise.all([this.interfaces(), this.portTags(), this.flowCookies(), this.routers.mappedFloatingIps()]);
+    // A mapping recorded for a router counts only while the router's rule is there.
+    const natOf = (portId: string, recorded: FloatingNat | null) =>
+      recorded?.routerId && mapped.get(portId)?.floatingIp !== recorded.floatingIp ? null : recorded;
     return interfaces
       .filter((i) => i.externalIds['iface-id'] && i.ofport > 0 && cookies.has(BigInt(flowCookie(i.externalIds['iface-id']))))
       .map((i) => ({
@@ -138,7 +163,7 @@ export class OvsSwitch implements SwitchDriver {
         vlan: tags.get(i.name) ?? 0,
         mac: i.externalIds['attached-mac'],
         rules: decode<SecurityRule[]>(i.externalIds['orch-rules'], []),
-        floatingIp: i.externalIds['orch-floating-ip'] ?? null,
+        nat: natOf(i.externalIds['iface-id'], decode<FloatingNat | null>(i.externalIds['orch-floating-ip'], null)),
       }));
   }
 
@@ -277,17 +302,3 @@ export class OvsSwitch implements SwitchDriver {
     }
   }
 }
-
-function ovsValue(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  if (value[0] === 'set') return (value[1] as unknown[]).length === 0 ? null : (value[1] as unknown[]).map(ovsValue);
-  if (value[0] === 'map') return value;
-  if (value[0] === 'uuid') return value[1];
-  return value;
-}
-
-function ovsMap(value: unknown): Record<string, string> {
-  return Array.isArray(value) && value[0] === 'map' ? Object.fromEntries(value[1] as Array<[string, string]>) : {};
-}
-
-const toInterface = (r: Row): Interface => ({ name: String(r.name), ofport: Number(r.ofport), externalIds: ovsMap(r.external_ids) });

@@ -1,11 +1,14 @@
-import { ActualPort, PortSpec, SecurityRule, SegmentSpec, SwitchDriver } from '../../../application/network/ports/switch-driver.port';
+import { ActualPort, FloatingNat, PortSpec, RouterSpec, SecurityRule, SegmentSpec, SwitchDriver } from '../../../application/network/ports/switch-driver.port';
 import { Simulation, SimulationSettings } from '../../simulation/simulation';
 
-/** An in-memory virtual switch with its own actual state (segments, plugged ports and their rules). */
+type SwitchState = { segments: SegmentSpec[]; ports: ActualPort[]; routers?: RouterSpec[] };
+
+/** An in-memory virtual switch with its own actual state (segments, plugged ports and their rules and NAT, routers). */
 export class SimulatedSwitch implements SwitchDriver {
   readonly simulation: Simulation;
   private readonly segments = new Map<string, SegmentSpec>();
   private readonly ports = new Map<string, ActualPort>();
+  private readonly routers = new Map<string, RouterSpec>();
 
   onChange: () => void = () => undefined;
 
@@ -13,13 +16,14 @@ export class SimulatedSwitch implements SwitchDriver {
     this.simulation = new Simulation(settings);
   }
 
-  exportState(): { segments: SegmentSpec[]; ports: ActualPort[] } {
-    return { segments: [...this.segments.values()], ports: [...this.ports.values()] };
+  exportState(): SwitchState {
+    return { segments: [...this.segments.values()], ports: [...this.ports.values()], routers: [...this.routers.values()] };
   }
 
-  importState(state: { segments: SegmentSpec[]; ports: ActualPort[] }): void {
+  importState(state: SwitchState): void {
     for (const s of state.segments) this.segments.set(s.networkId, s);
-    for (const p of state.ports) this.ports.set(p.portId, { ...p, instanceId: p.instanceId ?? null, floatingIp: p.floatingIp ?? null });
+    for (const p of state.ports) this.ports.set(p.portId, { ...p, instanceId: p.instanceId ?? null, nat: p.nat ?? null });
+    for (const r of state.routers ?? []) this.routers.set(r.routerId, r);
   }
 
   async ensureSegment(segment: SegmentSpec): Promise<void> {
@@ -43,7 +47,7 @@ export class SimulatedSwitch implements SwitchDriver {
       vlan: port.vlan,
       mac: port.mac,
       rules,
-      floatingIp: this.ports.get(port.portId)?.floatingIp ?? null,
+      nat: this.ports.get(port.portId)?.nat ?? null,
     });
     this.onChange();
   }
@@ -61,11 +65,28 @@ export class SimulatedSwitch implements SwitchDriver {
     this.onChange();
   }
 
-  async setFloatingIp(portId: string, floatingIp: string | null): Promise<void> {
+  async setFloatingIp(portId: string, nat: FloatingNat | null): Promise<void> {
     await this.simulation.operation('setFloatingIp');
     const port = this.ports.get(portId);
-    if (port) port.floatingIp = floatingIp;
+    if (port) port.nat = nat && { ...nat };
     this.onChange();
+  }
+
+  async ensureRouter(router: RouterSpec): Promise<void> {
+    await this.simulation.operation('ensureRouter');
+    this.routers.set(router.routerId, { ...router, legs: router.legs.map((l) => ({ ...l })) });
+    this.onChange();
+  }
+
+  async removeRouter(routerId: string): Promise<void> {
+    await this.simulation.operation('removeRouter');
+    this.routers.delete(routerId);
+    this.onChange();
+  }
+
+  async listRouters(): Promise<RouterSpec[]> {
+    await this.simulation.operation('listRouters');
+    return [...this.routers.values()].map((r) => ({ ...r, legs: r.legs.map((l) => ({ ...l })) }));
   }
 
   async listPorts(): Promise<ActualPort[]> {
@@ -76,6 +97,13 @@ export class SimulatedSwitch implements SwitchDriver {
   async listSegments(): Promise<SegmentSpec[]> {
     await this.simulation.operation('listSegments');
     return [...this.segments.values()];
+  }
+
+  /** Someone removed a router's leg by hand. */
+  removeRouterLegOutOfBand(routerId: string, portId: string): void {
+    const router = this.routers.get(routerId);
+    if (router) router.legs = router.legs.filter((l) => l.portId !== portId);
+    this.onChange();
   }
 
   /** Someone removed the port from the bridge by hand. */
