@@ -3,6 +3,7 @@ import { AllocateFloatingIpHandler } from '../application/network/commands/alloc
 import { ChangeFloatingIpHandler } from '../application/network/commands/change-floating-ip.command';
 import { ChangeSecurityGroupRulesHandler } from '../application/network/commands/change-security-group-rules.command';
 import { AddSubnetHandler, DeleteSubnetHandler } from '../application/network/commands/change-subnets.command';
+import { CreateStandalonePortHandler, DeleteStandalonePortHandler } from '../application/network/commands/standalone-ports.command';
 import { ChangeRouterHandler } from '../application/network/commands/router.commands';
 import { RouterLegs } from '../application/network/router-legs';
 import { RouterRealizer } from '../application/network/router-realizer';
@@ -55,6 +56,8 @@ import { CONFIG, DATABASE } from './tokens';
     RouterLegs,
     RouterRealizer,
     ChangeRouterHandler,
+    CreateStandalonePortHandler,
+    DeleteStandalonePortHandler,
     DeleteNetworkHandler,
     CreateSecurityGroupHandler,
     ChangeSecurityGroupRulesHandler,

@@ -78,6 +78,44 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(await os('port', 'list')).toEqual([]);
     });
 
+    it('boots a server on a port made beforehand, which outlives the server', async () => {
+      await os('network', 'create', 'ports-net');
+      await os('subnet', 'create', '--network', 'ports-net', '--subnet-range', '10.42.0.0/24', 'ports-subnet');
+      const port = await os<{ id: string; fixed_ips: unknown; mac_address: string }>(
+        'port',
+        'create',
+        '--network',
+        'ports-net',
+        '--fixed-ip',
+        'subnet=ports-subnet,ip-address=10.42.0.42',
+        'mine',
+      );
+      expect(JSON.stringify(port.fixed_ips)).toContain('10.42.0.42');
+      const server = await os<{ id: string; addresses: unknown }>(
+        'server',
+        'create',
+        '--flavor',
+        'm1.small',
+        '--image',
+        'cirros',
+        '--port',
+        port.id,
+        '--wait',
+        'on-port',
+      );
+      expect(JSON.stringify(server.addresses)).toContain('10.42.0.42');
+      expect((await os<{ device_id: string; device_owner: string; status: string }>('port', 'show', 'mine')).device_id).toBe(server.id);
+      const busy = await runClient('/usr/bin/openstack', ['port', 'delete', 'mine'], env).catch((error: Error) => error);
+      expect(String(busy)).toMatch(/409|in use/i);
+      await cli('server', 'delete', '--wait', 'on-port');
+      const left = await os<{ device_id: string; fixed_ips: unknown; mac_address: string }>('port', 'show', 'mine');
+      expect(left).toMatchObject({ device_id: '', mac_address: port.mac_address });
+      expect(JSON.stringify(left.fixed_ips)).toContain('10.42.0.42');
+      await cli('port', 'delete', 'mine');
+      await cli('subnet', 'delete', 'ports-subnet');
+      await cli('network', 'delete', 'ports-net');
+    });
+
     it('shows the quotas of network and volume, and builds a network, subnet and router with openstacksdk', async () => {
       // Debian 12's CLI shows compute, volume and network quotas together (from Nova, Cinder and Neutron).
       const quota = JSON.stringify(await os<Row>('quota', 'show'));

@@ -141,6 +141,7 @@ describe('Services the contexts offer each other (embedded)', () => {
       first.attachments.map((a) => a.portId),
     );
     await networks.release(
+      'inst-x',
       [0, 1, 2, 3, 4, 5, 6].map((i) => ({ portId: `port-x-${i}`, networkId: 'net-1' })),
       ctx,
     );

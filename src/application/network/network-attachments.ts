@@ -16,8 +16,11 @@ import { SecurityRules } from './security-rules';
 import { RouterRealizer } from './router-realizer';
 import { floatingIpDecider, floatingIpStream } from '../../domain/network/floating-ip/floating-ip.decider';
 
-/** A port an instance asks for: its id (derived from the instance's by Compute), its network, maybe a fixed address. */
-export type PortRequest = { portId: string; networkId: string; ip?: string };
+/**
+ * A port an instance asks for: its id (derived from the instance's by Compute), its network, maybe
+ * a fixed address; or (`existing`) a port made beforehand, which the instance takes and leaves.
+ */
+export type PortRequest = { portId: string; networkId: string; ip?: string; existing?: boolean };
 export type PortAttachment = { portId: string; networkId: string; ip: string; mac: string };
 /** What a hypervisor needs of a port to give the guest its NIC. */
 export type Nic = { portId: string; mac: string; ip: string; prefix: number; gateway: string | null; vlan: number };
@@ -54,6 +57,12 @@ export class NetworkAttachments {
   ): Promise<{ attachments: PortAttachment[] } | { refused: string }> {
     const attachments: PortAttachment[] = [];
     for (const request of requests) {
+      if (request.existing) {
+        const taken = await this.take(request.portId, owner.instanceId, ctx);
+        if ('refused' in taken) return taken;
+        attachments.push(taken);
+        continue;
+      }
       const network = await segmentOf(this.executor, request.networkId);
       if (!network) return { refused: `Network ${request.networkId} no longer exists` };
       let ip: string;
@@ -93,6 +102,24 @@ export class NetworkAttachments {
       attachments.push({ portId: request.portId, networkId: network.id, ip, mac });
     }
     return { attachments };
+  }
+
+  /** A port made beforehand, taken for the instance (its address and MAC as they are). */
+  private async take(portId: string, instanceId: string, ctx: CommandContext): Promise<PortAttachment | { refused: string }> {
+    try {
+      const { state } = await this.executor.execute(
+        portDecider,
+        portStream(portId),
+        { type: 'AttachPort', instanceId, now: this.executor.now() },
+        ctx,
+        NO_WAIT,
+      );
+      if (state.status !== 'down' && state.status !== 'active') return { refused: `Port ${portId} no longer exists` };
+      return { portId, networkId: state.networkId, ip: state.ip, mac: state.mac };
+    } catch (error) {
+      if (error instanceof DomainError) return { refused: `Port ${portId}: ${error.message}` };
+      throw error;
+    }
   }
 
   /** The guest's NICs: each port with its subnet's prefix and gateway and its network's VLAN. */
@@ -156,9 +183,16 @@ export class NetworkAttachments {
     }
   }
 
-  /** Deletes the ports and gives their addresses back (a network deleted meanwhile has nothing to give back). */
-  async release(requests: readonly Pick<PortRequest, 'portId' | 'networkId'>[], ctx: CommandContext): Promise<void> {
-    for (const { portId, networkId } of requests) {
+  /**
+   * Deletes the instance's ports and gives their addresses back (a network deleted meanwhile has
+   * nothing to give back); a port made beforehand is only let go, with its address.
+   */
+  async release(instanceId: string, requests: readonly Pick<PortRequest, 'portId' | 'networkId' | 'existing'>[], ctx: CommandContext): Promise<void> {
+    for (const { portId, networkId, existing } of requests) {
+      if (existing) {
+        await this.executor.execute(portDecider, portStream(portId), { type: 'DetachPort', instanceId, now: this.executor.now() }, ctx, NO_WAIT);
+        continue;
+      }
       await this.executor.execute(portDecider, portStream(portId), { type: 'DeletePort', now: this.executor.now() }, ctx, NO_WAIT);
       try {
         await this.executor.execute(networkDecider, networkStream(networkId), { type: 'ReleaseIp', portId, now: this.executor.now() }, ctx, NO_WAIT);

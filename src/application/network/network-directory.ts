@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NetworkState, networkDecider, networkStream } from '../../domain/network/network/network.decider';
 import { parseIp } from '../../domain/network/network/ipv4';
 import { containsAddress } from '../../domain/network/network/subnet';
-import { invalid, refused } from '../../domain/shared/domain-error';
+import { conflict, invalid, refused } from '../../domain/shared/domain-error';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { CommandExecutor } from '../shared/command-executor';
 import { RecentLookups } from '../shared/recent-lookups';
@@ -11,8 +11,9 @@ import { NETWORK_READ_MODEL, NetworkReadModel, NetworkView } from './ports/netwo
 /** How long a network found by a launch is taken as found (see RecentLookups). */
 const LOOKUP_TTL_MS = 1_000;
 
-export type NetworkRequest = { network: string; ip?: string };
-export type ResolvedNetwork = { networkId: string; ip?: string };
+/** A network by id or name (maybe with a fixed address), or a port made beforehand by id. */
+export type NetworkRequest = { network: string; ip?: string } | { port: string };
+export type ResolvedNetwork = { networkId: string; ip?: string; portId?: string };
 
 /** Networks and security groups as a launch names them, and whether a network still stands. */
 @Injectable()
@@ -33,6 +34,10 @@ export class NetworkDirectory {
   async resolveForLaunch(requested: readonly NetworkRequest[], projectId: string, maxCount: number): Promise<ResolvedNetwork[]> {
     const resolved: ResolvedNetwork[] = [];
     for (const [i, n] of requested.entries()) {
+      if ('port' in n) {
+        resolved.push(await this.freePort(n.port, projectId, maxCount, `networks.${i}.port`));
+        continue;
+      }
       const network = await this.recent.get(
         `${projectId}/${n.network}`,
         () => this.networks.getNetwork(n.network, projectId),
@@ -59,6 +64,15 @@ export class NetworkDirectory {
       resolved.push({ networkId: network.id, ...(n.ip !== undefined ? { ip: n.ip } : {}) });
     }
     return resolved;
+  }
+
+  /** A port of the project that no instance or router holds (422 PortNotFound, 409 PortInUse; one instance only: 400). */
+  private async freePort(portId: string, projectId: string, maxCount: number, field: string): Promise<ResolvedNetwork> {
+    if (maxCount > 1) throw invalid('PortForManyInstances', 'A port can only be given to a single instance', [{ field, message: 'maxCount > 1' }]);
+    const port = await this.networks.getPort(portId);
+    if (!port || port.projectId !== projectId) throw refused('PortNotFound', `No port "${portId}" in this project`, [{ field, message: 'unknown' }]);
+    if (port.instanceId || port.router) throw conflict('PortInUse', `Port ${portId} is in use by ${port.instanceId ?? 'a router'}`);
+    return { networkId: port.networkId, ip: port.ip, portId: port.id };
   }
 
   /** Security groups by id or name in the project, each once (422 SecurityGroupNotFound). */

@@ -17,6 +17,8 @@ export const NETWORK_EVENT_TYPES = eventTypesOf<NetworkContextEvent>({
   IpReleased: true,
   PortCreated: true,
   PortBound: true,
+  PortAttached: true,
+  PortDetached: true,
   PortDeleted: true,
   PortRepaired: true,
   PortSecurityGroupsChanged: true,

@@ -22,7 +22,8 @@ export type LaunchRequest = {
   name: string;
   flavor: string;
   image: string;
-  networks: Array<{ network: string; ip?: string }>;
+  /** Networks by id or name (maybe a fixed address), or ports made beforehand. */
+  networks: Array<{ network: string; ip?: string } | { port: string }>;
   keyName?: string;
   userData?: string;
   securityGroups?: string[];

@@ -3,7 +3,7 @@ import { QuotaLedger } from '../../identity/public';
 import { NetworkAttachments } from '../../network/public';
 import { InstanceDisks } from '../../storage/public';
 import { HostDirectory } from '../host-directory';
-import { portIdFor, rootVolumeIdFor } from './derived-ids';
+import { portsOf, rootVolumeIdFor } from './derived-ids';
 import { GuestCleanup } from './guest-cleanup';
 import { HostClaims } from './host-claims';
 import { InstanceRecords, Present } from './instance-records';
@@ -28,10 +28,7 @@ export class ReleaseResources {
     await this.networks.unmapFloatingIps(s.instanceId, ctx);
     if (host) await this.cleanup.clean(s, host);
     await this.disks.deleteRoot(rootVolumeIdFor(s.instanceId), ctx);
-    await this.networks.release(
-      s.request.networks.map((n, i) => ({ portId: portIdFor(s.instanceId, i), networkId: n.networkId })),
-      ctx,
-    );
+    await this.networks.release(s.instanceId, portsOf(s.instanceId, s.request.networks), ctx);
     for (const hostId of new Set([...(s.hostId ? [s.hostId] : []), ...s.triedHosts])) await this.claims.release(hostId, s.instanceId, ctx);
     await this.quota.release(s.projectId, s.instanceId, ctx, { waitForReadModels: false });
   }

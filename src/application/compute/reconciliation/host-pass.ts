@@ -6,7 +6,7 @@ import { StorageInventory } from '../../storage/public';
 import { HostView } from '../ports/compute-read-model.port';
 import { HYPERVISORS, HypervisorDrivers, hostRef } from '../ports/hypervisor-drivers.port';
 import { INSTANCE_READ_MODEL, InstanceReadModel } from '../ports/instance-read-model.port';
-import { portIdFor } from '../provisioning/derived-ids';
+import { portsOf } from '../provisioning/derived-ids';
 import { InstanceDrift } from './instance-drift';
 import { OrphanSweep } from './orphan-sweep';
 import { BLOCK_STORAGE_KEY } from './reconciler.settings';
@@ -92,7 +92,7 @@ export class HostPass {
     const here = (s: InstanceState) => s.status === 'present' && s.vmState !== 'deleted' && s.hostId === hostId;
     for (const id of new Set(instanceIds)) {
       const state = await this.executor.loadConfirmed(instanceDecider, instanceStream(id), here);
-      if (state.status === 'present' && here(state)) placed.set(id, new Set(state.request.networks.map((_, i) => portIdFor(id, i))));
+      if (state.status === 'present' && here(state)) placed.set(id, new Set(portsOf(id, state.request.networks).map((p) => p.portId)));
     }
     return placed;
   }

@@ -41,6 +41,7 @@ export type PortView = {
   id: string;
   projectId: string;
   networkId: string;
+  name: string;
   mac: string;
   ip: string;
   instanceId: string | null;

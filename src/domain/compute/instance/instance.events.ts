@@ -3,7 +3,8 @@ import { PowerState, TaskState } from './instance-states';
 import { MetadataChange, TagsChange } from './instance-details';
 
 export type FlavorSpec = { flavorId: string; vcpus: number; ramMiB: number; diskGiB: number };
-export type NetworkRequest = { networkId: string; ip?: string };
+/** A network to be on; `portId` names a port made beforehand, which the instance takes and leaves behind when it goes. */
+export type NetworkRequest = { networkId: string; ip?: string; portId?: string };
 export type Attachment = { portId: string; networkId: string; ip: string; mac: string };
 export type RebootType = 'soft' | 'hard';
 /** The work an instance has left: its task, or giving back what a failed build held. */

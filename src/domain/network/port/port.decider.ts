@@ -15,10 +15,16 @@ export type PortEvent =
         securityGroups: string[];
         /** A router's leg (absent on an instance's or an unbound port). */
         router?: PortOfRouter;
+        /** Given to ports made on their own (Neutron's `port create`). */
+        name?: string;
         at: string;
       }
     >
   | DomainEvent<'PortBound', { portId: string; instanceId: string; hostId: string; at: string }>
+  /** A port made on its own, taken by an instance booted on it. */
+  | DomainEvent<'PortAttached', { portId: string; instanceId: string; at: string }>
+  /** Its instance went: the port stays, with its address, unbound. */
+  | DomainEvent<'PortDetached', { portId: string; instanceId: string; at: string }>
   | DomainEvent<'PortDeleted', { portId: string; networkId: string; ip: string; at: string }>
   /** The port's security groups, whole as they now are (a server's group added or removed). */
   | DomainEvent<'PortSecurityGroupsChanged', { portId: string; securityGroups: string[]; at: string }>
@@ -32,7 +38,10 @@ export type PortRepair = 'replugged' | 'rules-restored' | 'floating-ip-restored'
 export type PortCommand =
   | ({ type: 'CreatePort'; now: string } & Omit<Extract<PortEvent, { type: 'PortCreated' }>['data'], 'at'>)
   | { type: 'BindPort'; instanceId: string; hostId: string; now: string }
-  | { type: 'DeletePort'; now: string }
+  | { type: 'AttachPort'; instanceId: string; now: string }
+  | { type: 'DetachPort'; instanceId: string; now: string }
+  /** `onlyIfFree`: refused (409 PortInUse) while an instance or a router holds the port. */
+  | { type: 'DeletePort'; onlyIfFree?: boolean; now: string }
   | { type: 'ChangeSecurityGroups'; securityGroups: string[]; now: string }
   | { type: 'RecordRepaired'; repair: PortRepair; detail: string; now: string };
 
@@ -43,7 +52,9 @@ export type PortState =
       portId: string;
       networkId: string;
       ip: string;
+      mac: string;
       instanceId: string | null;
+      router: boolean;
       hostId: string | null;
       securityGroups: readonly string[];
     };
@@ -68,6 +79,14 @@ export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
         if (!isLive(state)) throw conflict('PortNotFound', 'Port not found');
         if (state.hostId === command.hostId && state.instanceId === command.instanceId) return [];
         return [{ type: 'PortBound', data: { portId: state.portId, instanceId: command.instanceId, hostId: command.hostId, at: command.now } }];
+      case 'AttachPort':
+        if (!isLive(state)) throw conflict('PortNotFound', 'Port not found');
+        if (state.instanceId === command.instanceId) return [];
+        if (state.instanceId !== null || state.router) throw conflict('PortInUse', `Port ${state.portId} is in use by ${state.instanceId ?? 'a router'}`);
+        return [{ type: 'PortAttached', data: { portId: state.portId, instanceId: command.instanceId, at: command.now } }];
+      case 'DetachPort':
+        if (!isLive(state) || state.instanceId !== command.instanceId) return [];
+        return [{ type: 'PortDetached', data: { portId: state.portId, instanceId: command.instanceId, at: command.now } }];
       case 'RecordRepaired':
         if (!isLive(state) || state.hostId === null) throw conflict('PortNotBound', 'Only a port bound to a host can be repaired');
         return [
@@ -81,6 +100,7 @@ export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
       }
       case 'DeletePort':
         if (!isLive(state)) return [];
+        if (command.onlyIfFree && (state.instanceId !== null || state.router)) throw conflict('PortInUse', `Port ${state.portId} is in use`);
         return [{ type: 'PortDeleted', data: { portId: state.portId, networkId: state.networkId, ip: state.ip, at: command.now } }];
       default:
         return assertNever(command);
@@ -89,8 +109,13 @@ export const portDecider: Decider<PortState, PortCommand, PortEvent> = {
   evolve(state, event) {
     switch (event.type) {
       case 'PortCreated': {
-        const { portId, networkId, ip, instanceId, securityGroups } = event.data;
-        return { status: 'down', portId, networkId, ip, instanceId, hostId: null, securityGroups };
+        const { portId, networkId, ip, mac, instanceId, securityGroups, router } = event.data;
+        return { status: 'down', portId, networkId, ip, mac, instanceId, hostId: null, securityGroups, router: !!router };
+      }
+      case 'PortAttached':
+        return isLive(state) ? { ...state, instanceId: event.data.instanceId } : state;
+      case 'PortDetached': {
+        return isLive(state) ? { ...state, status: 'down', instanceId: null, hostId: null } : state;
       }
       case 'PortBound':
         return isLive(state) ? { ...state, status: 'active', instanceId: event.data.instanceId, hostId: event.data.hostId } : state;

@@ -29,7 +29,7 @@ const TYPES = new Set<string>([
 type NetworkSideEvent = NetworkEvent | SecurityGroupEvent | FloatingIpEvent;
 type Folds = { networks: RowFold<NetworkRow>; groups: RowFold<SecurityGroupRow>; floatingIps: RowFold<FloatingIpRow> };
 
-const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortDeleted', 'PortSecurityGroupsChanged']);
+const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortAttached', 'PortDetached', 'PortDeleted', 'PortSecurityGroupsChanged']);
 const NETWORK_TYPES = new Set<string>(['NetworkCreated', 'SubnetCreated', 'SubnetDeleted', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
 const GROUP_TYPES = new Set<string>(['SecurityGroupCreated', 'SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'SecurityGroupDeleted']);
 const FLOATING_IP_TYPES = new Set<string>(['FloatingIpAllocated', 'FloatingIpAssociated', 'FloatingIpDisassociated', 'FloatingIpReleased']);
@@ -141,12 +141,18 @@ async function applyPorts(events: readonly EventCore[], folds: RowFolds): Promis
     const event = { type: recorded.type, data: recorded.data } as PortEvent;
     switch (event.type) {
       case 'PortCreated': {
-        const { portId, projectId, networkId, mac, ip, instanceId, securityGroups, router = null } = event.data;
-        rows.put({ id: portId, projectId, networkId, mac, ip, instanceId, hostId: null, status: router ? 'active' : 'down', securityGroups, router });
+        const { portId, projectId, networkId, mac, ip, instanceId, securityGroups, router = null, name = '' } = event.data;
+        rows.put({ id: portId, projectId, networkId, name, mac, ip, instanceId, hostId: null, status: router ? 'active' : 'down', securityGroups, router });
         break;
       }
       case 'PortBound':
         rows.update(event.data.portId, (row) => ({ ...row, instanceId: event.data.instanceId, hostId: event.data.hostId, status: 'active' }));
+        break;
+      case 'PortAttached':
+        rows.update(event.data.portId, (row) => ({ ...row, instanceId: event.data.instanceId }));
+        break;
+      case 'PortDetached':
+        rows.update(event.data.portId, (row) => ({ ...row, instanceId: null, hostId: null, status: 'down' }));
         break;
       case 'PortDeleted':
         rows.remove(event.data.portId);

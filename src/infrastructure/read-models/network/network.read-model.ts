@@ -163,6 +163,7 @@ const toPort = (r: PortRow): PortView => ({
   id: r.id,
   projectId: r.projectId,
   networkId: r.networkId,
+  name: r.name,
   mac: r.mac,
   ip: r.ip,
   instanceId: r.instanceId,

@@ -52,6 +52,7 @@ export class PortRow {
   @PrimaryColumn('text') id!: string;
   @Column('text', { name: 'project_id' }) projectId!: string;
   @Column('text', { name: 'network_id' }) networkId!: string;
+  @Column('text') name!: string;
   @Column('text') mac!: string;
   @Column('text') ip!: string;
   @Column('text', { name: 'instance_id', nullable: true }) instanceId!: string | null;

@@ -56,7 +56,7 @@ describe('Nova requests', () => {
     for (const bad of [
       { ...server, networks: undefined },
       { ...server, networks: 'none' },
-      { ...server, networks: [{ port: 'p' }] },
+      { ...server, networks: [{ port: 7 }] },
       { ...server, block_device_mapping_v2: [] },
       { ...server, personality: [{ path: '/etc/x', contents: '' }] },
       { ...server, min_count: 3, max_count: 2 },

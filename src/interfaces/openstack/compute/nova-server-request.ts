@@ -39,7 +39,10 @@ function networksOf(value: unknown, version: Microversion): NovaLaunch['networks
   if (!Array.isArray(value) || value.length === 0 || value.length > 8) throw bad('networks must list 1 to 8 networks, or be "auto"');
   return value.map((n, i) => {
     if (!isObject(n)) throw bad(`networks[${i}] must be an object`);
-    if (n.port !== undefined) throw bad('Booting on an existing port is not supported; name the network by uuid');
+    if (n.port !== undefined && n.port !== null) {
+      if (typeof n.port !== 'string' || n.port.length === 0) throw bad(`networks[${i}].port must be a port id`);
+      return { port: n.port };
+    }
     if (typeof n.uuid !== 'string' || n.uuid.length === 0) throw bad(`networks[${i}].uuid is required`);
     const fixed = n.fixed_ip;
     if (fixed !== undefined && (typeof fixed !== 'string' || !/^\d{1,3}(\.\d{1,3}){3}$/.test(fixed)))

@@ -4,6 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { AllocateFloatingIp } from '../../../application/network/commands/allocate-floating-ip.command';
 import { ChangeFloatingIp } from '../../../application/network/commands/change-floating-ip.command';
 import { InstanceQueries } from '../../../application/compute/instance.queries';
+import { CreateStandalonePort, DeleteStandalonePort } from '../../../application/network/commands/standalone-ports.command';
 import { NetworkQueries } from '../../../application/network/network.queries';
 import { FloatingIpView, PortView } from '../../../application/network/ports/network-read-model.port';
 import { Principal, isAdmin } from '../../../application/shared/command-context';
@@ -13,10 +14,11 @@ import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { isObject } from '../shared/openstack-body';
 import { RawQuery } from '../shared/openstack-query';
 import { matchesQuery } from './neutron-filter';
+import { portRequest } from './neutron-requests';
 import { neutronFloatingIp, neutronPort } from './neutron-resource-views';
 import { EXTERNAL_NETWORK_ID } from './neutron-views';
 
-/** Neutron's ports (read: they are made with their servers) and floating IPs over Network's. */
+/** Neutron's ports (made with their servers, or on their own for a server to boot on) and floating IPs over Network's. */
 @ApiExcludeController()
 @Controller('network/v2.0')
 export class NeutronPortsFloatingIpsController {
@@ -37,6 +39,24 @@ export class NeutronPortsFloatingIpsController {
   async port(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
     if (!id.startsWith('port-')) throw notFound('PortNotFound', `Port ${id} could not be found.`);
     return { port: neutronPort(await this.network.getPort(p, id), isAdmin(p), await this.network.networksById(p)) };
+  }
+
+  /** A port on its own, for `server create --port`. */
+  @Post('ports')
+  @HttpCode(201)
+  async createPort(@Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
+    const { networkId, name, subnetId, ip, securityGroups } = portRequest(body);
+    if (!networkId.startsWith('net-')) throw notFound('NetworkNotFound', `Network ${networkId} could not be found.`);
+    const port: PortView = await this.commands.execute(new CreateStandalonePort(networkId, { name, subnetId, ip, securityGroups }, p, r));
+    return { port: neutronPort(port, isAdmin(p), await this.network.networksById(p)) };
+  }
+
+  /** 409 while a server or a router holds it. */
+  @Delete('ports/:id')
+  @HttpCode(204)
+  async deletePort(@Param('id') id: string, @CurrentPrincipal() p: Principal, @RequestId() r: string): Promise<void> {
+    if (!id.startsWith('port-')) throw notFound('PortNotFound', `Port ${id} could not be found.`);
+    await this.commands.execute(new DeleteStandalonePort(id, p, r));
   }
 
   @Get('floatingips')

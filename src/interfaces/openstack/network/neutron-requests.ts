@@ -88,3 +88,25 @@ export function interfaceRequest(body: unknown): { subnetId?: string; portId?: s
   if (!subnetId && !portId) throw invalid('BadRequest', 'Either subnet_id or port_id is required');
   return { subnetId, portId };
 }
+
+/** A port to make: its network, a name, at most one fixed address (by subnet and/or address), its security groups. */
+export function portRequest(body: unknown): { networkId: string; name: string; subnetId?: string; ip?: string; securityGroups?: string[] } {
+  const p = memberOf(body, 'port');
+  if (typeof p.network_id !== 'string') throw invalid('BadRequest', 'network_id is required');
+  const fixed = list(p.fixed_ips, 'fixed_ips', (v) => {
+    if (!isObject(v)) throw invalid('BadRequest', 'fixed_ips are {subnet_id, ip_address}');
+    return {
+      subnetId: v.subnet_id === undefined ? undefined : text(v.subnet_id, 'subnet_id'),
+      ip: v.ip_address === undefined ? undefined : text(v.ip_address, 'ip_address'),
+    };
+  });
+  if (fixed && fixed.length > 1) throw invalid('BadRequest', 'A port has one fixed address here');
+  const securityGroups = list(p.security_groups, 'security_groups', (v) => text(v, 'security_groups'));
+  return {
+    networkId: p.network_id,
+    name: text(p.name, 'name'),
+    ...(fixed?.[0]?.subnetId ? { subnetId: fixed[0].subnetId } : {}),
+    ...(fixed?.[0]?.ip ? { ip: fixed[0].ip } : {}),
+    ...(securityGroups ? { securityGroups } : {}),
+  };
+}

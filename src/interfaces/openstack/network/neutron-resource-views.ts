@@ -9,7 +9,7 @@ const deviceOwner = (p: PortView) => {
 
 export const neutronPort = (p: PortView, admin: boolean, networks: ReadonlyMap<string, NetworkView>) => ({
   id: p.id,
-  name: '',
+  name: p.name,
   network_id: p.networkId,
   tenant_id: p.projectId,
   project_id: p.projectId,
