@@ -11,3 +11,5 @@ export { COMPUTE_READ_MODEL } from './ports/compute-read-model.port';
 export type { ComputeReadModel } from './ports/compute-read-model.port';
 export type { InstanceView, OperationRecord } from './ports/instance-read-model.port';
 export { COMPUTE_EVENT_TYPES } from '../../domain/compute/compute-events';
+export { activeImage } from './provisioning/active-image';
+export type { ActiveImage } from './provisioning/active-image';

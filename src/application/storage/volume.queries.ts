@@ -34,7 +34,8 @@ export class VolumeQueries {
   private async volumeAsOf(id: string, asOf: AsOf): Promise<VolumeView | null> {
     const { state, events } = await stateAsOf(this.store, volumeDecider, volumeStream(id), asOf);
     if (state.status === 'absent') return null;
-    const requested = events[0].data as { at: string };
+    const requested = events[0].data as { at: string; description?: string };
+    const described = events.map((e) => (e.data as { description?: string }).description).filter((d) => d !== undefined);
     return {
       id: state.volumeId,
       projectId: state.projectId,
@@ -44,6 +45,8 @@ export class VolumeQueries {
       instanceId: state.instanceId,
       device: state.device,
       bootFor: state.bootFor,
+      sourceImageId: state.sourceImageId,
+      description: described[described.length - 1] ?? requested.description ?? '',
       createdAt: requested.at,
       updatedAt: events[events.length - 1].metadata.at,
     };

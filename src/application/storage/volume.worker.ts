@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { VolumeCommand, VolumeState, volumeDecider, volumeStream } from '../../domain/storage/volume/volume.decider';
-import { InstanceDirectory } from '../compute/public';
+import { InstanceDirectory, activeImage } from '../compute/public';
+import { extendReservation } from './volume-reservations';
 import { QuotaLedger } from '../identity/public';
 import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store.port';
 import { AppLogger, LOGGER } from '../ports/logger.port';
@@ -25,6 +26,7 @@ const TRIGGERS = new Set([
   'VolumeRequested',
   'VolumeAttachRequested',
   'VolumeDetachRequested',
+  'VolumeExtendRequested',
   'VolumeDeleteRequested',
   'VolumeSnapshotRequested',
   'VolumeSnapshotDeleteRequested',
@@ -37,7 +39,7 @@ const pendingSnapshot = (v: Present) => Object.entries(v.snapshots).find(([, sta
 /**
  * Carries out what data volumes were asked to do (create, attach, detach, delete, take or delete a
  * snapshot) against the block storage, level-triggered from each volume's stream on a
- * ReconcileLoop, and resumes after a crash. Root volumes belong to the provisioning worker. A
+ * ReconcileLoop, and resumes after a crash (creating from an image or a snapshot, extending too). Root volumes belong to the provisioning worker. A
  * driver error that retrying cannot mend ends the request at once; others are retried, and given
  * up on after the work settings' bound: creating and snapshotting fail, attaching fails, detaching
  * stays attached, deleting ends in error (the quota kept until it is deleted, as in Cinder).
@@ -129,8 +131,13 @@ export class VolumeWorker {
     }
     switch (v.status) {
       case 'creating': {
+        const image = v.sourceImageId ? await activeImage(this.executor, v.sourceImageId) : null;
+        if (v.sourceImageId && !image) {
+          await this.record(v, { type: 'RecordCreationFailed', reason: `image ${v.sourceImageId} no longer exists`, now });
+          return true;
+        }
         const failed = await this.attempt(() =>
-          this.storage.createVolume({ volumeId: v.volumeId, sizeGiB: v.sizeGiB, sourceImage: null, sourceSnapshotId: v.sourceSnapshotId }),
+          this.storage.createVolume({ volumeId: v.volumeId, sizeGiB: v.sizeGiB, sourceImage: image?.source ?? null, sourceSnapshotId: v.sourceSnapshotId }),
         );
         await this.record(v, failed === null ? { type: 'RecordCreated', now } : { type: 'RecordCreationFailed', reason: failed, now });
         return true;
@@ -150,10 +157,18 @@ export class VolumeWorker {
         await this.storage.detach(v.volumeId, v.instanceId as string);
         await this.record(v, { type: 'RecordDetached', now });
         return true;
+      case 'extending': {
+        const to = v.extendingTo as number;
+        const failed = await this.attempt(() => this.storage.extendVolume(v.volumeId, to));
+        if (failed !== null) await this.quota.release(v.projectId, extendReservation(v.volumeId, to), this.ctx(v), NO_WAIT);
+        await this.record(v, failed === null ? { type: 'RecordExtended', now } : { type: 'RecordExtendFailed', reason: failed, now });
+        return true;
+      }
       case 'deleting':
         // Quota before the record: a crash in between leaves a volume still deleting, which resumes.
         await this.storage.deleteVolume(v.volumeId);
         await this.quota.release(v.projectId, v.volumeId, this.ctx(v), NO_WAIT);
+        for (const size of v.grownTo) await this.quota.release(v.projectId, extendReservation(v.volumeId, size), this.ctx(v), NO_WAIT);
         await this.record(v, { type: 'RecordDeleted', now });
         return true;
       default:
@@ -190,9 +205,12 @@ export class VolumeWorker {
       creating: { type: 'RecordCreationFailed', reason, now },
       attaching: { type: 'RecordAttachFailed', reason, now },
       detaching: { type: 'RecordDetachFailed', reason, now },
+      extending: { type: 'RecordExtendFailed', reason, now },
       deleting: { type: 'RecordDeleteFailed', reason, now },
     };
     const command = terminal[v.status];
+    if (v.status === 'extending' && v.extendingTo !== null)
+      await this.quota.release(v.projectId, extendReservation(v.volumeId, v.extendingTo), this.ctx(v), NO_WAIT);
     if (command) await this.record(v, command);
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { volumeDecider, volumeStream } from '../../../domain/storage/volume/volume.decider';
 import { conflict, invalid, refused } from '../../../domain/shared/domain-error';
-import { Operations } from '../../compute/public';
+import { Operations, activeImage } from '../../compute/public';
 import { QuotaLedger, assertCanWrite } from '../../identity/public';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { Principal, contextOf } from '../../shared/command-context';
@@ -18,6 +18,9 @@ export class CreateVolume {
     readonly requestId: string | null,
     /** Restore from this snapshot (of the same project, available, at most sizeGiB). */
     readonly sourceSnapshotId: string | null = null,
+    /** Or made from this image (active; at least its minimum disk): a bootable volume. */
+    readonly sourceImageId: string | null = null,
+    readonly description = '',
   ) {}
 }
 
@@ -32,9 +35,11 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolume, Volume
     @Inject(VOLUME_READ_MODEL) private readonly volumes: VolumeReadModel,
   ) {}
 
-  async execute({ name, sizeGiB, principal, requestId, sourceSnapshotId }: CreateVolume): Promise<VolumeAccepted> {
+  async execute({ name, sizeGiB, principal, requestId, sourceSnapshotId, sourceImageId, description }: CreateVolume): Promise<VolumeAccepted> {
     assertCanWrite(principal);
+    if (sourceSnapshotId && sourceImageId) throw invalid('OneSource', 'A volume is made from a snapshot or from an image, not both');
     if (sourceSnapshotId) await this.assertRestorable(sourceSnapshotId, sizeGiB, principal.projectId);
+    if (sourceImageId) await this.assertImageFits(sourceImageId, sizeGiB);
     const volumeId = this.ids.next('vol');
     const operationId = this.ids.next('op');
     const projectId = principal.projectId;
@@ -45,7 +50,7 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolume, Volume
       await this.executor.execute(
         volumeDecider,
         volumeStream(volumeId),
-        { type: 'RequestVolume', volumeId, projectId, name, sizeGiB, sourceImageId: null, bootFor: null, sourceSnapshotId, now },
+        { type: 'RequestVolume', volumeId, projectId, name, sizeGiB, sourceImageId, bootFor: null, sourceSnapshotId, description, now },
         ctx,
         {
           waitForReadModels: false,
@@ -57,6 +62,17 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolume, Volume
     }
     await this.operations.start({ operationId, projectId, kind: 'volume-create', instanceIds: [], volumeIds: [volumeId] }, ctx, { waitForReadModels: true });
     return { operation: { id: operationId, status: 'running', kind: 'volume-create' }, volume: { id: volumeId, status: 'creating' } };
+  }
+
+  /** The image is active and its minimum disk fits the new size. */
+  private async assertImageFits(imageId: string, sizeGiB: number): Promise<void> {
+    const image = await activeImage(this.executor, imageId);
+    if (!image) throw refused('ImageNotFound', `No active image ${imageId}`, [{ field: 'imageId', message: 'unknown' }]);
+    if (sizeGiB < image.minDiskGiB) {
+      throw invalid('VolumeTooSmall', `Image ${imageId} needs at least ${image.minDiskGiB} GiB`, [
+        { field: 'sizeGiB', message: `less than ${image.minDiskGiB}` },
+      ]);
+    }
   }
 
   /** The snapshot exists in the project, is available on its volume's stream (exact), and fits the new size. */

@@ -7,6 +7,8 @@ export type ActualVolume = { volumeId: string; sizeGiB: number; attachedTo: stri
 export interface BlockStorageDriver {
   createVolume(spec: VolumeSpec): Promise<void>;
   deleteVolume(volumeId: string): Promise<void>;
+  /** Grows a volume to `sizeGiB` (never shrinks it); idempotent. */
+  extendVolume(volumeId: string, sizeGiB: number): Promise<void>;
   /** A point-in-time copy of the volume that outlives it (libvirt: a qcow2 file of its own in the pool). */
   snapshot(volumeId: string, snapshotId: string): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;

@@ -10,6 +10,9 @@ export type VolumeView = {
   device: string | null;
   /** The instance whose root disk it is (managed with the instance, not through this API). */
   bootFor: string | null;
+  /** The image it was made from: it boots (Cinder's `bootable`). */
+  sourceImageId: string | null;
+  description: string;
   createdAt: string;
   updatedAt: string;
 };

@@ -119,4 +119,26 @@ describe('Volume decider', () => {
       .when({ type: 'Rename', name: 'w', now: at })
       .thenThrows('VolumeNotFound');
   });
+
+  it('grows an available volume only, to a larger size, and keeps the sizes it grew to (their quota goes back with it)', () => {
+    const created: VolumeEvent = { type: 'VolumeCreated', data: { volumeId: 'vol-1', at } };
+    spec.given([requested]).when({ type: 'RequestExtend', sizeGiB: 20, now: at }).thenThrows('VolumeStateConflict');
+    spec.given([requested, created]).when({ type: 'RequestExtend', sizeGiB: 10, now: at }).thenThrows('InvalidVolumeSize');
+    const asked: VolumeEvent = { type: 'VolumeExtendRequested', data: { volumeId: 'vol-1', sizeGiB: 20, at } };
+    spec.given([requested, created]).when({ type: 'RequestExtend', sizeGiB: 20, now: at }).then([asked]);
+    spec.given([requested, created, asked]).when({ type: 'RequestExtend', sizeGiB: 20, now: at }).then([]);
+    spec.given([requested, created, asked]).when({ type: 'RequestAttach', instanceId: 'inst-1', now: at }).thenThrows('VolumeStateConflict');
+    const grown = fold(volumeDecider, [requested, created, asked, { type: 'VolumeExtended', data: { volumeId: 'vol-1', sizeGiB: 20, at } }]);
+    expect(grown).toMatchObject({ status: 'available', sizeGiB: 20, grownTo: [20], extendingTo: null });
+    const failed = fold(volumeDecider, [requested, created, asked, { type: 'VolumeExtendFailed', data: { volumeId: 'vol-1', sizeGiB: 20, reason: 'x', at } }]);
+    expect(failed).toMatchObject({ status: 'available', sizeGiB: 10, grownTo: [] });
+  });
+
+  it('keeps a description, changed with or without the name', () => {
+    spec
+      .given([requested])
+      .when({ type: 'Rename', name: 'v', description: 'logs', now: at })
+      .then([{ type: 'VolumeRenamed', data: { volumeId: 'vol-1', name: 'v', description: 'logs', at } }]);
+    spec.given([requested]).when({ type: 'Rename', name: 'v', now: at }).then([]);
+  });
 });

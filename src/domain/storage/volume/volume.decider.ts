@@ -1,102 +1,12 @@
-import { Decider, DomainEvent, assertNever } from '../../shared/decider';
+import { Decider, assertNever } from '../../shared/decider';
 import { conflict, invalid, notFound } from '../../shared/domain-error';
+import { SnapshotEvent, isSnapshotEvent, snapshotStatusAfter, withSnapshot } from './volume-snapshots';
 
-/** User-facing volume status (api.md). */
-export type VolumeStatus = 'creating' | 'available' | 'attaching' | 'in-use' | 'detaching' | 'deleting' | 'deleted' | 'error';
-/** A snapshot's status (Cinder's); a deleted one leaves the volume's list. */
-export type SnapshotStatus = 'creating' | 'available' | 'deleting' | 'error';
+import { MAX_VOLUME_GIB, VolumeCommand, VolumeEvent, VolumeState, VolumeStatus } from './volume.events';
 
-export const MAX_VOLUME_GIB = 16_384;
-
-export type VolumeEvent =
-  | DomainEvent<
-      'VolumeRequested',
-      {
-        volumeId: string;
-        projectId: string;
-        name: string;
-        sizeGiB: number;
-        sourceImageId: string | null;
-        bootFor: string | null;
-        /** Restored from this snapshot (absent in events recorded before snapshots existed). */
-        sourceSnapshotId?: string | null;
-        at: string;
-      }
-    >
-  | DomainEvent<'VolumeCreated', { volumeId: string; at: string }>
-  | DomainEvent<'VolumeCreationFailed', { volumeId: string; reason: string; at: string }>
-  | DomainEvent<'VolumeAttachRequested', { volumeId: string; instanceId: string; at: string }>
-  | DomainEvent<'VolumeAttached', { volumeId: string; instanceId: string; device: string; at: string }>
-  | DomainEvent<'VolumeAttachFailed', { volumeId: string; instanceId: string; reason: string; at: string }>
-  | DomainEvent<'VolumeDetachRequested', { volumeId: string; instanceId: string; at: string }>
-  | DomainEvent<'VolumeDetached', { volumeId: string; instanceId: string; at: string }>
-  /** Detaching kept failing and was given up on: still attached (Cinder: back to in-use). */
-  | DomainEvent<'VolumeDetachFailed', { volumeId: string; instanceId: string; reason: string; at: string }>
-  | DomainEvent<'VolumeRenamed', { volumeId: string; name: string; at: string }>
-  | DomainEvent<'VolumeDeleteRequested', { volumeId: string; at: string }>
-  | DomainEvent<'VolumeDeleted', { volumeId: string; projectId: string; sizeGiB: number; at: string }>
-  /** Deleting kept failing and was given up on: error, quota kept, to be deleted again (Cinder: error_deleting). */
-  | DomainEvent<'VolumeDeleteFailed', { volumeId: string; reason: string; at: string }>
-  /** Snapshots live on their volume's stream: "the volume has snapshots" is then decided exactly. */
-  | DomainEvent<'VolumeSnapshotRequested', { volumeId: string; snapshotId: string; projectId: string; name: string; sizeGiB: number; at: string }>
-  | DomainEvent<'VolumeSnapshotCreated', { volumeId: string; snapshotId: string; at: string }>
-  | DomainEvent<'VolumeSnapshotFailed', { volumeId: string; snapshotId: string; reason: string; at: string }>
-  | DomainEvent<'VolumeSnapshotDeleteRequested', { volumeId: string; snapshotId: string; at: string }>
-  | DomainEvent<'VolumeSnapshotDeleted', { volumeId: string; snapshotId: string; at: string }>
-  /** Deleting the snapshot kept failing and was given up on: error, to be deleted again. */
-  | DomainEvent<'VolumeSnapshotDeleteFailed', { volumeId: string; snapshotId: string; reason: string; at: string }>;
-
-export type VolumeCommand =
-  | {
-      type: 'RequestVolume';
-      volumeId: string;
-      projectId: string;
-      name: string;
-      sizeGiB: number;
-      sourceImageId: string | null;
-      bootFor: string | null;
-      sourceSnapshotId?: string | null;
-      now: string;
-    }
-  | { type: 'RecordCreated'; now: string }
-  | { type: 'RecordCreationFailed'; reason: string; now: string }
-  | { type: 'RequestAttach'; instanceId: string; now: string }
-  | { type: 'RecordAttached'; device: string; now: string }
-  | { type: 'RecordAttachFailed'; reason: string; now: string }
-  | { type: 'RequestDetach'; now: string }
-  | { type: 'RecordDetached'; now: string }
-  | { type: 'RecordDetachFailed'; reason: string; now: string }
-  | { type: 'Rename'; name: string; now: string }
-  | { type: 'RequestDelete'; now: string }
-  | { type: 'RecordDeleted'; now: string }
-  | { type: 'RecordDeleteFailed'; reason: string; now: string }
-  | { type: 'RequestSnapshot'; snapshotId: string; name: string; now: string }
-  | { type: 'RecordSnapshotCreated'; snapshotId: string; now: string }
-  | { type: 'RecordSnapshotFailed'; snapshotId: string; reason: string; now: string }
-  | { type: 'RequestSnapshotDelete'; snapshotId: string; now: string }
-  | { type: 'RecordSnapshotDeleted'; snapshotId: string; now: string }
-  | { type: 'RecordSnapshotDeleteFailed'; snapshotId: string; reason: string; now: string };
-
-export type VolumeState =
-  | { status: 'absent' }
-  | {
-      status: VolumeStatus;
-      volumeId: string;
-      projectId: string;
-      name: string;
-      sizeGiB: number;
-      /** The instance it is attached (or being attached/detached) to. */
-      instanceId: string | null;
-      device: string | null;
-      /** Set for an instance's root volume: it follows its instance and cannot be detached by hand. */
-      bootFor: string | null;
-      /** The snapshot it is restored from, if any. */
-      sourceSnapshotId: string | null;
-      /** Its snapshots that are not deleted. */
-      snapshots: Readonly<Record<string, SnapshotStatus>>;
-    };
-
-export const volumeStream = (volumeId: string) => `volume-${volumeId}`;
+export { isSnapshotEvent, snapshotStatusAfter };
+export { MAX_VOLUME_GIB, volumeStream } from './volume.events';
+export type { SnapshotStatus, VolumeCommand, VolumeEvent, VolumeState, VolumeStatus } from './volume.events';
 
 type Present = Exclude<VolumeState, { status: 'absent' }>;
 
@@ -150,7 +60,28 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
           : [];
       case 'Rename':
         // A name is a label: any state but deleted may be renamed (the check above), and the same name is nothing.
-        return command.name === s.name ? [] : [{ type: 'VolumeRenamed', data: { volumeId, name: command.name, at } }];
+        if (command.name === s.name && command.description === undefined) return [];
+        return [
+          {
+            type: 'VolumeRenamed',
+            data: { volumeId, name: command.name, ...(command.description !== undefined ? { description: command.description } : {}), at },
+          },
+        ];
+      case 'RequestExtend':
+        if (s.status === 'extending' && s.extendingTo === command.sizeGiB) return [];
+        if (s.status !== 'available') throw refuse(s, 'extend');
+        if (!Number.isInteger(command.sizeGiB) || command.sizeGiB <= s.sizeGiB || command.sizeGiB > MAX_VOLUME_GIB) {
+          throw invalid('InvalidVolumeSize', `The new size must be an integer above ${s.sizeGiB} and at most ${MAX_VOLUME_GIB} GiB`, [
+            { field: 'sizeGiB', message: 'not larger' },
+          ]);
+        }
+        return [{ type: 'VolumeExtendRequested', data: { volumeId, sizeGiB: command.sizeGiB, at } }];
+      case 'RecordExtended':
+        return s.status === 'extending' && s.extendingTo !== null ? [{ type: 'VolumeExtended', data: { volumeId, sizeGiB: s.extendingTo, at } }] : [];
+      case 'RecordExtendFailed':
+        return s.status === 'extending' && s.extendingTo !== null
+          ? [{ type: 'VolumeExtendFailed', data: { volumeId, sizeGiB: s.extendingTo, reason: command.reason, at } }]
+          : [];
       case 'RequestDelete':
         if (s.status === 'deleting') return [];
         if (s.status !== 'available' && s.status !== 'error') throw refuse(s, 'delete');
@@ -210,31 +141,24 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
         device: null,
         bootFor,
         sourceSnapshotId: event.data.sourceSnapshotId ?? null,
+        sourceImageId: event.data.sourceImageId,
+        extendingTo: null,
+        grownTo: [],
         snapshots: {},
       };
     }
     if (state.status === 'absent') return state;
     if (isSnapshotEvent(event)) return withSnapshot(state, event.data.snapshotId, snapshotStatusAfter(event));
     if (event.type === 'VolumeRenamed') return { ...state, name: event.data.name };
+    if (event.type === 'VolumeExtendRequested') return { ...evolveAttachment(state, event), extendingTo: event.data.sizeGiB };
+    if (event.type === 'VolumeExtended') return { ...evolveAttachment(state, event), extendingTo: null, grownTo: [...state.grownTo, event.data.sizeGiB] };
+    if (event.type === 'VolumeExtendFailed') return { ...evolveAttachment(state, event), extendingTo: null };
     return evolveAttachment(state, event);
   },
 };
 
-type SnapshotEvent = Extract<VolumeEvent, { type: `VolumeSnapshot${string}` }>;
-const SNAPSHOT_STATUS_AFTER: Record<SnapshotEvent['type'], SnapshotStatus | null> = {
-  VolumeSnapshotRequested: 'creating',
-  VolumeSnapshotCreated: 'available',
-  VolumeSnapshotFailed: 'error',
-  VolumeSnapshotDeleteRequested: 'deleting',
-  VolumeSnapshotDeleted: null,
-  VolumeSnapshotDeleteFailed: 'error',
-};
-export const isSnapshotEvent = (event: VolumeEvent): event is SnapshotEvent => event.type.startsWith('VolumeSnapshot');
-/** A snapshot's status after one of its events (null: gone). */
-export const snapshotStatusAfter = (event: SnapshotEvent): SnapshotStatus | null => SNAPSHOT_STATUS_AFTER[event.type];
-
-/** What a volume's own events change: its status and attachment (a read-model row keeps the same). */
-export type VolumeAttachment = { status: VolumeStatus; instanceId: string | null; device: string | null };
+/** What a volume's own events change: its status, attachment and size (a read-model row keeps the same). */
+export type VolumeAttachment = { status: VolumeStatus; instanceId: string | null; device: string | null; sizeGiB: number };
 
 /** The attachment after one of the volume's own events (not its request, not its snapshots'). Generic in what else the state holds. */
 export function evolveAttachment<V extends VolumeAttachment>(
@@ -264,12 +188,13 @@ export function evolveAttachment<V extends VolumeAttachment>(
       return { ...v, status: 'deleted' };
     case 'VolumeDeleteFailed':
       return { ...v, status: 'error' };
+    case 'VolumeExtendRequested':
+      return { ...v, status: 'extending' };
+    case 'VolumeExtended':
+      return { ...v, status: 'available', sizeGiB: event.data.sizeGiB };
+    case 'VolumeExtendFailed':
+      return { ...v, status: 'available' };
     default:
       return assertNever(event);
   }
-}
-
-function withSnapshot(state: Present, snapshotId: string, status: SnapshotStatus | null): Present {
-  const { [snapshotId]: _previous, ...others } = state.snapshots;
-  return { ...state, snapshots: status === null ? others : { ...others, [snapshotId]: status } };
 }

@@ -36,10 +36,24 @@ async function applyVolumes(events: readonly Folded<VolumeEvent>[], folds: RowFo
   );
   for (const { event, at } of events) {
     if (event.type === 'VolumeRequested') {
-      const { volumeId, projectId, name, sizeGiB, bootFor } = event.data;
-      rows.put({ id: volumeId, projectId, name, sizeGiB, status: 'creating', instanceId: null, device: null, bootFor, createdAt: at, updatedAt: at });
+      const { volumeId, projectId, name, sizeGiB, bootFor, sourceImageId, description = '' } = event.data;
+      rows.put({
+        id: volumeId,
+        projectId,
+        name,
+        sizeGiB,
+        status: 'creating',
+        instanceId: null,
+        device: null,
+        bootFor,
+        sourceImageId,
+        description,
+        createdAt: at,
+        updatedAt: at,
+      });
     } else if (event.type === 'VolumeRenamed') {
-      rows.update(event.data.volumeId, (row) => ({ ...row, name: event.data.name, updatedAt: at }));
+      const { name, description } = event.data;
+      rows.update(event.data.volumeId, (row) => ({ ...row, name, description: description ?? row.description, updatedAt: at }));
     } else if (!isSnapshotEvent(event)) {
       rows.update(event.data.volumeId, (row) => ({ ...evolveAttachment(row, event), updatedAt: at }));
     }

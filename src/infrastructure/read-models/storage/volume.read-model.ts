@@ -26,7 +26,7 @@ export class SqlVolumeReadModel implements VolumeReadModel {
 
   async listUnfinished() {
     const rows = await this.db.query<{ id: string }>(
-      `SELECT id FROM rm_volumes WHERE boot_for IS NULL AND status IN ('creating', 'attaching', 'detaching', 'deleting')
+      `SELECT id FROM rm_volumes WHERE boot_for IS NULL AND status IN ('creating', 'attaching', 'detaching', 'extending', 'deleting')
        UNION SELECT volume_id AS id FROM rm_snapshots WHERE status IN ('creating', 'deleting')`,
     );
     return rows.map((r) => r.id);

@@ -13,6 +13,8 @@ export class VolumeRow {
   @Column('text', { name: 'instance_id', nullable: true }) instanceId!: string | null;
   @Column('text', { nullable: true }) device!: string | null;
   @Column('text', { name: 'boot_for', nullable: true }) bootFor!: string | null;
+  @Column('text', { name: 'source_image_id', nullable: true }) sourceImageId!: string | null;
+  @Column('text') description!: string;
   @Column('text', { name: 'created_at' }) createdAt!: string;
   @Column('text', { name: 'updated_at' }) updatedAt!: string;
 }

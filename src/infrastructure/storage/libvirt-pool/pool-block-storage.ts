@@ -53,6 +53,13 @@ export class PoolBlockStorage implements BlockStorageDriver {
     fs.renameSync(tmp, target);
   }
 
+  async extendVolume(volumeId: string, sizeGiB: number): Promise<void> {
+    const file = this.volumePath(volumeId);
+    if (!fs.existsSync(file)) throw new DriverError('not_found', 'extendVolume', `no volume ${volumeId}`);
+    if (this.sizeGiB(file) >= sizeGiB) return; // grown already (a retried step)
+    await this.run('extendVolume', 'qemu-img', ['resize', '-q', file, `${sizeGiB}G`]);
+  }
+
   async deleteVolume(volumeId: string): Promise<void> {
     const attachedTo = (await this.attachments()).get(this.volumePath(volumeId));
     if (attachedTo) throw new DriverError('invalid', 'deleteVolume', `${volumeId} is attached to ${attachedTo.instanceId}`);

@@ -31,6 +31,14 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
     this.onChange();
   }
 
+  async extendVolume(volumeId: string, sizeGiB: number): Promise<void> {
+    await this.simulation.operation('extendVolume');
+    const volume = this.volumes.get(volumeId);
+    if (!volume) throw new DriverError('not_found', 'extendVolume', `no volume ${volumeId}`);
+    volume.sizeGiB = Math.max(volume.sizeGiB, sizeGiB);
+    this.onChange();
+  }
+
   async deleteVolume(volumeId: string): Promise<void> {
     await this.simulation.operation('deleteVolume');
     const volume = this.volumes.get(volumeId);

@@ -12,8 +12,8 @@ import { SnapshotAccepted } from '../../../application/storage/snapshot-changes'
 import { VolumeQueries } from '../../../application/storage/volume.queries';
 import { ListQueryDto, pageOf, AsOfQueryDto, asOfOf } from '../shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../shared/decorators';
-import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto, RenameVolumeDto } from './volumes.dto';
-import { RenameVolume } from '../../../application/storage/commands/rename-volume.command';
+import { AttachVolumeDto, CreateSnapshotDto, CreateVolumeDto, ExtendVolumeDto, RenameVolumeDto } from './volumes.dto';
+import { ExtendVolume, RenameVolume } from '../../../application/storage/commands/rename-volume.command';
 
 @ApiTags('storage')
 @ApiBearerAuth()
@@ -26,9 +26,10 @@ export class VolumesController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Create a volume, blank or restored from a snapshot; counts against the volumes and volumeGiB quotas' })
+  @ApiOperation({ summary: 'Create a volume, blank, restored from a snapshot or (bootable) from an image; counts against the volumes and volumeGiB quotas' })
   async create(@Body() b: CreateVolumeDto, @CurrentPrincipal() p: Principal, @RequestId() r: string, @Res({ passthrough: true }) res: Response) {
-    return this.located(res, await this.commands.execute(new CreateVolume(b.name, b.sizeGiB, p, r, b.snapshotId ?? null)));
+    const command = new CreateVolume(b.name, b.sizeGiB, p, r, b.snapshotId ?? null, b.imageId ?? null, b.description ?? '');
+    return this.located(res, await this.commands.execute(command));
   }
 
   @Get()
@@ -42,9 +43,16 @@ export class VolumesController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Rename a volume (recorded at once)' })
+  @ApiOperation({ summary: 'Rename a volume or change its description (recorded at once)' })
   rename(@Param('id') id: string, @Body() b: RenameVolumeDto, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
-    return this.commands.execute(new RenameVolume(id, b.name, p, r));
+    return this.commands.execute(new RenameVolume(id, b.name ?? null, p, r, b.description));
+  }
+
+  @Post(':id/extend')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Grow an available data volume (status extending, then available at the new size; the extra GiB count against volumeGiB)' })
+  extend(@Param('id') id: string, @Body() b: ExtendVolumeDto, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
+    return this.commands.execute(new ExtendVolume(id, b.sizeGiB, p, r));
   }
 
   @Post(':id/attach')

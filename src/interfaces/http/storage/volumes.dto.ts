@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, MaxLength, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { MAX_VOLUME_GIB } from '../../../domain/storage/volume/volume.decider';
 import { NAME_MESSAGE, NAME_PATTERN } from '../shared/common.dto';
 
@@ -23,13 +23,40 @@ export class CreateVolumeDto {
   @IsString()
   @Matches(/^snap-[0-9a-f]{20}$/, { message: 'snapshotId must be a snapshot id' })
   snapshotId?: string;
+
+  @ApiPropertyOptional({ description: 'Made from this image (active; sizeGiB at least its minimum disk): a bootable volume', example: 'img-…' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^img-[A-Za-z0-9-]{1,64}$/, { message: 'imageId must be an image id' })
+  imageId?: string;
+
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
 }
 
 export class RenameVolumeDto {
-  @ApiProperty({ example: 'data' })
+  @ApiPropertyOptional({ example: 'data' })
+  @IsOptional()
   @IsString()
   @Matches(NAME_PATTERN, { message: `name ${NAME_MESSAGE}` })
-  name!: string;
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  description?: string;
+}
+
+export class ExtendVolumeDto {
+  @ApiProperty({ minimum: 2, maximum: MAX_VOLUME_GIB, description: 'The new size, larger than the current one' })
+  @IsInt()
+  @Min(2)
+  @Max(MAX_VOLUME_GIB)
+  sizeGiB!: number;
 }
 
 export class CreateSnapshotDto {

@@ -5,13 +5,22 @@ import { errorCodeOf } from '../../../../test/support/error-code';
 const code = errorCodeOf;
 
 describe('Cinder requests', () => {
-  it('reads a volume create, named or not, blank or from a snapshot', () => {
-    expect(parseVolumeCreate({ volume: { size: 2, name: 'data', description: null } })).toEqual({ name: 'data', sizeGiB: 2, snapshotId: null });
-    expect(parseVolumeCreate({ volume: { size: '1', snapshot_id: 'snap-1' } })).toEqual({ name: 'volume', sizeGiB: 1, snapshotId: 'snap-1' });
+  it('reads a volume create, named or not, blank, from a snapshot or from an image, described or not', () => {
+    const blank = { snapshotId: null, imageId: null, description: '' };
+    expect(parseVolumeCreate({ volume: { size: 2, name: 'data', description: null } })).toEqual({ ...blank, name: 'data', sizeGiB: 2 });
+    expect(parseVolumeCreate({ volume: { size: '1', snapshot_id: 'snap-1' } })).toEqual({ ...blank, name: 'volume', sizeGiB: 1, snapshotId: 'snap-1' });
+    expect(parseVolumeCreate({ volume: { size: 1, imageRef: 'img-1', description: 'boots' } })).toEqual({
+      ...blank,
+      name: 'volume',
+      sizeGiB: 1,
+      imageId: 'img-1',
+      description: 'boots',
+    });
     for (const volume of [
       { size: 0 },
-      { size: 1, imageRef: 'x' },
-      { size: 1, description: 'kept?' },
+      { size: 1, imageRef: 7 },
+      { size: 1, source_volid: 'vol-1' },
+      { size: 1, description: 'x'.repeat(256) },
       { size: 1, volume_type: 'ssd' },
       { size: 1, multiattach: true },
     ]) {

@@ -6,7 +6,7 @@ import { Principal, isAdmin } from '../../../application/shared/command-context'
 import { allItems } from '../../../application/shared/paging';
 import { ChangeVolume } from '../../../application/storage/commands/change-volume.command';
 import { CreateVolume } from '../../../application/storage/commands/create-volume.command';
-import { RenameVolume } from '../../../application/storage/commands/rename-volume.command';
+import { ExtendVolume, RenameVolume } from '../../../application/storage/commands/rename-volume.command';
 import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { VolumeView } from '../../../application/storage/ports/volume-read-model.port';
 import { VolumeAccepted } from '../../../application/storage/volume-accepted';
@@ -19,7 +19,7 @@ import { RawQuery, nextPageLink, pageAfterMarker } from '../shared/openstack-que
 import { withinOwnProject } from '../shared/own-project';
 import { CinderMicroversionInterceptor, CinderVersion, VolumeMicroversion } from './cinder-microversion';
 import { cinderListQuery } from './cinder-list-query';
-import { parseVolumeCreate } from './cinder-requests';
+import { descriptionOf, newSizeOf, parseVolumeCreate } from './cinder-requests';
 import { cinderVolume } from './cinder-views';
 
 /** Cinder v3's volumes over Storage's, at `/volume/v3/{project_id}/volumes` (as the catalog gives it) and without the project. */
@@ -37,7 +37,9 @@ export class CinderVolumesController {
   @HttpCode(202)
   async create(@Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string, @CinderVersion() v: VolumeMicroversion, @Req() req: Request) {
     const volume = parseVolumeCreate(body);
-    const accepted: VolumeAccepted = await this.commands.execute(new CreateVolume(volume.name, volume.sizeGiB, p, r, volume.snapshotId));
+    const accepted: VolumeAccepted = await this.commands.execute(
+      new CreateVolume(volume.name, volume.sizeGiB, p, r, volume.snapshotId, volume.imageId, volume.description),
+    );
     return { volume: cinderVolume(await this.queries.getVolume(p, accepted.volume.id), baseUrlOf(req, this.settings), v) };
   }
 
@@ -60,7 +62,7 @@ export class CinderVolumesController {
     return { volume: cinderVolume(await this.visible(p, id), baseUrlOf(req, this.settings), v) };
   }
 
-  /** A new name (descriptions are not kept: one is refused). */
+  /** A new name, or description, or both. */
   @Put(':id')
   async update(
     @Param('id') id: string,
@@ -75,11 +77,13 @@ export class CinderVolumesController {
     if (!change) throw invalid('BadRequest', 'Expected {"volume": {...}}');
     // cinderclient still writes the v1 names (display_name, display_description); Cinder takes both.
     const name = change.name ?? change.display_name;
-    const description = change.description ?? change.display_description;
-    if (description !== undefined && description !== null && description !== '') throw invalid('BadRequest', 'Descriptions are not kept here');
-    if (name === undefined || name === volume.name) return { volume: cinderVolume(volume, baseUrlOf(req, this.settings), v) };
-    if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw invalid('BadRequest', `Volume name ${NAME_MESSAGE}`);
-    const renamed: VolumeView = await this.commands.execute(new RenameVolume(id, name, p, r));
+    const rawDescription = change.description ?? change.display_description;
+    const description = rawDescription === undefined ? undefined : descriptionOf(rawDescription);
+    if ((name === undefined || name === volume.name) && (description === undefined || description === volume.description)) {
+      return { volume: cinderVolume(volume, baseUrlOf(req, this.settings), v) };
+    }
+    if (name !== undefined && (typeof name !== 'string' || !NAME_PATTERN.test(name))) throw invalid('BadRequest', `Volume name ${NAME_MESSAGE}`);
+    const renamed: VolumeView = await this.commands.execute(new RenameVolume(id, (name as string | undefined) ?? null, p, r, description));
     return { volume: cinderVolume(renamed, baseUrlOf(req, this.settings), v) };
   }
 
@@ -90,11 +94,20 @@ export class CinderVolumesController {
     await this.commands.execute(new ChangeVolume(id, { action: 'delete' }, p, r));
   }
 
+  /** `os-extend` (an available volume grows), `os-attach` to a server and `os-detach` (as cinderclient's attach and detach). */
   @Post(':id/action')
   @HttpCode(202)
-  async action(@Param('id') id: string, @Body() body: unknown): Promise<void> {
+  async action(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string): Promise<void> {
     const name = isObject(body) ? Object.keys(body)[0] : undefined;
-    throw invalid('BadRequest', `The volume action ${name ?? '(none)'} is not supported; attach and detach through Nova's os-volume_attachments`);
+    const args = name && isObject(body) && isObject(body[name]) ? (body[name] as Record<string, unknown>) : {};
+    await this.visible(p, id);
+    if (name === 'os-extend') return void (await this.commands.execute(new ExtendVolume(id, newSizeOf(args), p, r)));
+    if (name === 'os-attach') {
+      if (typeof args.instance_uuid !== 'string') throw invalid('BadRequest', 'os-attach needs instance_uuid (attaching to a host is not supported)');
+      return void (await this.commands.execute(new ChangeVolume(id, { action: 'attach', instanceId: args.instance_uuid }, p, r)));
+    }
+    if (name === 'os-detach') return void (await this.commands.execute(new ChangeVolume(id, { action: 'detach' }, p, r)));
+    throw invalid('BadRequest', `The volume action ${name ?? '(none)'} is not supported (os-extend, os-attach and os-detach are)`);
   }
 
   private async visible(p: Principal, id: string): Promise<VolumeView> {
