@@ -51,6 +51,16 @@ export function blockStorageDriverContract(
     });
   });
 
+  it('grows a volume, never shrinks it, idempotently', async () => {
+    await driver.createVolume({ volumeId: 'vol-e1', sizeGiB: 1, sourceImage: null });
+    await driver.extendVolume('vol-e1', 3);
+    await driver.extendVolume('vol-e1', 3);
+    await driver.extendVolume('vol-e1', 2);
+    expect((await driver.list()).find((v) => v.volumeId === 'vol-e1')?.sizeGiB).toBe(3);
+    await expect(driver.extendVolume('vol-none', 2)).rejects.toMatchObject({ kind: 'not_found' });
+    await driver.deleteVolume('vol-e1');
+  });
+
   it('reports attaching an unknown volume as not found', async () => {
     await expect(driver.attach('vol-none', 'inst-c1')).rejects.toMatchObject({ kind: 'not_found' });
   });
