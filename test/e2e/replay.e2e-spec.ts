@@ -73,7 +73,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       const [{ code, output }, launched] = await Promise.all([replay, burst]);
       expect(launched.status).toBe(202);
       await settle(launched.body.operation.id);
-      expect(output).toMatch(/replayed \d+ events \(5 projections, 2 threads\) in [\d.]+ s: \d+ events\/s/);
+      expect(output).toMatch(/replayed \d+ events \(6 projections, 2 threads\) in [\d.]+ s: \d+ events\/s/);
       for (const table of PROJECTIONS.flatMap((p) => p.tables)) expect(output).toMatch(new RegExp(`${table}\\s+\\d+ rows  equal`));
       expect(output).toContain('read models equal their replay');
       expect(code).toBe(0);
