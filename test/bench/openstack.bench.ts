@@ -11,8 +11,11 @@
  * 4. 50 volumes attached to 50 of the servers and detached, through Nova's os-volume_attachments and
  *    through REST, each first in turn (BENCH_VOLUME_ROUNDS pairs): seconds until all in-use and
  *    available again; ratio REST time / Nova time.
+ * 5. On this machine's libvirt and Open vSwitch (once, not per store): a real guest behind a router; its
+ *    floating IP associated through Neutron BENCH_NAT_ROUNDS times: ms from the request to the first
+ *    echo reply through NAT, and from the disassociation to silence (see openstack-nat.ts).
  * Prints figures, checks nothing. Knobs: BENCH_INSTANCES (1000), BENCH_ROUNDS (2), BENCH_LISTS (30),
- * BENCH_STORES (embedded,postgres).
+ * BENCH_STORES (embedded,postgres), BENCH_NAT_ROUNDS (5).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -25,6 +28,7 @@ import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { unlimitAdminProject } from '../support/app';
 import { createTestDatabase, postgresReachable } from '../support/postgres';
 import { VolumeRound, attachDetachRounds } from './openstack-volumes';
+import { natFigures } from './openstack-nat';
 
 const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -227,7 +231,15 @@ async function main(): Promise<void> {
       }
     } else process.stdout.write('\nPostgreSQL: not reachable, not measured\n');
   }
-  process.stdout.write(`\n${JSON.stringify({ benchmark: 'openstack', instances: COUNT, rounds: ROUNDS, results })}\n`);
+  const nat = await natFigures(Number(process.env.BENCH_NAT_ROUNDS ?? 5));
+  if ('skipped' in nat) process.stdout.write(`\nNAT on a real host: not measured (${nat.skipped})\n`);
+  else {
+    const ms = (values: number[]) => `${values.map((v) => v.toFixed(0)).join(', ')} ms (median ${median(values).toFixed(0)})`;
+    process.stdout.write(
+      `\nfloating IP through NAT on a real host: association to first echo reply ${ms(nat.msToFirstPacket)}; disassociation to silence ${ms(nat.msToSilence)}\n`,
+    );
+  }
+  process.stdout.write(`\n${JSON.stringify({ benchmark: 'openstack', instances: COUNT, rounds: ROUNDS, results, nat })}\n`);
 }
 
 main().catch((error: unknown) => {
