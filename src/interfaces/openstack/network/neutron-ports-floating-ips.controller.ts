@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Request } from 'express';
 import { AllocateFloatingIp } from '../../../application/network/commands/allocate-floating-ip.command';
 import { ChangeFloatingIp } from '../../../application/network/commands/change-floating-ip.command';
 import { InstanceQueries } from '../../../application/compute/instance.queries';
@@ -13,7 +14,8 @@ import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { isObject } from '../shared/openstack-body';
 import { RawQuery } from '../shared/openstack-query';
-import { matchesQuery } from './neutron-filter';
+import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
+import { neutronListing } from './neutron-filter';
 import { portRequest } from './neutron-requests';
 import { neutronFloatingIp, neutronPort } from './neutron-resource-views';
 import { EXTERNAL_NETWORK_ID } from './neutron-views';
@@ -25,14 +27,21 @@ export class NeutronPortsFloatingIpsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly network: NetworkQueries,
+    @Inject(OPENSTACK_SETTINGS) private readonly settings: OpenStackSettings,
     private readonly instances: InstanceQueries,
   ) {}
 
   @Get('ports')
-  async ports(@Query() q: RawQuery, @CurrentPrincipal() p: Principal) {
+  async ports(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const ports = await allItems((page) => this.network.listPorts(p, page));
     const networks = await this.network.networksById(p);
-    return { ports: ports.map((port) => neutronPort(port, isAdmin(p), networks)).filter((port) => matchesQuery(port, q)) };
+    return neutronListing(
+      'ports',
+      ports.map((port) => neutronPort(port, isAdmin(p), networks)),
+      q,
+      req,
+      baseUrlOf(req, this.settings),
+    );
   }
 
   @Get('ports/:id')
@@ -60,9 +69,9 @@ export class NeutronPortsFloatingIpsController {
   }
 
   @Get('floatingips')
-  async floatingIps(@Query() q: RawQuery, @CurrentPrincipal() p: Principal) {
+  async floatingIps(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const all = await allItems((page) => this.network.listFloatingIps(p, page));
-    return { floatingips: all.map(neutronFloatingIp).filter((f) => matchesQuery(f, q)) };
+    return neutronListing('floatingips', all.map(neutronFloatingIp), q, req, baseUrlOf(req, this.settings));
   }
 
   @Get('floatingips/:id')

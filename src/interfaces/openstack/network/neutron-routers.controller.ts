@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Request } from 'express';
 import { ChangeRouter, RouterChange } from '../../../application/network/commands/router.commands';
 import { NetworkQueries } from '../../../application/network/network.queries';
 import { RouterView } from '../../../application/network/ports/network-read-model.port';
@@ -9,7 +10,8 @@ import { allItems } from '../../../application/shared/paging';
 import { notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { RawQuery } from '../shared/openstack-query';
-import { matchesQuery } from './neutron-filter';
+import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
+import { neutronListing } from './neutron-filter';
 import { interfaceRequest, routerRequest } from './neutron-requests';
 import { neutronRouter } from './neutron-views';
 
@@ -20,13 +22,20 @@ export class NeutronRoutersController {
   constructor(
     private readonly commands: CommandBus,
     private readonly network: NetworkQueries,
+    @Inject(OPENSTACK_SETTINGS) private readonly settings: OpenStackSettings,
   ) {}
 
   @Get()
-  async list(@Query() q: RawQuery, @CurrentPrincipal() p: Principal) {
+  async list(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const routers = await allItems((page) => this.network.listRouters(p, page));
     const networks = await this.network.networksById(p);
-    return { routers: routers.map((r) => neutronRouter(r, networks)).filter((r) => matchesQuery(r, q)) };
+    return neutronListing(
+      'routers',
+      routers.map((r) => neutronRouter(r, networks)),
+      q,
+      req,
+      baseUrlOf(req, this.settings),
+    );
   }
 
   @Get(':id')

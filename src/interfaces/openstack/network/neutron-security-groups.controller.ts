@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Request } from 'express';
 import { ChangeSecurityGroupRules } from '../../../application/network/commands/change-security-group-rules.command';
 import { CreateSecurityGroup } from '../../../application/network/commands/create-security-group.command';
 import { DeleteSecurityGroup } from '../../../application/network/commands/delete-security-group.command';
@@ -14,7 +15,8 @@ import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { isObject } from '../shared/openstack-body';
 import { RawQuery } from '../shared/openstack-query';
-import { matchesQuery } from './neutron-filter';
+import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
+import { neutronListing } from './neutron-filter';
 import { neutronRule, neutronSecurityGroup } from './neutron-resource-views';
 
 /** What Neutron gives a new group: egress to anywhere (IPv4; there is no IPv6 here). */
@@ -51,11 +53,12 @@ export class NeutronSecurityGroupsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly network: NetworkQueries,
+    @Inject(OPENSTACK_SETTINGS) private readonly settings: OpenStackSettings,
   ) {}
 
   @Get('security-groups')
-  async groups(@Query() q: RawQuery, @CurrentPrincipal() p: Principal) {
-    return { security_groups: (await this.all(p)).map(neutronSecurityGroup).filter((g) => matchesQuery(g, q)) };
+  async groups(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @Req() req: Request) {
+    return neutronListing('security_groups', (await this.all(p)).map(neutronSecurityGroup), q, req, baseUrlOf(req, this.settings));
   }
 
   @Get('security-groups/:id')
@@ -80,9 +83,9 @@ export class NeutronSecurityGroupsController {
   }
 
   @Get('security-group-rules')
-  async rules(@Query() q: RawQuery, @CurrentPrincipal() p: Principal) {
+  async rules(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const rules = (await this.all(p)).flatMap((g) => g.rules.map((rule) => neutronRule(g.id, g.projectId, rule)));
-    return { security_group_rules: rules.filter((rule) => matchesQuery(rule, q)) };
+    return neutronListing('security_group_rules', rules, q, req, baseUrlOf(req, this.settings));
   }
 
   @Get('security-group-rules/:id')

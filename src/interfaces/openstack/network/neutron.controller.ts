@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Request } from 'express';
 import { IdentityQueries } from '../../../application/identity/identity.queries';
 import { AddSubnet, DeleteSubnet } from '../../../application/network/commands/change-subnets.command';
 import { CreateNetwork } from '../../../application/network/commands/create-network.command';
@@ -11,7 +12,8 @@ import { Principal, isAdmin } from '../../../application/shared/command-context'
 import { notFound } from '../../../domain/shared/domain-error';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { RawQuery } from '../shared/openstack-query';
-import { matchesQuery } from './neutron-filter';
+import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
+import { neutronListing } from './neutron-filter';
 import { networkRequest, subnetRequest } from './neutron-requests';
 import { neutronNetwork, neutronSubnet } from './neutron-views';
 
@@ -33,6 +35,7 @@ export class NeutronController {
   constructor(
     private readonly commands: CommandBus,
     private readonly network: NetworkQueries,
+    @Inject(OPENSTACK_SETTINGS) private readonly settings: OpenStackSettings,
     private readonly identity: IdentityQueries,
   ) {}
 
@@ -43,9 +46,9 @@ export class NeutronController {
   }
 
   @Get('networks')
-  async networks(@Query() q: RawQuery, @CurrentPrincipal() p: Principal) {
+  async networks(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const all = (await this.all(p)).map((n) => neutronNetwork(n, isAdmin(p)));
-    return { networks: all.filter((n) => matchesQuery(n, q)) };
+    return neutronListing('networks', all, q, req, baseUrlOf(req, this.settings));
   }
 
   @Get('networks/:id')
@@ -69,9 +72,9 @@ export class NeutronController {
   }
 
   @Get('subnets')
-  async subnets(@Query() q: RawQuery, @CurrentPrincipal() p: Principal) {
+  async subnets(@Query() q: RawQuery, @CurrentPrincipal() p: Principal, @Req() req: Request) {
     const all = (await this.all(p)).flatMap((n) => n.subnets).map(neutronSubnet);
-    return { subnets: all.filter((s) => matchesQuery(s, q)) };
+    return neutronListing('subnets', all, q, req, baseUrlOf(req, this.settings));
   }
 
   @Get('subnets/:id')
