@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { run, succeeds } from '../support/shell';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,15 +16,6 @@ export type NatFigures = { msToFirstPacket: number[]; msToSilence: number[] } | 
 const URI = 'qemu:///system';
 const EXTERNAL_VLAN = 3691;
 const PASSWORD = 'bench-password-123';
-const run = (file: string, ...args: string[]) => execFileSync(file, args, { stdio: 'pipe', timeout: 30_000 }).toString();
-const succeeds = (file: string, ...args: string[]) => {
-  try {
-    run(file, ...args);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { succeeds } from '../support/shell';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,14 +12,6 @@ import { baseUrlOf, openStackEnv, openstackJson, runClient } from '../support/op
 import { describeWithOpenStackClients, describeWithVirt } from '../support/services';
 
 const URI = 'qemu:///system';
-const succeeds = (file: string, ...args: string[]) => {
-  try {
-    execFileSync(file, args, { stdio: 'pipe', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-};
 const describeHere = describeWithVirt === describe ? describeWithOpenStackClients : describe.skip;
 
 /**

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { run, succeeds } from '../support/shell';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,15 +11,6 @@ import { GUEST_IMAGE_DIR } from '../support/guest-image';
 import { describeWithVirt } from '../support/services';
 
 const URI = 'qemu:///system';
-const run = (file: string, ...args: string[]) => execFileSync(file, args, { stdio: 'pipe', timeout: 30_000 }).toString();
-const succeeds = (file: string, ...args: string[]) => {
-  try {
-    run(file, ...args);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The orchestrator on this machine's libvirt and Open vSwitch, through its REST API: real QEMU

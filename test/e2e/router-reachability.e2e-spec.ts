@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { run, succeeds } from '../support/shell';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,15 +12,6 @@ import { OpenStackLogin, baseUrlOf, openStackEnv, openstackJson, runClient } fro
 import { describeWithOpenStackClients, describeWithVirt } from '../support/services';
 
 const URI = 'qemu:///system';
-const run = (file: string, ...args: string[]) => execFileSync(file, args, { stdio: 'pipe', timeout: 30_000 }).toString();
-const succeeds = (file: string, ...args: string[]) => {
-  try {
-    run(file, ...args);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const describeHere = describeWithVirt === describe ? describeWithOpenStackClients : describe.skip;
 const EXTERNAL_VLAN = 3690;
 const UPSTREAM = '198.51.100.1';
