@@ -15,7 +15,7 @@ describe('Floating IPs over HTTP', () => {
   const post = (path: string, body: object = {}) => running.http.post(path).set(bearer(alice)).send(body);
   const mappedOn = async (portId: string) =>
     (await running.app.get<SimulatedHostDrivers>(HOST_DRIVERS).switch({ hostId, driver: 'simulated', uri: null }).listPorts()).find((p) => p.portId === portId)
-      ?.nat?.floatingIp;
+      ?.nat?.floatingIp ?? null;
   const launch = async (name: string) => {
     const id = (await post('/v1/instances', { name, flavor: 'tiny', image: 'img', networks: [{ network: 'net' }] })).body.instances[0].id as string;
     return eventually(
