@@ -48,6 +48,7 @@ export async function natFigures(rounds: number): Promise<NatFigures> {
     ORCH_SPAWN_TIMEOUT_MS: '180000',
   });
   const app = await createHttpApp(config, new JsonLogger('warn', () => undefined));
+  await app.listen(0, '127.0.0.1');
   const http = request(app.getHttpServer());
   let instanceId = '';
   let routerId = '';
@@ -65,6 +66,7 @@ export async function natFigures(rounds: number): Promise<NatFigures> {
     run('ip', '-n', upstream, 'addr', 'add', '198.51.100.1/24', 'dev', `up${tag}`);
     run('ip', '-n', upstream, 'link', 'set', `up${tag}`, 'up');
     const network = (await http.post('/v1/networks').set(auth).send({ name: 'bench', cidr: '10.90.0.0/24' })).body;
+    if (!network.subnets?.length) throw new Error(`network: ${JSON.stringify(network)}`);
     routerId = (await http.post('/v1/routers').set(auth).send({ name: 'edge' })).body.id;
     await http.post(`/v1/routers/${routerId}/interfaces`).set(auth).send({ subnetId: network.subnets[0].subnetId });
     await http.put(`/v1/routers/${routerId}/gateway`).set(auth).send({ network: 'public' });
@@ -81,8 +83,13 @@ export async function natFigures(rounds: number): Promise<NatFigures> {
         .send({ name: 'nat', flavor: 'tiny', image: 'busybox', networks: [{ network: network.id }], securityGroups: [group.id] })
     ).body;
     instanceId = launched.instances[0].id;
-    for (let i = 0; i < 900 && (await http.get(`/v1/instances/${instanceId}`).set(auth)).body.state !== 'active'; i++) await sleep(200);
-    const portId = (await http.get(`/v1/instances/${instanceId}`).set(auth)).body.addresses[0].portId as string;
+    let instance = (await http.get(`/v1/instances/${instanceId}`).set(auth)).body;
+    for (let i = 0; i < 900 && instance.state !== 'active' && instance.state !== 'error'; i++) {
+      await sleep(200);
+      instance = (await http.get(`/v1/instances/${instanceId}`).set(auth)).body;
+    }
+    if (instance.state !== 'active') throw new Error(`the guest did not become active: ${JSON.stringify(instance)}`);
+    const portId = instance.addresses[0].portId as string;
     const fip = (
       await http
         .post('/network/v2.0/floatingips')

@@ -60,6 +60,49 @@ for (const store of ['embedded', 'postgres'] as const) {
       );
     });
 
+    it('boots a server from a new volume made from the image, keeps the volume, and boots another server from it', async () => {
+      const first = await os<{ id: string; status: string }>(
+        'server',
+        'create',
+        '--flavor',
+        'm1.small',
+        '--image',
+        'cirros',
+        '--boot-from-volume',
+        '2',
+        '--network',
+        'private',
+        '--wait',
+        'bfv-1',
+      );
+      expect(first.status).toBe('ACTIVE');
+      const roots = await os<Array<{ ID: string; Size: number; 'Attached to': string }>>('volume', 'list');
+      const root = roots.find((v) => JSON.stringify(v['Attached to']).includes(first.id));
+      expect(root).toMatchObject({ Size: 2 });
+      await cli('server', 'delete', '--wait', 'bfv-1');
+      // delete_on_termination is false unless asked: the volume stays, bootable and available.
+      const kept = await until(root?.ID as string, 'available');
+      expect(kept.bootable).toBe('true');
+      const second = await os<{ id: string; status: string }>(
+        'server',
+        'create',
+        '--flavor',
+        'm1.small',
+        '--volume',
+        kept.id,
+        '--network',
+        'private',
+        '--wait',
+        'bfv-2',
+      );
+      expect(second.status).toBe('ACTIVE');
+      const busy = await cli('volume', 'delete', kept.id).catch((error: Error) => error);
+      expect(String(busy)).toMatch(/409|root disk|in use/i);
+      await cli('server', 'delete', '--wait', 'bfv-2');
+      await until(kept.id, 'available');
+      await cli('volume', 'delete', kept.id);
+    });
+
     it("attaches and detaches with Cinder's own os-attach and os-detach actions", async () => {
       await os('server', 'create', '--flavor', 'm1.small', '--image', 'cirros', '--network', 'private', '--wait', 'holder');
       const server = await os<{ id: string }>('server', 'show', 'holder');

@@ -165,7 +165,7 @@ describe('Services the contexts offer each other (embedded)', () => {
     await expect(disks.createRoot(root('vol-z-root'), ctx)).rejects.toMatchObject({ kind: 'unreachable' });
     storage.simulation.hostDown = false;
     expect((await executor.load(volumeDecider, volumeStream('vol-z-root'))).state.status).toBe('creating'); // nothing recorded as failed
-    for (const id of ['vol-y-root', 'vol-z-root']) await disks.deleteRoot(id, ctx);
+    for (const id of ['vol-y-root', 'vol-z-root']) await disks.releaseRoot(id, false, ctx);
     expect((await storage.list()).map((v) => v.volumeId)).not.toContain('vol-y-root');
     const states = await Promise.all(['vol-y-root', 'vol-z-root'].map(async (id) => (await executor.load(volumeDecider, volumeStream(id))).state.status));
     expect(states).toEqual(['deleted', 'deleted']);

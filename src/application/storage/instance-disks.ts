@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError, conflict, refused } from '../../domain/shared/domain-error';
 import { volumeDecider, volumeStream } from '../../domain/storage/volume/volume.decider';
 import { CommandContext } from '../shared/command-context';
 import { CommandExecutor } from '../shared/command-executor';
@@ -68,8 +68,43 @@ export class InstanceDisks {
     return { created: true };
   }
 
+  /**
+   * An existing volume a launch would boot from: of the project, available, made from an image and
+   * no one's root disk (422 VolumeNotFound, 409 otherwise); its image and size.
+   */
+  async bootSource(volumeId: string, projectId: string): Promise<{ imageId: string; sizeGiB: number }> {
+    const { state } = await this.executor.load(volumeDecider, volumeStream(volumeId));
+    if (state.status === 'absent' || state.status === 'deleted' || state.projectId !== projectId) {
+      throw refused('VolumeNotFound', `No volume ${volumeId} in this project`, [{ field: 'rootVolume.volumeId', message: 'unknown' }]);
+    }
+    if (!state.sourceImageId) throw conflict('VolumeNotBootable', `Volume ${volumeId} was not made from an image; it does not boot`);
+    if (state.bootFor || state.status !== 'available')
+      throw conflict('VolumeInUse', `Volume ${volumeId} is ${state.bootFor ? `the root disk of ${state.bootFor}` : state.status}`);
+    return { imageId: state.sourceImageId, sizeGiB: state.sizeGiB };
+  }
+
+  /** Makes an existing bootable volume the instance's root disk (a retry finds it done). */
+  async claimRoot(volumeId: string, instanceId: string, ctx: CommandContext): Promise<{ claimed: true } | { failed: string }> {
+    try {
+      await this.executor.execute(volumeDecider, volumeStream(volumeId), { type: 'ClaimForBoot', instanceId, now: this.executor.now() }, ctx, NO_WAIT);
+      return { claimed: true };
+    } catch (error) {
+      if (error instanceof DomainError) return { failed: error.message };
+      throw error;
+    }
+  }
+
+  /** The root volume when its instance goes: deleted, or (`keep`) left as a data volume, available. */
+  async releaseRoot(volumeId: string, keep: boolean, ctx: CommandContext): Promise<void> {
+    if (!keep) return this.deleteRoot(volumeId, ctx);
+    const { state } = await this.executor.load(volumeDecider, volumeStream(volumeId));
+    if (state.status === 'absent' || state.status === 'deleted') return;
+    if (state.status === 'creating') return this.deleteRoot(volumeId, ctx); // never made whole: nothing worth keeping
+    await this.executor.execute(volumeDecider, volumeStream(volumeId), { type: 'ReleaseFromBoot', now: this.executor.now() }, ctx, NO_WAIT);
+  }
+
   /** Deletes the root volume, whatever its state (nothing if there is none). */
-  async deleteRoot(volumeId: string, ctx: CommandContext): Promise<void> {
+  private async deleteRoot(volumeId: string, ctx: CommandContext): Promise<void> {
     const stream = volumeStream(volumeId);
     const { state } = await this.executor.load(volumeDecider, stream);
     if (state.status === 'absent' || state.status === 'deleted') return;

@@ -13,6 +13,8 @@ export const STORAGE_EVENT_TYPES = eventTypesOf<VolumeEvent>({
   VolumeDetached: true,
   VolumeDetachFailed: true,
   VolumeRenamed: true,
+  VolumeClaimedForBoot: true,
+  VolumeReleasedFromBoot: true,
   VolumeExtendRequested: true,
   VolumeExtended: true,
   VolumeExtendFailed: true,

@@ -3,7 +3,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { flavorDecider, flavorStream } from '../../../domain/compute/flavor/flavor.decider';
 import { imageDecider, imageStream } from '../../../domain/compute/image/image.decider';
 import { instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
-import { NetworkRequest } from '../../../domain/compute/instance/instance.events';
+import { NetworkRequest, RootVolumeChoice } from '../../../domain/compute/instance/instance.events';
+import { InstanceDisks } from '../../storage/public';
 import { tagsAfter, validateMetadata } from '../../../domain/compute/instance/instance-details';
 import { invalid, refused } from '../../../domain/shared/domain-error';
 import { QuotaLedger, assertCanWrite } from '../../identity/public';
@@ -32,6 +33,8 @@ export type LaunchRequest = {
   tags?: string[];
   minCount?: number;
   maxCount?: number;
+  /** Boot from a volume: a new one made from the image (of `sizeGiB`), or an existing bootable one (`image` is then its image). */
+  rootVolume?: RootVolumeChoice;
 };
 
 export class LaunchInstances {
@@ -66,10 +69,12 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
     private readonly networks: NetworkDirectory,
     private readonly quota: QuotaLedger,
     private readonly operations: Operations,
+    private readonly disks: InstanceDisks,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ request, principal, requestId }: LaunchInstances): Promise<LaunchAccepted> {
+  async execute({ request: asked, principal, requestId }: LaunchInstances): Promise<LaunchAccepted> {
+    let request = asked;
     assertCanWrite(principal);
     const projectId = principal.projectId;
     const minCount = request.minCount ?? 1;
@@ -78,6 +83,17 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
     validateMetadata(request.metadata ?? {});
     const tags = tagsAfter([], { add: request.tags ?? [], remove: [], replace: true });
     if (minCount > maxCount) throw invalid('InvalidCount', 'minCount must not exceed maxCount', [{ field: 'minCount', message: 'greater than maxCount' }]);
+    const rootVolume = request.rootVolume;
+    const size = rootVolume?.sizeGiB;
+    if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 16_384)) {
+      throw invalid('InvalidVolumeSize', 'The root volume size must be an integer from 1 to 16384 GiB', [
+        { field: 'rootVolume.sizeGiB', message: 'out of range' },
+      ]);
+    }
+    if (rootVolume?.volumeId) {
+      if (maxCount > 1) throw invalid('VolumeForManyInstances', 'An existing volume boots a single instance', [{ field: 'maxCount', message: 'more than 1' }]);
+      request = { ...request, image: (await this.disks.bootSource(rootVolume.volumeId, projectId)).imageId };
+    }
 
     const [flavor, image] = await Promise.all([
       this.flavors.get(
@@ -93,7 +109,7 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
     ]);
     if (!flavor) throw refused('FlavorNotFound', `No flavor "${request.flavor}"`, [{ field: 'flavor', message: 'unknown' }]);
     if (!image) throw refused('ImageNotFound', `No image "${request.image}"`, [{ field: 'image', message: 'unknown' }]);
-    if (flavor.diskGiB > 0 && flavor.diskGiB < image.minDiskGiB) {
+    if (!rootVolume && flavor.diskGiB > 0 && flavor.diskGiB < image.minDiskGiB) {
       throw refused('FlavorDiskTooSmall', `Image ${image.name} needs ${image.minDiskGiB} GiB; flavor ${flavor.name} has ${flavor.diskGiB}`);
     }
     if (request.keyName && !(await this.compute.getKeyPair(projectId, request.keyName))) {
@@ -136,6 +152,7 @@ export class LaunchInstancesHandler implements ICommandHandler<LaunchInstances, 
             zone: request.zone ?? null,
             ...(request.metadata && Object.keys(request.metadata).length > 0 ? { metadata: request.metadata } : {}),
             ...(tags.length > 0 ? { tags } : {}),
+            ...(rootVolume ? { rootVolume } : {}),
             operationId,
             now: this.executor.now(),
           },

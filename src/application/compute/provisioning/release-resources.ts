@@ -27,7 +27,8 @@ export class ReleaseResources {
     await this.disks.detachAll(s.instanceId, ctx);
     await this.networks.unmapFloatingIps(s.instanceId, ctx);
     if (host) await this.cleanup.clean(s, host);
-    await this.disks.deleteRoot(rootVolumeIdFor(s.instanceId), ctx);
+    const root = s.request.rootVolume;
+    await this.disks.releaseRoot(root?.volumeId ?? rootVolumeIdFor(s.instanceId), root ? !root.deleteOnTermination : false, ctx);
     await this.networks.release(s.instanceId, portsOf(s.instanceId, s.request.networks), ctx);
     for (const hostId of new Set([...(s.hostId ? [s.hostId] : []), ...s.triedHosts])) await this.claims.release(hostId, s.instanceId, ctx);
     await this.quota.release(s.projectId, s.instanceId, ctx, { waitForReadModels: false });

@@ -5,6 +5,12 @@ import { MetadataChange, TagsChange } from './instance-details';
 export type FlavorSpec = { flavorId: string; vcpus: number; ramMiB: number; diskGiB: number };
 /** A network to be on; `portId` names a port made beforehand, which the instance takes and leaves behind when it goes. */
 export type NetworkRequest = { networkId: string; ip?: string; portId?: string };
+/**
+ * How the root disk is had: made from the image (`sizeGiB`: other than the flavor's), or an existing
+ * bootable volume (`volumeId`); kept when the instance goes unless `deleteOnTermination` (Nova's
+ * block_device_mapping_v2 semantics). Absent: made from the image at the flavor's size, deleted with it.
+ */
+export type RootVolumeChoice = { volumeId?: string; sizeGiB?: number; deleteOnTermination: boolean };
 export type Attachment = { portId: string; networkId: string; ip: string; mac: string };
 export type RebootType = 'soft' | 'hard';
 /** The work an instance has left: its task, or giving back what a failed build held. */
@@ -28,6 +34,8 @@ export type InstanceEvent =
         metadata?: Record<string, string>;
         /** Absent in events recorded before instances had tags: none. */
         tags?: string[];
+        /** Absent: the root disk made from the image at the flavor's size, deleted with the instance. */
+        rootVolume?: RootVolumeChoice;
         operationId: string;
         at: string;
       }

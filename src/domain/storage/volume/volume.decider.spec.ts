@@ -141,4 +141,18 @@ describe('Volume decider', () => {
       .then([{ type: 'VolumeRenamed', data: { volumeId: 'vol-1', name: 'v', description: 'logs', at } }]);
     spec.given([requested]).when({ type: 'Rename', name: 'v', now: at }).then([]);
   });
+
+  it('boots an instance from an available volume made from an image, once, and lets it go as a data volume', () => {
+    const created: VolumeEvent = { type: 'VolumeCreated', data: { volumeId: 'vol-1', at } };
+    spec.given([requested, created]).when({ type: 'ClaimForBoot', instanceId: 'inst-1', now: at }).thenThrows('VolumeNotBootable');
+    const fromImage: VolumeEvent = { ...requested, data: { ...requested.data, sourceImageId: 'img-1' } } as VolumeEvent;
+    const claimed: VolumeEvent = { type: 'VolumeClaimedForBoot', data: { volumeId: 'vol-1', instanceId: 'inst-1', at } };
+    spec.given([fromImage, created]).when({ type: 'ClaimForBoot', instanceId: 'inst-1', now: at }).then([claimed]);
+    spec.given([fromImage, created, claimed]).when({ type: 'ClaimForBoot', instanceId: 'inst-1', now: at }).then([]);
+    spec.given([fromImage, created, claimed]).when({ type: 'ClaimForBoot', instanceId: 'inst-2', now: at }).thenThrows('VolumeInUse');
+    spec.given([fromImage, created, claimed]).when({ type: 'RequestSnapshot', snapshotId: 'snap-1', name: 's', now: at }).thenThrows('RootVolume');
+    const released: VolumeEvent = { type: 'VolumeReleasedFromBoot', data: { volumeId: 'vol-1', instanceId: 'inst-1', at } };
+    spec.given([fromImage, created, claimed]).when({ type: 'ReleaseFromBoot', now: at }).then([released]);
+    expect(fold(volumeDecider, [fromImage, created, claimed, released])).toMatchObject({ status: 'available', bootFor: null });
+  });
 });

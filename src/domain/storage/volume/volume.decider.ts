@@ -67,6 +67,14 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
             data: { volumeId, name: command.name, ...(command.description !== undefined ? { description: command.description } : {}), at },
           },
         ];
+      case 'ClaimForBoot':
+        if (s.bootFor === command.instanceId) return [];
+        if (s.bootFor) throw conflict('VolumeInUse', `Volume ${volumeId} is the root disk of ${s.bootFor}`);
+        if (s.status !== 'available') throw refuse(s, 'boot from');
+        if (!s.sourceImageId) throw conflict('VolumeNotBootable', `Volume ${volumeId} was not made from an image; it does not boot`);
+        return [{ type: 'VolumeClaimedForBoot', data: { volumeId, instanceId: command.instanceId, at } }];
+      case 'ReleaseFromBoot':
+        return s.bootFor ? [{ type: 'VolumeReleasedFromBoot', data: { volumeId, instanceId: s.bootFor, at } }] : [];
       case 'RequestExtend':
         if (s.status === 'extending' && s.extendingTo === command.sizeGiB) return [];
         if (s.status !== 'available') throw refuse(s, 'extend');
@@ -150,6 +158,8 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
     if (state.status === 'absent') return state;
     if (isSnapshotEvent(event)) return withSnapshot(state, event.data.snapshotId, snapshotStatusAfter(event));
     if (event.type === 'VolumeRenamed') return { ...state, name: event.data.name };
+    if (event.type === 'VolumeClaimedForBoot') return { ...state, bootFor: event.data.instanceId };
+    if (event.type === 'VolumeReleasedFromBoot') return { ...state, bootFor: null };
     if (event.type === 'VolumeExtendRequested') return { ...evolveAttachment(state, event), extendingTo: event.data.sizeGiB };
     if (event.type === 'VolumeExtended') return { ...evolveAttachment(state, event), extendingTo: null, grownTo: [...state.grownTo, event.data.sizeGiB] };
     if (event.type === 'VolumeExtendFailed') return { ...evolveAttachment(state, event), extendingTo: null };
@@ -163,7 +173,7 @@ export type VolumeAttachment = { status: VolumeStatus; instanceId: string | null
 /** The attachment after one of the volume's own events (not its request, not its snapshots'). Generic in what else the state holds. */
 export function evolveAttachment<V extends VolumeAttachment>(
   v: V,
-  event: Exclude<VolumeEvent, SnapshotEvent | { type: 'VolumeRequested' | 'VolumeRenamed' }>,
+  event: Exclude<VolumeEvent, SnapshotEvent | { type: 'VolumeRequested' | 'VolumeRenamed' | 'VolumeClaimedForBoot' | 'VolumeReleasedFromBoot' }>,
 ): V {
   switch (event.type) {
     case 'VolumeCreated':

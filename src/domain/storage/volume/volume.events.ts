@@ -35,6 +35,10 @@ export type VolumeEvent =
   | DomainEvent<'VolumeDetachFailed', { volumeId: string; instanceId: string; reason: string; at: string }>
   /** A new name, or description, or both (`description` absent: unchanged). */
   | DomainEvent<'VolumeRenamed', { volumeId: string; name: string; description?: string; at: string }>
+  /** An existing bootable volume becomes an instance's root disk (boot from volume). */
+  | DomainEvent<'VolumeClaimedForBoot', { volumeId: string; instanceId: string; at: string }>
+  /** Its instance went and the volume stays (delete_on_termination false): a data volume again. */
+  | DomainEvent<'VolumeReleasedFromBoot', { volumeId: string; instanceId: string; at: string }>
   | DomainEvent<'VolumeExtendRequested', { volumeId: string; sizeGiB: number; at: string }>
   | DomainEvent<'VolumeExtended', { volumeId: string; sizeGiB: number; at: string }>
   /** Growing the volume kept failing and was given up on: available at its old size (Cinder: error_extending). */
@@ -74,6 +78,8 @@ export type VolumeCommand =
   | { type: 'RecordDetached'; now: string }
   | { type: 'RecordDetachFailed'; reason: string; now: string }
   | { type: 'Rename'; name: string; description?: string; now: string }
+  | { type: 'ClaimForBoot'; instanceId: string; now: string }
+  | { type: 'ReleaseFromBoot'; now: string }
   | { type: 'RequestExtend'; sizeGiB: number; now: string }
   | { type: 'RecordExtended'; now: string }
   | { type: 'RecordExtendFailed'; reason: string; now: string }

@@ -54,6 +54,9 @@ async function applyVolumes(events: readonly Folded<VolumeEvent>[], folds: RowFo
     } else if (event.type === 'VolumeRenamed') {
       const { name, description } = event.data;
       rows.update(event.data.volumeId, (row) => ({ ...row, name, description: description ?? row.description, updatedAt: at }));
+    } else if (event.type === 'VolumeClaimedForBoot' || event.type === 'VolumeReleasedFromBoot') {
+      const bootFor = event.type === 'VolumeClaimedForBoot' ? event.data.instanceId : null;
+      rows.update(event.data.volumeId, (row) => ({ ...row, bootFor, updatedAt: at }));
     } else if (!isSnapshotEvent(event)) {
       rows.update(event.data.volumeId, (row) => ({ ...evolveAttachment(row, event), updatedAt: at }));
     }

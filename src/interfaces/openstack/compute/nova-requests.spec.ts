@@ -51,6 +51,23 @@ describe('Nova requests', () => {
     ]);
   });
 
+  it('reads a boot from a volume: new from an image, or an existing one', () => {
+    const base = { name: 'a', flavorRef: 'f', networks: [{ uuid: 'n' }] };
+    const fromImage = {
+      ...base,
+      imageRef: '',
+      block_device_mapping_v2: [{ boot_index: 0, uuid: 'img-1', source_type: 'image', destination_type: 'volume', volume_size: '3' }],
+    };
+    expect(parseServerCreate({ server: fromImage }, 37)).toMatchObject({ image: 'img-1', rootVolume: { sizeGiB: 3, deleteOnTermination: false } });
+    const existing = {
+      ...base,
+      block_device_mapping_v2: [{ boot_index: '0', uuid: 'vol-1', source_type: 'volume', destination_type: 'volume', delete_on_termination: true }],
+    };
+    expect(parseServerCreate({ server: existing }, 37)).toMatchObject({ image: '', rootVolume: { volumeId: 'vol-1', deleteOnTermination: true } });
+    const blank = { ...base, block_device_mapping_v2: [{ boot_index: 0, source_type: 'blank', destination_type: 'volume', uuid: 'x' }] };
+    expect(code(() => parseServerCreate({ server: blank }, 37))).toBe('BadRequest');
+  });
+
   it('refuses what it cannot do as asked', () => {
     const server = { name: 'a', imageRef: 'i', flavorRef: 'f', networks: [{ uuid: 'n' }] };
     for (const bad of [

@@ -1,3 +1,4 @@
+import { RootVolumeChoice } from '../../../domain/compute/instance/instance.events';
 import { LaunchRequest, MAX_INSTANCES_PER_REQUEST } from '../../../application/compute/provisioning/launch-instances.command';
 import { invalid } from '../../../domain/shared/domain-error';
 import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
@@ -76,6 +77,27 @@ export function metadataOf(value: unknown, field: string): Record<string, string
   return value as Record<string, string>;
 }
 
+/**
+ * A block_device_mapping_v2 that boots from a volume: one entry, boot_index 0, destination a volume,
+ * made from an image (`volume_size` GiB) or an existing volume; `delete_on_termination` as Nova
+ * (default false). Other mappings (extra disks, blank, snapshot, local) are refused with 400.
+ */
+function bootVolumeOf(value: unknown): { imageId?: string; rootVolume: RootVolumeChoice } | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.length !== 1 || !isObject(value[0])) throw bad('block_device_mapping_v2: exactly one boot volume is supported');
+  const m = value[0];
+  if (String(m.boot_index ?? '0') !== '0' || m.destination_type !== 'volume')
+    throw bad('block_device_mapping_v2: the one mapping must be the boot volume (boot_index 0, destination_type volume)');
+  if (typeof m.uuid !== 'string' || m.uuid.length === 0) throw bad('block_device_mapping_v2: uuid is required');
+  const deleteOnTermination = m.delete_on_termination === true || m.delete_on_termination === 'true' || m.delete_on_termination === 'True';
+  if (m.source_type === 'volume') return { rootVolume: { volumeId: m.uuid, deleteOnTermination } };
+  if (m.source_type !== 'image') throw bad(`block_device_mapping_v2: source_type ${String(m.source_type)} is not supported (image or volume)`);
+  const size = typeof m.volume_size === 'string' && /^\d{1,5}$/.test(m.volume_size) ? Number(m.volume_size) : m.volume_size;
+  if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 1))
+    throw bad('block_device_mapping_v2: volume_size must be a positive integer');
+  return { imageId: m.uuid, rootVolume: { ...(size !== undefined ? { sizeGiB: size as number } : {}), deleteOnTermination } };
+}
+
 /** `{"server": {...}}` of `POST /servers`, read and checked (400 for anything we cannot do as asked). */
 export function parseServerCreate(body: unknown, version: Microversion): NovaLaunch {
   const server = isObject(body) ? body.server : undefined;
@@ -83,8 +105,10 @@ export function parseServerCreate(body: unknown, version: Microversion): NovaLau
   const name = stringField(server, 'name');
   if (name === undefined) throw bad("'name' is a required property");
   if (!NAME_PATTERN.test(name)) throw bad(`name ${NAME_MESSAGE}`);
-  if (server.block_device_mapping_v2 !== undefined || server.block_device_mapping !== undefined) throw bad('Block device mappings are not supported');
-  const imageRef = stringField(server, 'imageRef');
+  if (server.block_device_mapping !== undefined) throw bad('Block device mappings v1 are not supported; use block_device_mapping_v2');
+  const boot = bootVolumeOf(server.block_device_mapping_v2);
+  // Booting from an existing volume, clients send imageRef "" (or none): the volume's image is used.
+  const imageRef = boot ? (boot.imageId ?? '') : stringField(server, 'imageRef');
   if (imageRef === undefined) throw bad("'imageRef' is a required property");
   const flavorRef = server.flavorRef;
   if ((typeof flavorRef !== 'string' && typeof flavorRef !== 'number') || String(flavorRef).length === 0) throw bad("'flavorRef' is a required property");
@@ -102,7 +126,8 @@ export function parseServerCreate(body: unknown, version: Microversion): NovaLau
   return {
     name,
     flavor: referenceOf(String(flavorRef)),
-    image: referenceOf(imageRef),
+    image: boot?.rootVolume.volumeId ? '' : referenceOf(imageRef),
+    ...(boot ? { rootVolume: boot.rootVolume } : {}),
     networks: networksOf(server.networks, version),
     keyName: stringField(server, 'key_name'),
     userData: userDataOf(server.user_data),
