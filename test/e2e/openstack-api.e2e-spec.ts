@@ -263,7 +263,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       ]);
       const head = await cloud.running.store.headPosition();
       for (const rule of [
-        { security_group_id: group.id, direction: 'ingress', protocol: 'tcp', remote_group_id: group.id },
+        { security_group_id: group.id, direction: 'ingress', protocol: 'tcp', remote_group_id: group.id, remote_ip_prefix: '10.0.0.0/8' },
         { security_group_id: group.id, direction: 'ingress', ethertype: 'IPv6' },
         { security_group_id: group.id, direction: 'sideways' },
         { security_group_id: group.id, direction: 'ingress', protocol: 'gre' },

@@ -14,12 +14,15 @@ import { NETWORK_READ_MODEL, NetworkReadModel } from './ports/network-read-model
 import { SWITCHES, SwitchDrivers } from './ports/switch-drivers.port';
 import { SecurityRules } from './security-rules';
 
-const TRIGGERS = new Set(['SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'PortSecurityGroupsChanged']);
-/** A group's rules changed (key: the group's id), or a port's groups did (key: `port:<id>`). */
-const keyOf = (event: { type: string; data: unknown }) =>
-  event.type === 'PortSecurityGroupsChanged'
-    ? `port:${(event.data as { portId: string }).portId}`
-    : (event.data as { securityGroupId: string }).securityGroupId;
+const TRIGGERS = new Set(['SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'PortSecurityGroupsChanged', 'PortCreated', 'PortDeleted']);
+/** Groups whose members changed: the ports of every group with a remote-group rule are brought up to date. */
+const MEMBERS = 'members';
+/** A group's rules changed (key: the group's id), a port's groups did (key: `port:<id>`), or a port came or went (MEMBERS). */
+const keyOf = (event: { type: string; data: unknown }) => {
+  if (event.type === 'PortSecurityGroupsChanged') return `port:${(event.data as { portId: string }).portId}`;
+  if (event.type === 'PortCreated' || event.type === 'PortDeleted') return MEMBERS;
+  return (event.data as { securityGroupId: string }).securityGroupId;
+};
 
 /**
  * Carries a rule change to the switch of every bound port of the group, and a port's new groups to
@@ -65,6 +68,9 @@ export class SecurityGroupWorker {
   }
 
   private async reconcile(key: string): Promise<ReconcileResult> {
+    if (key === MEMBERS) return this.membersChanged();
+    // A port's new groups change those groups' members too.
+    if (key.startsWith('port:')) this.loop.kick(MEMBERS);
     const ports = key.startsWith('port:') ? [await this.networks.getPort(key.slice(5))] : await this.networks.listPortsInSecurityGroup(key);
     for (const port of ports) {
       if (!port) continue; // deleted since
@@ -78,6 +84,15 @@ export class SecurityGroupWorker {
         this.log.warnWith('security rules not applied; the reconciler will', { portId: port.id, hostId: host.hostId, error: error.message });
       }
     }
+    return done;
+  }
+
+  /** The ports of every group with a remote-group rule, once the read model shows the change (their members are read from it). */
+  private async membersChanged(): Promise<ReconcileResult> {
+    const referring = await this.networks.groupsWithRemoteRules();
+    if (referring.length === 0) return done;
+    await this.progress.waitFor(await this.store.headPosition());
+    for (const groupId of referring) await this.reconcile(groupId);
     return done;
   }
 }

@@ -7,7 +7,7 @@ import { Principal, contextOf } from '../../shared/command-context';
 import { CommandExecutor } from '../../shared/command-executor';
 import { NetworkQueries } from '../network.queries';
 import { NETWORK_READ_MODEL, NetworkReadModel, SecurityGroupView } from '../ports/network-read-model.port';
-import { RuleRequest, withRuleId } from '../security-group-rules';
+import { RuleRequest, assertRemoteGroupsVisible, withRuleId } from '../security-group-rules';
 
 export class ChangeSecurityGroupRules {
   constructor(
@@ -31,6 +31,7 @@ export class ChangeSecurityGroupRulesHandler implements ICommandHandler<ChangeSe
   async execute({ idOrName, change, principal, requestId }: ChangeSecurityGroupRules): Promise<SecurityGroupView> {
     assertCanWrite(principal);
     const group = await this.queries.getSecurityGroup(principal, idOrName);
+    if ('add' in change) await assertRemoteGroupsVisible([change.add], (id) => this.queries.getSecurityGroup(principal, id));
     const now = this.executor.now();
     const command =
       'add' in change ? { type: 'AddRule' as const, rule: withRuleId(this.ids, change.add), now } : { type: 'RemoveRule' as const, ruleId: change.remove, now };

@@ -7,8 +7,9 @@ import { Principal, contextOf } from '../../shared/command-context';
 import { CommandExecutor } from '../../shared/command-executor';
 import { claimKey, nameKey, releaseKey } from '../../shared/unique-names';
 import { groupNameStream } from '../network-claims';
+import { NetworkQueries } from '../network.queries';
 import { NETWORK_READ_MODEL, NetworkReadModel, SecurityGroupView } from '../ports/network-read-model.port';
-import { RuleRequest, withRuleId } from '../security-group-rules';
+import { RuleRequest, assertRemoteGroupsVisible, withRuleId } from '../security-group-rules';
 
 export class CreateSecurityGroup {
   constructor(
@@ -26,10 +27,12 @@ export class CreateSecurityGroupHandler implements ICommandHandler<CreateSecurit
     private readonly executor: CommandExecutor,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(NETWORK_READ_MODEL) private readonly readModel: NetworkReadModel,
+    private readonly queries: NetworkQueries,
   ) {}
 
   async execute({ name, rules, principal, requestId }: CreateSecurityGroup): Promise<SecurityGroupView> {
     assertCanWrite(principal);
+    await assertRemoteGroupsVisible(rules, (id) => this.queries.getSecurityGroup(principal, id));
     const securityGroupId = this.ids.next('sg');
     const projectId = principal.projectId;
     const ctx = contextOf(principal, requestId);

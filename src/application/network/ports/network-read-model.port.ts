@@ -82,6 +82,8 @@ export interface NetworkReadModel {
   listPortsOnHost(hostId: string): Promise<PortView[]>;
   listPortsOnNetworks(networkIds: readonly string[]): Promise<PortView[]>;
   listPortsInSecurityGroup(securityGroupId: string): Promise<PortView[]>;
+  /** Groups with a rule naming a remote group. */
+  groupsWithRemoteRules(): Promise<string[]>;
   getRouter(id: string): Promise<RouterView | null>;
   listRouters(projectId: string | null, page: PageRequest): Promise<Page<RouterView>>;
   /** Routers with an interface on one of these networks. */

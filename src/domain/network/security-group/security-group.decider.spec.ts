@@ -1,5 +1,5 @@
 import { specFor } from '../../../../test/support/decider-spec';
-import { SecurityGroupEvent, effectiveRules, sameRuleSet, securityGroupDecider } from './security-group.decider';
+import { SecurityGroupEvent, effectiveRules, normalizeRule, sameRuleSet, securityGroupDecider } from './security-group.decider';
 
 const at = '2026-01-01T00:00:00.000Z';
 const ssh = { ruleId: 'sgr-1', direction: 'ingress' as const, protocol: 'tcp' as const, portMin: 22, portMax: 22, cidr: '0.0.0.0/0' };
@@ -67,5 +67,17 @@ describe('Security group decider', () => {
     expect(merged).toHaveLength(2);
     expect(sameRuleSet(merged, [icmp, ssh])).toBe(true);
     expect(sameRuleSet(merged, [icmp])).toBe(false);
+  });
+
+  it('expands a rule naming a remote group into one rule per address of its ports, none without ports', () => {
+    const group = {
+      rules: [{ ruleId: 'r1', direction: 'ingress' as const, protocol: 'tcp' as const, portMin: 80, portMax: 80, cidr: '0.0.0.0/0', remoteGroupId: 'sg-app' }],
+    };
+    expect(effectiveRules([group])).toEqual([]);
+    expect(effectiveRules([group], (id) => (id === 'sg-app' ? ['10.0.0.5', '10.0.0.6', '10.0.0.5'] : []))).toEqual([
+      { direction: 'ingress', protocol: 'tcp', portMin: 80, portMax: 80, cidr: '10.0.0.5/32' },
+      { direction: 'ingress', protocol: 'tcp', portMin: 80, portMax: 80, cidr: '10.0.0.6/32' },
+    ]);
+    expect(() => normalizeRule({ ...group.rules[0], remoteGroupId: 'nope' }, 'rule')).toThrow(expect.objectContaining({ code: 'InvalidRule' }));
   });
 });

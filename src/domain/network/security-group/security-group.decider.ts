@@ -5,7 +5,11 @@ import { parseCidr } from '../network/ipv4';
 export type Protocol = 'tcp' | 'udp' | 'icmp' | 'any';
 /** What a switch enforces: traffic allowed in one direction; everything else into a port from outside its network is dropped. */
 export type SecurityRule = { direction: 'ingress' | 'egress'; protocol: Protocol; portMin: number | null; portMax: number | null; cidr: string };
-export type SecurityGroupRule = SecurityRule & { ruleId: string };
+/**
+ * A group's rule: from (ingress) or to (egress) an address range, or (`remoteGroupId`) the addresses
+ * of the ports in another group, as they are at any moment (its `cidr` is then 0.0.0.0/0, unused).
+ */
+export type SecurityGroupRule = SecurityRule & { ruleId: string; remoteGroupId?: string };
 
 export type SecurityGroupEvent =
   | DomainEvent<'SecurityGroupCreated', { securityGroupId: string; projectId: string; name: string; rules: SecurityGroupRule[]; at: string }>
@@ -44,20 +48,44 @@ export function normalizeRule(rule: SecurityGroupRule, field: string): SecurityG
   } else if (portMin !== null || portMax !== null) {
     throw invalid('InvalidRule', `${rule.protocol} rules have no ports`, [{ field: `${field}.portMin`, message: 'only for tcp and udp' }]);
   }
+  if (rule.remoteGroupId !== undefined) {
+    if (typeof rule.remoteGroupId !== 'string' || !/^sg-[A-Za-z0-9-]{1,64}$/.test(rule.remoteGroupId))
+      throw invalid('InvalidRule', 'remoteGroupId must be a security group id', [{ field: `${field}.remoteGroupId`, message: 'not a group id' }]);
+    return { ruleId: rule.ruleId, direction: rule.direction, protocol: rule.protocol, portMin, portMax, cidr: '0.0.0.0/0', remoteGroupId: rule.remoteGroupId };
+  }
   const cidr = parseCidr(rule.cidr, { minPrefix: 0, maxPrefix: 32, field: `${field}.cidr` }).text;
   return { ruleId: rule.ruleId, direction: rule.direction, protocol: rule.protocol, portMin, portMax, cidr };
 }
 
-const sameRule = (a: SecurityRule, b: SecurityRule) =>
-  a.direction === b.direction && a.protocol === b.protocol && a.portMin === b.portMin && a.portMax === b.portMax && a.cidr === b.cidr;
+const sameRule = (a: SecurityRule & { remoteGroupId?: string }, b: SecurityRule & { remoteGroupId?: string }) =>
+  a.direction === b.direction &&
+  a.protocol === b.protocol &&
+  a.portMin === b.portMin &&
+  a.portMax === b.portMax &&
+  a.cidr === b.cidr &&
+  a.remoteGroupId === b.remoteGroupId;
 
-/** The rules a port gets: the union of its groups' rules, each once. */
-export function effectiveRules(groups: ReadonlyArray<{ rules: readonly SecurityRule[] }>): SecurityRule[] {
+/** The groups whose members' addresses some of these rules name. */
+export const remoteGroupsOf = (groups: ReadonlyArray<{ rules: readonly SecurityGroupRule[] }>): string[] => [
+  ...new Set(groups.flatMap((g) => g.rules.flatMap((r) => (r.remoteGroupId ? [r.remoteGroupId] : [])))),
+];
+
+/**
+ * The rules a port gets: the union of its groups' rules, each once; a remote-group rule becomes one
+ * rule per address of that group's ports (`members`), none when it has no port.
+ */
+export function effectiveRules(
+  groups: ReadonlyArray<{ rules: readonly SecurityGroupRule[] }>,
+  members: (groupId: string) => readonly string[] = () => [],
+): SecurityRule[] {
   const rules: SecurityRule[] = [];
+  const add = (rule: SecurityRule) => {
+    if (!rules.some((r) => sameRule(r, rule))) rules.push(rule);
+  };
   for (const group of groups)
-    for (const { direction, protocol, portMin, portMax, cidr } of group.rules) {
-      const rule = { direction, protocol, portMin, portMax, cidr };
-      if (!rules.some((r) => sameRule(r, rule))) rules.push(rule);
+    for (const { direction, protocol, portMin, portMax, cidr, remoteGroupId } of group.rules) {
+      if (remoteGroupId === undefined) add({ direction, protocol, portMin, portMax, cidr });
+      else for (const ip of members(remoteGroupId)) add({ direction, protocol, portMin, portMax, cidr: `${ip}/32` });
     }
   return rules;
 }

@@ -153,6 +153,11 @@ export class SqlNetworkReadModel implements NetworkReadModel {
     return (await this.db.table(PortRow).find({ where: 'host_id = ?', params: [hostId], orderBy: 'id' })).map(toPort);
   }
 
+  async groupsWithRemoteRules(): Promise<string[]> {
+    const rows = await this.db.table(SecurityGroupRow).find({ where: 'rules LIKE ?', params: ['%remoteGroupId%'], orderBy: 'id' });
+    return rows.filter((r) => r.rules.some((rule) => rule.remoteGroupId)).map((r) => r.id);
+  }
+
   async listPortsInSecurityGroup(securityGroupId: string): Promise<PortView[]> {
     // The groups are a JSON array of ids; ids hold no quotes, so a quoted match is exact.
     return (await this.db.table(PortRow).find({ where: 'security_groups LIKE ?', params: [`%"${securityGroupId}"%`], orderBy: 'id' })).map(toPort);

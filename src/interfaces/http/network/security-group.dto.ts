@@ -27,10 +27,16 @@ export class SecurityRuleDto {
   @Max(65535)
   portMax?: number;
 
-  @ApiProperty({ example: '0.0.0.0/0', description: 'Where the traffic comes from (ingress) or goes to (egress)' })
+  @ApiProperty({ example: '0.0.0.0/0', description: 'Where the traffic comes from (ingress) or goes to (egress); 0.0.0.0/0 with remoteGroupId' })
   @IsString()
   @MaxLength(18)
   cidr!: string;
+
+  @ApiPropertyOptional({ example: 'sg-…', description: "Instead of a range: the addresses of that group's ports, as they come and go" })
+  @IsOptional()
+  @IsString()
+  @Matches(/^sg-[A-Za-z0-9-]{1,64}$/, { message: 'remoteGroupId must be a security group id' })
+  remoteGroupId?: string;
 }
 
 export class CreateSecurityGroupDto {

@@ -14,7 +14,7 @@ export const novaSecurityGroup = (g: SecurityGroupView) => ({
       ip_protocol: r.protocol === 'any' ? null : r.protocol,
       from_port: r.portMin ?? -1,
       to_port: r.portMax ?? -1,
-      ip_range: { cidr: r.cidr },
-      group: {},
+      ip_range: r.remoteGroupId ? {} : { cidr: r.cidr },
+      group: r.remoteGroupId ? { name: r.remoteGroupId, tenant_id: g.projectId } : {},
     })),
 });

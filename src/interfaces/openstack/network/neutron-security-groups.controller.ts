@@ -23,14 +23,16 @@ import { neutronRule, neutronSecurityGroup } from './neutron-resource-views';
 const DEFAULT_EGRESS: RuleRequest = { direction: 'egress', protocol: 'any', cidr: '0.0.0.0/0' };
 const PROTOCOLS: Record<string, RuleRequest['protocol']> = { tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp', icmp: 'icmp', '1': 'icmp', any: 'any' };
 
-/** `{"security_group_rule": {...}}`, read: protocol by name or number, a port range, an IPv4 prefix (no remote groups here). */
+/** `{"security_group_rule": {...}}`, read: protocol by name or number, a port range, an IPv4 prefix or a remote group. */
 export function ruleOf(body: unknown): { groupId: string; rule: RuleRequest } {
   const r = isObject(body) ? body.security_group_rule : undefined;
   if (!isObject(r) || typeof r.security_group_id !== 'string') throw invalid('BadRequest', 'Expected {"security_group_rule": {"security_group_id": ...}}');
   if (r.direction !== 'ingress' && r.direction !== 'egress') throw invalid('BadRequest', 'direction must be ingress or egress');
   if (r.ethertype !== undefined && r.ethertype !== 'IPv4') throw invalid('BadRequest', 'Only IPv4 rules exist here');
-  if (r.remote_group_id !== undefined && r.remote_group_id !== null)
-    throw invalid('BadRequest', 'Rules naming a remote group are not supported; give remote_ip_prefix');
+  const remoteGroupId = r.remote_group_id === undefined || r.remote_group_id === null ? undefined : r.remote_group_id;
+  if (remoteGroupId !== undefined && (typeof remoteGroupId !== 'string' || (r.remote_ip_prefix !== undefined && r.remote_ip_prefix !== null))) {
+    throw invalid('BadRequest', 'remote_group_id is a group id, and goes without remote_ip_prefix');
+  }
   const protocol = r.protocol === undefined || r.protocol === null ? 'any' : PROTOCOLS[String(r.protocol).toLowerCase()];
   if (!protocol) throw invalid('BadRequest', `Protocol ${String(r.protocol)} is not supported (tcp, udp, icmp or any)`);
   const port = (v: unknown, field: string) => {
@@ -42,7 +44,14 @@ export function ruleOf(body: unknown): { groupId: string; rule: RuleRequest } {
   if (typeof cidr !== 'string') throw invalid('BadRequest', 'remote_ip_prefix must be an IPv4 prefix');
   return {
     groupId: r.security_group_id,
-    rule: { direction: r.direction, protocol, portMin: port(r.port_range_min, 'port_range_min'), portMax: port(r.port_range_max, 'port_range_max'), cidr },
+    rule: {
+      direction: r.direction,
+      protocol,
+      portMin: port(r.port_range_min, 'port_range_min'),
+      portMax: port(r.port_range_max, 'port_range_max'),
+      cidr,
+      ...(remoteGroupId ? { remoteGroupId: remoteGroupId as string } : {}),
+    },
   };
 }
 
