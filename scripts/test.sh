@@ -45,6 +45,15 @@ if ! bash scripts/ensure-openstack-clients.sh; then
   echo "!!! the OpenStack clients could not be installed: their suites will be SKIPPED !!!"
 fi
 
+echo "== provisioning the AWS clients"
+if ! bash scripts/ensure-aws-clients.sh; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "the AWS clients could not be installed and CI=true forbids skipping their suites" >&2
+    exit 1
+  fi
+  echo "!!! the AWS clients could not be installed: their suites will be SKIPPED !!!"
+fi
+
 echo "== dependency rules";   npx depcruise src --config .dependency-cruiser.js
 echo "== type check";         npx tsc --noEmit -p tsconfig.json
 echo "== lint";               npx eslint src test

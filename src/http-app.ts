@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
+import { json, raw } from 'express';
 import { OrchestratorModule } from './roles/orchestrator.module';
 import { METRICS, Metrics } from './application/ports/metrics.port';
 import { Config } from './infrastructure/config/config';
@@ -26,6 +26,8 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
   const metrics = app.get<Metrics>(METRICS);
   app.disable('x-powered-by');
   app.use(requestMiddleware(logger, metrics));
+  // The EC2 Query API signs its body as sent: keep the bytes (its controller reads the form itself).
+  app.use('/ec2', raw({ limit: config.bodyLimitBytes, type: () => true }));
   app.use(
     json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json', 'application/openstack-images-v2.1-json-patch'] }),
   );

@@ -36,6 +36,7 @@ import { ComputeModule } from './compute.module';
 import { IdentityModule } from './identity.module';
 import { NetworkModule } from './network.module';
 import { OpenStackModule } from './openstack.module';
+import { Ec2Module } from './ec2.module';
 import { StorageModule } from './storage.module';
 
 /** The REST and gRPC APIs over every context: controllers, authentication, idempotency keys, error mapping. */
@@ -44,7 +45,7 @@ export class ApiModule {
   static forRoot(logger: JsonLogger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [IdentityModule, ComputeModule, NetworkModule, StorageModule, BillingModule, AuditModule, OpenStackModule],
+      imports: [IdentityModule, ComputeModule, NetworkModule, StorageModule, BillingModule, AuditModule, OpenStackModule, Ec2Module],
       controllers: [
         HealthController,
         AuthController,

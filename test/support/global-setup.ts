@@ -37,6 +37,15 @@ function openStackClientsReady(): boolean {
   }
 }
 
+function awsClientsReady(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import boto3, botocore'], { stdio: 'ignore', timeout: 60_000 });
+    return fs.existsSync('/usr/bin/aws');
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Decides once, before any worker starts, whether PostgreSQL suites run. The answer reaches the
  * workers through the environment. With CI=true an unreachable server fails the run.
@@ -58,6 +67,10 @@ export default async function globalSetup(): Promise<void> {
   const clients = openStackClientsReady();
   if (!clients && process.env.CI === 'true') throw new Error('the OpenStack clients are not installed; CI=true forbids skipping their suites');
   process.env.ORCH_TEST_OPENSTACK = clients ? '1' : '0';
+  const aws = awsClientsReady();
+  if (!aws && process.env.CI === 'true') throw new Error('the AWS clients are not installed; CI=true forbids skipping their suites');
+  process.env.ORCH_TEST_AWS = aws ? '1' : '0';
+  if (!aws) process.stdout.write('\n!!! SKIPPED: every AWS client suite (scripts/ensure-aws-clients.sh installs them) !!!\n');
   if (!clients) process.stdout.write('\n!!! SKIPPED: every OpenStack client suite (scripts/ensure-openstack-clients.sh installs them) !!!\n');
   if (!kafka) process.stdout.write('\n!!! SKIPPED: every Kafka suite (no broker answers; scripts/ensure-kafka.sh starts one) !!!\n');
 }

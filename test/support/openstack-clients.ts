@@ -22,7 +22,12 @@ export function runClient(file: string, args: string[], env: NodeJS.ProcessEnv, 
       args,
       { env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir(), ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`${file} ${args.join(' ')} failed (${error.message.split('\n')[0]}):\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+        if (error)
+          reject(
+            new Error(
+              `${file} ${args.join(' ')} failed (exit ${String(error.code)}; ${error.message.split('\n')[0]}):\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+            ),
+          );
         else resolve({ stdout, stderr });
       },
     );

@@ -14,3 +14,10 @@ export const describeWithPostgresAndKafka: jest.Describe = process.env.ORCH_TEST
 
 /** `describe` when the real OpenStack clients were found by the global set-up. */
 export const describeWithOpenStackClients: jest.Describe = process.env.ORCH_TEST_OPENSTACK === '1' ? describe : describe.skip;
+
+/** `describe` when awscli and boto3 were found by the global set-up. */
+export const describeWithAwsClients: jest.Describe = process.env.ORCH_TEST_AWS === '1' ? describe : describe.skip;
+
+/** Both PostgreSQL and the AWS clients. */
+export const describeWithPostgresAndAwsClients: jest.Describe =
+  process.env.ORCH_TEST_PG === '1' && process.env.ORCH_TEST_AWS === '1' ? describe : describe.skip;

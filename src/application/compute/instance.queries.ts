@@ -33,6 +33,15 @@ export class InstanceQueries {
     return this.readModel.listInstances(listingScope(p), filter, page);
   }
 
+  /** The instances of these ids that the caller may see (unknown and others' left out), in the order asked. */
+  async instancesByIds(p: Principal, ids: readonly string[]): Promise<InstanceView[]> {
+    const found = new Map((await this.readModel.getInstances([...ids])).map((i) => [i.id, i]));
+    return ids.flatMap((id) => {
+      const instance = found.get(id);
+      return instance && (isAdmin(p) || instance.projectId === p.projectId) ? [instance] : [];
+    });
+  }
+
   /**
    * Instances of the filter that also match a predicate the read model cannot express (a name
    * pattern, a time), read page by page in id order until the page is full. `allProjects` (admins

@@ -29,4 +29,17 @@ export class Authenticator {
     if (userStatus !== 'active' || !role) throw unauthenticated();
     return { userId: token.userId, userName, projectId: token.projectId, role, tokenId };
   }
+
+  /**
+   * The principal an access key acts as, with the key's secret (a SigV4 verifier needs the secret
+   * itself), or null for an unknown or deleted key, a disabled user or a role since revoked.
+   */
+  async accessKeyGrant(accessKeyId: string): Promise<{ principal: Principal; secret: string } | null> {
+    const key = await this.readModel.getAccessKey(accessKeyId);
+    if (!key || key.status !== 'active') return null;
+    const [user, role] = await Promise.all([this.readModel.getUser(key.userId), this.readModel.roleOf(key.userId, key.projectId)]);
+    if (!user || user.status !== 'active' || !role) return null;
+    const principal: Principal = { userId: key.userId, userName: user.name, projectId: key.projectId, role, tokenId: null };
+    return { principal, secret: this.secrets.decrypt(key.secretCiphertext) };
+  }
 }

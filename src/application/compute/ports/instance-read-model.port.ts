@@ -30,7 +30,14 @@ export type InstanceView = {
   updatedAt: string;
 };
 
-export type InstanceFilter = { state?: string; name?: string; host?: string; network?: string };
+export type InstanceFilter = {
+  state?: string;
+  name?: string;
+  host?: string;
+  network?: string;
+  /** Deleted instances are left out unless asked for by state, or deleted at or after this time (EC2 shows them for an hour). */
+  deletedSince?: string;
+};
 export type OperationRecord = {
   id: string;
   projectId: string;

@@ -59,7 +59,8 @@ export class SqlInstanceReadModel implements InstanceReadModel {
     };
     if (projectId) and('project_id = ?', projectId);
     if (filter.state && STATE_FILTERS[filter.state]) and(STATE_FILTERS[filter.state]);
-    if (filter.state !== 'deleted') and("vm_state <> 'deleted'");
+    if (filter.state !== 'deleted' && filter.deletedSince) and("(vm_state <> 'deleted' OR updated_at >= ?)", filter.deletedSince);
+    else if (filter.state !== 'deleted') and("vm_state <> 'deleted'");
     if (filter.name) and('name = ?', filter.name);
     if (filter.host) and('host_id = ?', filter.host);
     // The networks are a JSON array of ids; ids hold no quotes, so a quoted match is exact.

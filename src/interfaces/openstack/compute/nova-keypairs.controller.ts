@@ -13,7 +13,7 @@ import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 import { isObject } from '../shared/openstack-body';
-import { withinOwnProject } from '../shared/own-project';
+import { withinOwnProject } from '../../shared/own-project';
 
 const novaKeyPair = (k: KeyPairView, v: Microversion) => ({
   name: k.name,

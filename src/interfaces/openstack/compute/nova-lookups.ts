@@ -5,7 +5,7 @@ import { Principal, isAdmin } from '../../../application/shared/command-context'
 import { allItems } from '../../../application/shared/paging';
 import { Microversion } from './nova-microversion';
 import { ServerContext } from './nova-server-view';
-import { withinOwnProject } from '../shared/own-project';
+import { withinOwnProject } from '../../shared/own-project';
 
 /** The names a server view shows (flavors, networks, security groups) and the floating addresses, read once per request. */
 @Injectable()

@@ -10,7 +10,7 @@ import { MAX_VOLUME_GIB } from '../../../domain/storage/volume/volume.decider';
 import { Access, CurrentPrincipal } from '../../http/shared/decorators';
 import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
 import { RawQuery, flagOf } from '../shared/openstack-query';
-import { withinOwnProject } from '../shared/own-project';
+import { withinOwnProject } from '../../shared/own-project';
 import { CinderMicroversionInterceptor, MAX_VOLUME_MICROVERSION } from './cinder-microversion';
 import { DEFAULT_VOLUME_TYPE } from './cinder-views';
 

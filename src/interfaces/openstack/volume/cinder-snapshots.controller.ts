@@ -13,7 +13,7 @@ import { NAME_MESSAGE, NAME_PATTERN } from '../../http/shared/common.dto';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { isObject } from '../shared/openstack-body';
 import { RawQuery, pageAfterMarker, queryValue } from '../shared/openstack-query';
-import { withinOwnProject } from '../shared/own-project';
+import { withinOwnProject } from '../../shared/own-project';
 import { CinderMicroversionInterceptor, CinderVersion, VolumeMicroversion } from './cinder-microversion';
 import { cinderListQuery } from './cinder-list-query';
 import { cinderSnapshot } from './cinder-views';

@@ -16,7 +16,7 @@ import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { isObject } from '../shared/openstack-body';
 import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
 import { RawQuery, nextPageLink, pageAfterMarker } from '../shared/openstack-query';
-import { withinOwnProject } from '../shared/own-project';
+import { withinOwnProject } from '../../shared/own-project';
 import { CinderMicroversionInterceptor, CinderVersion, VolumeMicroversion } from './cinder-microversion';
 import { cinderListQuery } from './cinder-list-query';
 import { descriptionOf, newSizeOf, parseVolumeCreate } from './cinder-requests';

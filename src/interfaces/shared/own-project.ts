@@ -1,4 +1,4 @@
-import { Principal } from '../../../application/shared/command-context';
+import { Principal } from '../../application/shared/command-context';
 
 /**
  * The caller narrowed to its own project. OpenStack lists an admin's own key pairs and networks

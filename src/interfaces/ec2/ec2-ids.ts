@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ID_PREFIX_INDEX, IdPrefixIndex, IndexedKind } from '../../application/ports/id-prefix-index.port';
+import { ec2Invalid } from './ec2-error';
+
+type Naming = { ec2: string; ours: string; code: string };
+const NAMING: Record<IndexedKind, Naming> = {
+  instance: { ec2: 'i', ours: 'inst', code: 'InvalidInstanceID' },
+  image: { ec2: 'ami', ours: 'img', code: 'InvalidAMIID' },
+  volume: { ec2: 'vol', ours: 'vol', code: 'InvalidVolumeID' },
+  snapshot: { ec2: 'snap', ours: 'snap', code: 'InvalidSnapshotID' },
+  'security-group': { ec2: 'sg', ours: 'sg', code: 'InvalidGroupId' },
+  network: { ec2: 'subnet', ours: 'net', code: 'InvalidSubnetID' },
+  'floating-ip': { ec2: 'eipalloc', ours: 'fip', code: 'InvalidAllocationID' },
+};
+const EC2_DIGITS = 17;
+
+/**
+ * EC2's ids for ours: the kind's EC2 prefix and the first 17 of our id's 20 random hex digits (68
+ * bits, so two ids of one kind sharing them is as likely as a collision among 2^34 resources). An id
+ * that is not random hex (`net-external`) keeps its whole tail.
+ */
+export function ec2IdOf(kind: IndexedKind, ours: string): string {
+  const tail = ours.slice(ours.indexOf('-') + 1);
+  return `${NAMING[kind].ec2}-${/^[0-9a-f]{18,}$/.test(tail) ? tail.slice(0, EC2_DIGITS) : tail}`;
+}
+
+/** A reservation is a launch: its operation's id in EC2's form. */
+export const reservationIdOf = (operationId: string) => `r-${operationId.slice(operationId.indexOf('-') + 1).slice(0, EC2_DIGITS)}`;
+/** A project's default VPC. */
+export const vpcIdOf = (projectId: string) => `vpc-${projectId.slice(projectId.indexOf('-') + 1).slice(0, EC2_DIGITS)}`;
+
+/** Ours for EC2's, found through the id index; refusals as EC2 names them (`….Malformed`, `….NotFound`). */
+@Injectable()
+export class Ec2Ids {
+  constructor(@Inject(ID_PREFIX_INDEX) private readonly index: IdPrefixIndex) {}
+
+  async ours(kind: IndexedKind, ec2Id: string): Promise<string> {
+    const found = await this.find(kind, ec2Id);
+    if (found === null) throw this.notFound(kind, ec2Id);
+    return found;
+  }
+
+  /** Ours, or null when nothing of the kind has that id (a malformed id is still refused). */
+  async find(kind: IndexedKind, ec2Id: string): Promise<string | null> {
+    const naming = NAMING[kind];
+    const match = new RegExp(`^${naming.ec2}-([0-9a-z-]+)$`).exec(ec2Id);
+    if (!match) throw ec2Invalid(`${naming.code}.Malformed`, `Invalid id: "${ec2Id}"`);
+    const tail = match[1];
+    if (!new RegExp(`^[0-9a-f]{${EC2_DIGITS}}$`).test(tail)) {
+      const exact = `${naming.ours}-${tail}`;
+      return (await this.index.exists(kind, exact)) ? exact : null;
+    }
+    const ids = await this.index.idsStartingWith(kind, `${naming.ours}-${tail}`, 2);
+    return ids.length === 1 ? ids[0] : null;
+  }
+
+  notFound(kind: IndexedKind, ec2Id: string) {
+    return ec2Invalid(`${NAMING[kind].code}.NotFound`, `The ${kind.replace('-', ' ')} ID '${ec2Id}' does not exist`);
+  }
+}
