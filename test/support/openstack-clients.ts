@@ -61,12 +61,12 @@ export async function openstackJson<T = unknown>(env: NodeJS.ProcessEnv, ...args
 }
 
 /** Runs a Python script with Debian's python3 (which has the OpenStack libraries); its last stdout line is JSON. */
-export async function pythonJson<T = unknown>(script: string, env: NodeJS.ProcessEnv = {}): Promise<T> {
+export async function pythonJson<T = unknown>(script: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-py-'));
   const file = path.join(dir, 'script.py');
   fs.writeFileSync(file, script);
   try {
-    const { stdout } = await runClient('/usr/bin/python3', [file], { ...env, PYTHONPATH: '' });
+    const { stdout } = await runClient('/usr/bin/python3', [file], { ...env, PYTHONPATH: '' }, timeoutMs);
     const lines = stdout.trim().split('\n');
     return JSON.parse(lines[lines.length - 1]) as T;
   } finally {

@@ -2,15 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ID_PREFIX_INDEX, IdPrefixIndex, IndexedKind } from '../../application/ports/id-prefix-index.port';
 import { ec2Invalid } from './ec2-error';
 
-type Naming = { ec2: string; ours: string; code: string };
+/** EC2's prefix and ours, and EC2's codes for an id of the wrong form and for one that names nothing. */
+type Naming = { ec2: string; ours: string; malformed: string; notFound: string };
 const NAMING: Record<IndexedKind, Naming> = {
-  instance: { ec2: 'i', ours: 'inst', code: 'InvalidInstanceID' },
-  image: { ec2: 'ami', ours: 'img', code: 'InvalidAMIID' },
-  volume: { ec2: 'vol', ours: 'vol', code: 'InvalidVolumeID' },
-  snapshot: { ec2: 'snap', ours: 'snap', code: 'InvalidSnapshotID' },
-  'security-group': { ec2: 'sg', ours: 'sg', code: 'InvalidGroupId' },
-  network: { ec2: 'subnet', ours: 'net', code: 'InvalidSubnetID' },
-  'floating-ip': { ec2: 'eipalloc', ours: 'fip', code: 'InvalidAllocationID' },
+  instance: { ec2: 'i', ours: 'inst', malformed: 'InvalidInstanceID.Malformed', notFound: 'InvalidInstanceID.NotFound' },
+  image: { ec2: 'ami', ours: 'img', malformed: 'InvalidAMIID.Malformed', notFound: 'InvalidAMIID.NotFound' },
+  volume: { ec2: 'vol', ours: 'vol', malformed: 'InvalidVolumeID.Malformed', notFound: 'InvalidVolume.NotFound' },
+  snapshot: { ec2: 'snap', ours: 'snap', malformed: 'InvalidSnapshotID.Malformed', notFound: 'InvalidSnapshot.NotFound' },
+  'security-group': { ec2: 'sg', ours: 'sg', malformed: 'InvalidGroupId.Malformed', notFound: 'InvalidGroup.NotFound' },
+  network: { ec2: 'subnet', ours: 'net', malformed: 'InvalidSubnetID.Malformed', notFound: 'InvalidSubnetID.NotFound' },
+  'floating-ip': { ec2: 'eipalloc', ours: 'fip', malformed: 'InvalidAllocationID.Malformed', notFound: 'InvalidAllocationID.NotFound' },
 };
 const EC2_DIGITS = 17;
 
@@ -44,7 +45,7 @@ export class Ec2Ids {
   async find(kind: IndexedKind, ec2Id: string): Promise<string | null> {
     const naming = NAMING[kind];
     const match = new RegExp(`^${naming.ec2}-([0-9a-z-]+)$`).exec(ec2Id);
-    if (!match) throw ec2Invalid(`${naming.code}.Malformed`, `Invalid id: "${ec2Id}"`);
+    if (!match) throw ec2Invalid(naming.malformed, `Invalid id: "${ec2Id}"`);
     const tail = match[1];
     if (!new RegExp(`^[0-9a-f]{${EC2_DIGITS}}$`).test(tail)) {
       const exact = `${naming.ours}-${tail}`;
@@ -55,6 +56,6 @@ export class Ec2Ids {
   }
 
   notFound(kind: IndexedKind, ec2Id: string) {
-    return ec2Invalid(`${NAMING[kind].code}.NotFound`, `The ${kind.replace('-', ' ')} ID '${ec2Id}' does not exist`);
+    return ec2Invalid(NAMING[kind].notFound, `The ${kind.replace('-', ' ')} ID '${ec2Id}' does not exist`);
   }
 }

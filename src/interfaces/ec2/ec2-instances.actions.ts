@@ -7,6 +7,7 @@ import { CLOCK, Clock } from '../../application/ports/clock.port';
 import { EVENT_STORE, EventStore } from '../../application/ports/event-store.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../application/ports/read-model-progress.port';
 import { Principal } from '../../application/shared/command-context';
+import { cursorAfter } from '../../application/shared/paging';
 import { DomainError } from '../../domain/shared/domain-error';
 import { withinOwnProject } from '../shared/own-project';
 import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
@@ -65,15 +66,17 @@ export class Ec2InstanceActions implements Ec2ActionGroup {
     }
     const token = params.get('NextToken');
     if (token !== undefined && !/^[A-Za-z0-9_-]+$/.test(token)) throw invalidValue('NextToken', token);
+    // One more than a page: a token only when something follows (never an empty last page).
     const page = await this.instances.findInstances(
       withinOwnProject(principal),
       false,
       { deletedSince: new Date(this.clock.now().getTime() - TERMINATED_VISIBLE_MS).toISOString() },
       matches,
-      { limit: maxResults ?? Number.MAX_SAFE_INTEGER, cursor: token ?? null },
+      { limit: maxResults === undefined ? Number.MAX_SAFE_INTEGER : maxResults + 1, cursor: token ?? null },
     );
-    const more = maxResults !== undefined && page.nextCursor !== null;
-    return { reservationSet: reservationsOf(page.items, context, principal.projectId), nextToken: more ? page.nextCursor : undefined };
+    const more = maxResults !== undefined && page.items.length > maxResults;
+    const items = more ? page.items.slice(0, maxResults) : page.items;
+    return { reservationSet: reservationsOf(items, context, principal.projectId), nextToken: more ? cursorAfter(items[items.length - 1].id) : undefined };
   }
 
   private async status({ params, principal }: Ec2Call) {
