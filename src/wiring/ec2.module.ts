@@ -12,6 +12,7 @@ import { Ec2Controller } from '../interfaces/ec2/ec2.controller';
 import { Ec2CatalogActions } from '../interfaces/ec2/ec2-catalog.actions';
 import { Ec2AddressActions } from '../interfaces/ec2/ec2-addresses.actions';
 import { Ec2ClientTokens } from '../interfaces/ec2/ec2-client-tokens';
+import { Ec2PortServer } from '../interfaces/ec2/ec2-port.server';
 import { Ec2KeyPairActions } from '../interfaces/ec2/ec2-key-pairs.actions';
 import { Ec2SecurityGroupActions } from '../interfaces/ec2/ec2-security-groups.actions';
 import { Ec2TagActions } from '../interfaces/ec2/ec2-tags.actions';
@@ -42,10 +43,11 @@ import { CONFIG, DATABASE } from './tokens';
     Ec2AddressActions,
     Ec2TagActions,
     Ec2ClientTokens,
+    Ec2PortServer,
     {
       provide: EC2_SETTINGS,
       inject: [CONFIG],
-      useFactory: (config: Config): Ec2Settings => ({ region: config.region, publicUrl: config.publicUrl }),
+      useFactory: (config: Config): Ec2Settings => ({ region: config.region, publicUrl: config.publicUrl, port: config.ec2Port, host: config.httpHost }),
     },
     Ec2ActionRegistry,
   ],

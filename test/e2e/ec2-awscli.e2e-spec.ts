@@ -3,7 +3,7 @@ import { AccessKey, awsEc2, awsEc2Failure, awsEnv, createAccessKey, ec2Endpoint 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openStackCloud } from '../support/openstack-cloud';
+import { openStackCloud, password } from '../support/openstack-cloud';
 import { ed25519Key } from '../support/ssh-keys';
 
 type Instance = {
@@ -27,7 +27,15 @@ for (const store of ['embedded', 'postgres'] as const) {
     beforeAll(async () => {
       key = await createAccessKey(cloud.running, cloud.alice);
       env = awsEnv(key);
-      endpoint = ec2Endpoint(cloud.running);
+      // Found as tools that read the Keystone catalog find it.
+      const login = await cloud.running.http
+        .post('/identity/v3/auth/tokens')
+        .send(
+          password({ name: 'alice', domain: { name: 'Default' }, password: cloud.member.password }, { project: { name: 'demo', domain: { id: 'default' } } }),
+        );
+      const ec2 = login.body.token.catalog.find((s: { type: string }) => s.type === 'ec2');
+      endpoint = ec2.endpoints.find((e: { interface: string }) => e.interface === 'public').url;
+      expect(endpoint).toBe(ec2Endpoint(cloud.running));
     });
 
     it('runs instances with a client token, waits for them, filters them, stops, starts, reboots and terminates them', async () => {

@@ -4,6 +4,7 @@ import { requestedEventsSince } from '../support/events';
 import { openStackCloud } from '../support/openstack-cloud';
 import { pythonJson } from '../support/openstack-clients';
 import { describeWithAwsClients } from '../support/services';
+import { Ec2PortServer } from '../../src/interfaces/ec2/ec2-port.server';
 
 /** Python that signs a request with botocore's own SigV4 signer, then sends it (maybe altered) with urllib: `send(...)` answers [status, code]. */
 const rawSigner = (endpoint: string) => `
@@ -45,7 +46,7 @@ def send(key, secret, body, altered=None, minutes_ago=0, query=False, region='Re
 `;
 
 describeWithAwsClients('EC2 API signatures', () => {
-  const cloud = openStackCloud('embedded');
+  const cloud = openStackCloud('embedded', { ORCH_EC2_PORT: '0' });
   let alice: AccessKey;
   let bob: AccessKey;
   let endpoint: string;
@@ -109,5 +110,29 @@ print(json.dumps({
     expect(sigV2.status).toBe(401);
     expect(sigV2.text).toContain('Signature Version 2 is not accepted');
     expect(await requestedEventsSince(cloud.running.store, head)).toEqual([]);
+  }, 120_000);
+
+  it("serves libcloud's EC2 driver on the dedicated port (ORCH_EC2_PORT), signed for the region it names", async () => {
+    const port = cloud.running.app.get(Ec2PortServer).port();
+    expect(port).toEqual(expect.any(Number));
+    const seen = await pythonJson<{ nodes: Array<{ name: string; state: string }>; rebooted: boolean; sizes: string[] }>(`import json, time
+from libcloud.compute.providers import get_driver
+from libcloud.compute.types import Provider
+driver = get_driver(Provider.EC2)('${alice.accessKeyId}', '${alice.secretAccessKey}', region='eu-west-1',
+                                  host='127.0.0.1', port=${port}, secure=False, signature_version='4')
+image = driver.list_images()[0]
+size = [s for s in driver.list_sizes() if s.id == 'm1.small'][0]
+node = driver.create_node(name='from-libcloud', image=image, size=size)
+for _ in range(60):
+    found = [n for n in driver.list_nodes() if n.id == node.id][0]
+    if found.state == 'running':
+        break
+    time.sleep(0.5)
+print(json.dumps({'nodes': [{'name': n.name, 'state': n.state} for n in driver.list_nodes() if n.id == node.id],
+                  'rebooted': driver.reboot_node(found), 'sizes': [s.id for s in driver.list_sizes()]}))
+`);
+    expect(seen.nodes).toEqual([{ name: 'from-libcloud', state: 'running' }]);
+    expect(seen.rebooted).toBe(true);
+    expect(seen.sizes).toContain('m1.small');
   }, 120_000);
 });

@@ -46,6 +46,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(byName.body.token.catalog.map((s: { type: string }) => s.type).sort()).toEqual([
         'block-storage',
         'compute',
+        'ec2',
         'identity',
         'image',
         'network',

@@ -40,7 +40,7 @@ for (const store of ['embedded', 'postgres'] as const) {
       expect(me.body).toMatchObject({ userName: 'alice', projectId: token.project_id, userId: token.user_id });
 
       const catalog = await os<Array<{ Name: string; Type: string; Endpoints: Array<{ region: string; interface: string; url: string }> }>>('catalog', 'list');
-      expect(catalog.map((s) => s.Type).sort()).toEqual(['block-storage', 'compute', 'identity', 'image', 'network', 'volumev3']);
+      expect(catalog.map((s) => s.Type).sort()).toEqual(['block-storage', 'compute', 'ec2', 'identity', 'image', 'network', 'volumev3']);
       const compute = catalog.find((s) => s.Type === 'compute')!;
       expect(compute.Endpoints.map((e) => [e.interface, e.region, e.url])).toEqual(
         ['public', 'internal', 'admin'].map((i) => [i, 'RegionTwo', `${base}/compute/v2.1`]),

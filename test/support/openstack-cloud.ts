@@ -17,11 +17,11 @@ export const password = (user: Record<string, unknown>, scope?: unknown) => ({
 });
 
 /** Registers the suite's set-up and tear-down; the cloud's fields are there from beforeAll on. */
-export function openStackCloud(store: StoreUnderTest): OpenStackCloud {
+export function openStackCloud(store: StoreUnderTest, overrides: NodeJS.ProcessEnv = {}): OpenStackCloud {
   const cloud = { member: { username: 'alice', password: 'alice long password', project: 'demo' } } as OpenStackCloud;
   let backing: Backing;
   beforeAll(async () => {
-    backing = await createBacking(store);
+    backing = await createBacking(store, overrides);
     cloud.running = await startApp(backing);
     cloud.admin = await cloud.running.login('admin', ADMIN_PASSWORD, 'admin');
     ({ projectId: cloud.projectId } = await prepareCloud(cloud.running, cloud.admin, cloud.member));

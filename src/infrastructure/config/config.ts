@@ -19,6 +19,8 @@ export type Config = {
   /** The gRPC API's address; port null when it is off. */
   grpcHost: string;
   grpcPort: number | null;
+  /** A port serving only the EC2 Query API, at `/` (libcloud's default path); null: EC2 only at /ec2 of the HTTP port. */
+  ec2Port: number | null;
   bootstrapPassword: string | undefined;
   tokenTtlSeconds: number;
   /** The region the Keystone catalog lists every endpoint in. */
@@ -216,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpPort: integer(env, 'ORCH_HTTP_PORT', 8080, 0, 65535),
     grpcHost: env.ORCH_GRPC_HOST || env.ORCH_HTTP_HOST || '127.0.0.1',
     grpcPort: env.ORCH_GRPC_PORT === 'off' ? null : integer(env, 'ORCH_GRPC_PORT', 9090, 1, 65535),
+    ec2Port: !env.ORCH_EC2_PORT || env.ORCH_EC2_PORT === 'off' ? null : integer(env, 'ORCH_EC2_PORT', 8773, 0, 65535),
     bootstrapPassword: env.ORCH_BOOTSTRAP_PASSWORD || undefined,
     tokenTtlSeconds: integer(env, 'ORCH_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
     region: region(env),

@@ -10,6 +10,7 @@ import { Ec2ActionRegistry } from './ec2-action-registry';
 import { Ec2Authenticator } from './ec2-authenticator';
 import { Ec2Error, ec2ErrorOf, missingParameter } from './ec2-error';
 import { Ec2Params } from './ec2-params';
+import { signedPathOf } from './ec2-port.server';
 import { EC2_SETTINGS, Ec2Settings } from './ec2-settings';
 import { ec2ErrorDocument, ec2Response } from './ec2-xml';
 import { SignedRequest } from './sigv4';
@@ -40,7 +41,7 @@ export class Ec2Controller {
     try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const query = queryPairs(req.originalUrl);
-      const signed: SignedRequest = { method: req.method, path: req.originalUrl.split('?')[0], query, headers: req.headers, body };
+      const signed: SignedRequest = { method: req.method, path: signedPathOf(req, req.originalUrl.split('?')[0]), query, headers: req.headers, body };
       const form = /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') ? [...new URLSearchParams(body.toString('utf8'))] : [];
       const params = Ec2Params.of([...query.filter(([name]) => !name.startsWith('X-Amz-')), ...form]);
       const principal = await this.authenticator.principalOf(signed);
@@ -51,7 +52,7 @@ export class Ec2Controller {
       if (action.mutating && !canWrite(principal.role))
         throw new Ec2Error(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation (reader role)');
       if (params.bool('DryRun')) throw new Ec2Error(412, 'DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
-      const endpoint = `${this.settings.publicUrl ?? `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`}${req.baseUrl}`;
+      const endpoint = `${this.settings.publicUrl ?? `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`}${signedPathOf(req, '/ec2')}`;
       const members = await action.run({ params, principal, requestId, endpoint });
       res.status(200).send(ec2Response(name, requestId, members));
     } catch (error) {

@@ -10,6 +10,8 @@ const SERVICES = [
   // Cinder under both of its types (keystoneauth aliases them), with the project in the path as cinderclient expects.
   { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/{project}' },
   { type: 'block-storage', name: 'cinder', path: '/volume/v3/{project}' },
+  // The EC2 Query API, as devstack's ec2-api lists it, for tools that find EC2 through the catalog.
+  { type: 'ec2', name: 'ec2', path: '/ec2' },
 ] as const;
 
 const INTERFACES = ['public', 'internal', 'admin'] as const;
