@@ -15,6 +15,7 @@ import { ComputeQueries } from '../application/compute/compute.queries';
 import { HostDirectory } from '../application/compute/host-directory';
 import { InstanceDirectory } from '../application/compute/instance-directory';
 import { InstanceQueries } from '../application/compute/instance.queries';
+import { InstanceConsole } from '../application/compute/instance-console';
 import { OperationRecords } from '../application/compute/operation-records';
 import { Operations } from '../application/compute/operations';
 import { COMPUTE_READ_MODEL, ComputeReadModel } from '../application/compute/ports/compute-read-model.port';
@@ -64,6 +65,7 @@ const hostScope: Provider = {
     OperationRecords,
     ComputeQueries,
     InstanceQueries,
+    InstanceConsole,
     CreateFlavorHandler,
     DeleteFlavorHandler,
     RegisterImageHandler,
@@ -87,6 +89,7 @@ const hostScope: Provider = {
     OperationRecords,
     ComputeQueries,
     InstanceQueries,
+    InstanceConsole,
   ],
 })
 export class ComputeModule {}

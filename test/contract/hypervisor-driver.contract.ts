@@ -16,7 +16,7 @@ export const domainSpec = (instanceId: string): DomainSpec => ({
 /** The one suite every HypervisorDriver must pass (simulated and libvirt). `spec` makes a guest the driver can boot. */
 export function hypervisorDriverContract(
   make: () => Promise<{ driver: HypervisorDriver; close(): Promise<void> }>,
-  options: { bootTimeoutMs?: number; spec?: (instanceId: string) => DomainSpec } = {},
+  options: { bootTimeoutMs?: number; spec?: (instanceId: string) => DomainSpec; consoleAfterBoot?: (instanceId: string) => RegExp } = {},
 ): void {
   const bootTimeoutMs = options.bootTimeoutMs ?? 5_000;
   const specOf = options.spec ?? domainSpec;
@@ -49,6 +49,9 @@ export function hypervisorDriverContract(
     await driver.start(instanceId);
     expect(await driver.waitUntilReady(instanceId, bootTimeoutMs)).toBe(true);
     expect(await powerOf(instanceId)).toBe('running');
+    expect(await driver.consoleOutput(instanceId, 64 * 1024)).toMatch(options.consoleAfterBoot?.(instanceId) ?? /^$/);
+    expect((await driver.consoleOutput(instanceId, 16)).length).toBeLessThanOrEqual(16);
+    expect(await driver.consoleOutput(id(), 1024)).toBe('');
     expect(await driver.shutdown(instanceId, 2_000)).toMatch(/graceful|forced/);
     expect(await powerOf(instanceId)).toBe('shutdown');
     await driver.undefine(instanceId);

@@ -47,7 +47,12 @@ describeWithVirt('HypervisorDriver contract: libvirt (real QEMU guests)', () => 
       const driver = new LibvirtHypervisor({ uri: URI, stateDir, volumeDir: stateDir, domainType: 'qemu' });
       return { driver, close: async () => driver.close() };
     },
-    { bootTimeoutMs: 90_000, spec: (id) => ({ ...domainSpec(id), imageSource: GUEST_IMAGE_DIR }) },
+    {
+      bootTimeoutMs: 90_000,
+      spec: (id) => ({ ...domainSpec(id), imageSource: GUEST_IMAGE_DIR }),
+      // The guest's ready marker is on its serial console.
+      consoleAfterBoot: (id) => new RegExp(`ORCH-READY id=${id}`),
+    },
   );
 });
 

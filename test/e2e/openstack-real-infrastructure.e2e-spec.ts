@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { domainName } from '../../src/infrastructure/libvirt/names';
 import { gatewayNamespace } from '../../src/infrastructure/switch/ovs/ovs-switch';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
+import { awsEc2, awsEnv, createAccessKey, ec2Endpoint } from '../support/aws-clients';
 import { eventually } from '../support/eventually';
 import { GUEST_IMAGE_DIR } from '../support/guest-image';
 import { baseUrlOf, openStackEnv, openstackJson, runClient } from '../support/openstack-clients';
@@ -18,7 +19,7 @@ const describeHere = describeWithVirt === describe ? describeWithOpenStackClient
  * The OpenStack path on real infrastructure: an image uploaded with `openstack image create --file`
  * (a disk that boots by itself: SYSLINUX, the test kernel and initramfs) is booted by
  * `openstack server create` as a libvirt guest whose root volume is backed by the uploaded file,
- * and the guest answers a ping from its network's gateway.
+ * and the guest answers a ping from its network's gateway; EC2's GetConsoleOutput shows its console.
  */
 describeHere('The openstack CLI on libvirt and Open vSwitch (embedded store)', () => {
   const tag = randomBytes(3).toString('hex');
@@ -122,6 +123,18 @@ describeHere('The openstack CLI on libvirt and Open vSwitch (embedded store)', (
     );
 
     await openstackJson(env, 'server', 'list'); // still answers with a real guest listed
+    if (process.env.ORCH_TEST_AWS === '1') {
+      // EC2's GetConsoleOutput reads the same serial console (awscli decodes its base64).
+      const key = await createAccessKey(running, await running.login('admin', ADMIN_PASSWORD, 'admin'));
+      const { Output } = await awsEc2<{ Output: string }>(
+        ec2Endpoint(running),
+        awsEnv(key),
+        'get-console-output',
+        '--instance-id',
+        `i-${serverId.slice(5, 22)}`,
+      );
+      expect(Output).toContain(`ORCH-READY id=${serverId} ip=${ip}`);
+    }
     await runClient('/usr/bin/openstack', ['server', 'delete', '--wait', serverId], env, 180_000);
     expect(succeeds('virsh', '-c', URI, 'domstate', domainName(serverId))).toBe(false);
   }, 600_000);

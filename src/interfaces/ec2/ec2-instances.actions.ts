@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ChangeInstance, InstanceAction } from '../../application/compute/commands/change-instance.command';
 import { InstanceQueries } from '../../application/compute/instance.queries';
+import { InstanceConsole } from '../../application/compute/instance-console';
 import { InstanceView } from '../../application/compute/ports/instance-read-model.port';
 import { CLOCK, Clock } from '../../application/ports/clock.port';
 import { EVENT_STORE, EventStore } from '../../application/ports/event-store.port';
@@ -39,6 +40,7 @@ export class Ec2InstanceActions implements Ec2ActionGroup {
     StopInstances: changing((call) => this.change('StopInstances', call)),
     TerminateInstances: changing((call) => this.change('TerminateInstances', call)),
     RebootInstances: changing((call) => this.reboot(call)),
+    GetConsoleOutput: reading((call) => this.consoleOutput(call)),
   };
 
   constructor(
@@ -47,6 +49,7 @@ export class Ec2InstanceActions implements Ec2ActionGroup {
     private readonly lookups: Ec2Lookups,
     private readonly ids: Ec2Ids,
     private readonly runner: Ec2RunInstances,
+    private readonly console: InstanceConsole,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
@@ -128,6 +131,13 @@ export class Ec2InstanceActions implements Ec2ActionGroup {
       await this.apply(instance, { action: 'reboot', type: 'soft' }, principal, requestId);
     }
     return { return: true };
+  }
+
+  /** The guest's serial console, base64 as EC2 sends it (empty on simulated hosts). */
+  private async consoleOutput({ params, principal }: Ec2Call) {
+    const [instance] = await this.namedRequired(principal, [params.required('InstanceId')]);
+    const { output } = await this.console.output(withinOwnProject(principal), instance.id);
+    return { instanceId: this.ec2Id(instance), timestamp: this.clock.now().toISOString(), output: Buffer.from(output, 'utf8').toString('base64') };
   }
 
   private async apply(instance: InstanceView, change: InstanceAction, p: Principal, requestId: string): Promise<void> {

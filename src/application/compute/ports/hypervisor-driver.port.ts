@@ -43,6 +43,8 @@ export interface HypervisorDriver {
   /** Resolves true once the guest is running and ready (libvirt: its ready marker on the console). */
   waitUntilReady(instanceId: string, timeoutMs: number): Promise<boolean>;
   list(): Promise<ActualDomain[]>;
+  /** The end of the guest's serial console (at most `maxBytes`); empty for a guest with none (simulated, unknown). */
+  consoleOutput(instanceId: string, maxBytes: number): Promise<string>;
   /** Subscribes to lifecycle events; returns the unsubscribe function. */
   onLifecycle(listener: (event: LifecycleEvent) => void): () => void;
 }

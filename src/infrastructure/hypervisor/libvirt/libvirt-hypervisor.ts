@@ -162,6 +162,24 @@ export class LibvirtHypervisor implements HypervisorDriver {
     }
   }
 
+  async consoleOutput(instanceId: string, maxBytes: number): Promise<string> {
+    const file = this.files(instanceId).consoleLog;
+    try {
+      const size = fs.statSync(file).size;
+      const handle = await fs.promises.open(file, 'r');
+      try {
+        const length = Math.min(size, maxBytes);
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, size - length);
+        return buffer.toString('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return ''; // no log: the guest never started here
+    }
+  }
+
   private logSize(instanceId: string): number {
     try {
       return fs.statSync(this.files(instanceId).consoleLog).size;

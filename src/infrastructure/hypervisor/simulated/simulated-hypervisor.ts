@@ -113,6 +113,11 @@ export class SimulatedHypervisor implements HypervisorDriver {
     });
   }
 
+  /** A simulated guest prints nothing. */
+  async consoleOutput(): Promise<string> {
+    return '';
+  }
+
   async list(): Promise<ActualDomain[]> {
     await this.simulation.operation('list');
     return [...this.domains.entries()].map(([instanceId, d]) => ({ instanceId, powerState: d.power }));
