@@ -35,11 +35,10 @@ export class Authenticator {
    * itself), or null for an unknown or deleted key, a disabled user or a role since revoked.
    */
   async accessKeyGrant(accessKeyId: string): Promise<{ principal: Principal; secret: string } | null> {
-    const key = await this.readModel.getAccessKey(accessKeyId);
-    if (!key || key.status !== 'active') return null;
-    const [user, role] = await Promise.all([this.readModel.getUser(key.userId), this.readModel.roleOf(key.userId, key.projectId)]);
-    if (!user || user.status !== 'active' || !role) return null;
-    const principal: Principal = { userId: key.userId, userName: user.name, projectId: key.projectId, role, tokenId: null };
+    const grant = await this.readModel.getAccessKeyGrant(accessKeyId);
+    if (!grant || grant.key.status !== 'active' || grant.userStatus !== 'active' || !grant.role) return null;
+    const { key, userName, role } = grant;
+    const principal: Principal = { userId: key.userId, userName, projectId: key.projectId, role, tokenId: null };
     return { principal, secret: this.secrets.decrypt(key.secretCiphertext) };
   }
 }

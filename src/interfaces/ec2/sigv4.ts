@@ -128,13 +128,32 @@ const safeDecode = (segment: string) => {
   }
 };
 
+/**
+ * Signing keys by secret and scope: the same for every request of a key on a day, so derived once
+ * (a pure function's results, bounded; nothing here decides anything another process could contradict).
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 10_000;
+
+function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const cacheKey = `${date}/${region}/${service}/${secret}`;
+  let key = signingKeys.get(cacheKey);
+  if (!key) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
 /** The signature the request should carry if signed with this secret. */
 export function expectedSignature(request: SignedRequest, claim: SigV4Claim, secret: string): string {
   const { date, region, service } = claim.scope;
   const scope = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = [ALGORITHM, claim.amzDate, scope, sha256Hex(canonicalRequest(request, claim))].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-  return createHmac('sha256', key).update(stringToSign).digest('hex');
+  return createHmac('sha256', signingKey(secret, date, region, service))
+    .update(stringToSign)
+    .digest('hex');
 }
 
 /** Checks the signature in constant time; the host header must be among those signed. */

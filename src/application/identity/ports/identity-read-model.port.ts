@@ -25,6 +25,8 @@ export type TokenRecord = { id: string; userId: string; projectId: string; secre
 export type TokenGrant = { token: TokenRecord; userName: string; userStatus: string; role: Role | null };
 export type AccessKeyView = { accessKeyId: string; userId: string; projectId: string; status: string; createdAt: string };
 export type AccessKeyRecord = AccessKeyView & { secretCiphertext: string };
+/** An access key with what authenticating it needs of its user, in one read (as TokenGrant for a token). */
+export type AccessKeyGrant = { key: AccessKeyRecord; userName: string; userStatus: string; role: Role | null };
 
 /** Queries over Identity's read models. `projectId` scopes a listing to one project; null means all. */
 export interface IdentityReadModel {
@@ -39,6 +41,7 @@ export interface IdentityReadModel {
   /** A token with its user and the user's role in the token's project, in one read (every request asks this). */
   getTokenGrant(id: string): Promise<TokenGrant | null>;
   getAccessKey(id: string): Promise<AccessKeyRecord | null>;
+  getAccessKeyGrant(id: string): Promise<AccessKeyGrant | null>;
   listAccessKeys(userId: string | null, page: PageRequest): Promise<Page<AccessKeyView>>;
 }
 export const IDENTITY_READ_MODEL = Symbol('IdentityReadModel');

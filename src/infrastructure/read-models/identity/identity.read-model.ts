@@ -1,4 +1,5 @@
 import {
+  AccessKeyGrant,
   AccessKeyRecord,
   AccessKeyView,
   IdentityReadModel,
@@ -119,6 +120,41 @@ export class SqlIdentityReadModel implements IdentityReadModel {
   async getAccessKey(id: string): Promise<AccessKeyRecord | null> {
     const row = await this.db.table(AccessKeyRow).first('id = ?', [id]);
     return row ? toAccessKey(row) : null;
+  }
+
+  async getAccessKeyGrant(id: string): Promise<AccessKeyGrant | null> {
+    const [row] = await this.db.query<{
+      id: string;
+      user_id: string;
+      project_id: string;
+      secret_ciphertext: string;
+      status: string;
+      created_at: string;
+      user_name: string;
+      user_status: string;
+      role: string | null;
+    }>(
+      `SELECT k.id, k.user_id, k.project_id, k.secret_ciphertext, k.status, k.created_at, u.name AS user_name, u.status AS user_status, r.role
+         FROM rm_access_keys k
+         JOIN rm_users u ON u.id = k.user_id
+         LEFT JOIN rm_user_roles r ON r.user_id = k.user_id AND r.project_id = k.project_id
+        WHERE k.id = ${this.db.param(1)}`,
+      [id],
+    );
+    if (!row) return null;
+    return {
+      key: {
+        accessKeyId: row.id,
+        userId: row.user_id,
+        projectId: row.project_id,
+        status: row.status,
+        createdAt: row.created_at,
+        secretCiphertext: row.secret_ciphertext,
+      },
+      userName: row.user_name,
+      userStatus: row.user_status,
+      role: (row.role as Role | null) ?? null,
+    };
   }
 
   async listAccessKeys(userId: string | null, page: PageRequest): Promise<Page<AccessKeyView>> {
