@@ -5,21 +5,11 @@
 # every call: ~43 s per define), and starts virtlogd, libvirtd, ovsdb-server and ovs-vswitchd
 # (there is no systemd here). Exits non-zero if a daemon cannot be brought up.
 set -euo pipefail
+source "$(dirname "$0")/debian-packages.sh"
 
 PACKAGES=(libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils openvswitch-switch cpio busybox-static genisoimage iproute2 iputils-ping iptables syslinux mtools dosfstools)
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "virt: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-fi
+ensure_debian_packages virt "${PACKAGES[@]}"
 
 # QEMU as root: see the header. Applied before libvirtd starts (it reads qemu.conf once).
 QEMU_CONF=/etc/libvirt/qemu.conf

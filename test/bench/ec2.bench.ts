@@ -12,18 +12,11 @@
  * Prints figures, checks nothing. Knobs: BENCH_INSTANCES (1000), BENCH_ROUNDS (2), BENCH_LISTS (30),
  * BENCH_AUTHS (2000), BENCH_STORES (embedded,postgres).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import request from 'supertest';
 import { ID_PREFIX_INDEX, IdPrefixIndex } from '../../src/application/ports/id-prefix-index.port';
-import { createHttpApp } from '../../src/http-app';
-import { loadConfig } from '../../src/infrastructure/config/config';
-import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { Ec2Authenticator } from '../../src/interfaces/ec2/ec2-authenticator';
-import { unlimitAdminProject } from '../support/app';
 import { createTestDatabase, postgresReachable } from '../support/postgres';
 import { checkSigV4Time, readSigV4, verifySigV4 } from '../../src/interfaces/ec2/sigv4';
+import { AccessLine, startBenchCloud } from './bench-cloud';
 import { signedEc2Post } from './ec2-signer';
 
 const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
@@ -32,9 +25,7 @@ const LISTS = Number(process.env.BENCH_LISTS ?? 30);
 const AUTHS = Number(process.env.BENCH_AUTHS ?? 2000);
 const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const HOSTS = 20;
-const PASSWORD = 'bench-password-123';
 
-type AccessLine = { msg: string; ms: number; requestId: string };
 type Times = { p50: number; p99: number; bytes: number };
 type Result = {
   store: string;
@@ -56,36 +47,9 @@ const median = (values: number[]) =>
 const seconds = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;
 
 async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promise<Result> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-ec2-'));
-  const access: AccessLine[] = [];
-  const logger = new JsonLogger('info', (line) => {
-    if (line.includes('"msg":"http"')) access.push(JSON.parse(line) as AccessLine);
-  });
-  const config = loadConfig({
-    ORCH_STORE: store,
-    ORCH_DATA_DIR: dataDir,
-    ORCH_DATABASE_URL: databaseUrl,
-    ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
-    ORCH_POLL_INTERVAL_MS: '20',
-    ORCH_GRPC_PORT: 'off',
-  });
-  const app = await createHttpApp(config, logger);
-  await app.listen(0, '127.0.0.1');
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const http = request(app.getHttpServer());
+  const cloud = await startBenchCloud(store, databaseUrl, HOSTS);
+  const { app, base, http, auth, access, untilDone, imageId: image } = cloud;
   try {
-    const token = (await http.post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token as string;
-    const auth = { Authorization: `Bearer ${token}` };
-    await unlimitAdminProject(http, token);
-    await http.post('/v1/flavors').set(auth).send({ name: 'bench', vcpus: 1, ramMiB: 256, diskGiB: 1 });
-    const image = (await http.post('/v1/images').set(auth).send({ name: 'bench', os: 'linux', minDiskGiB: 0, source: 'bench' })).body.id as string;
-    for (let h = 0; h < HOSTS; h++) {
-      await http
-        .post('/v1/hosts')
-        .set(auth)
-        .send({ name: `bench-${h}`, driver: 'simulated', vcpus: 64, ramMiB: 262_144, diskGiB: 100_000 });
-    }
-    await http.post('/v1/networks').set(auth).send({ name: 'bench', cidr: '10.64.0.0/16' });
     const key = (await http.post('/v1/access-keys').set(auth).send({})).body as { accessKeyId: string; secretAccessKey: string };
     const ec2 = async (body: string, requestId = `bench-${Math.random()}`) => {
       const url = `${base}/ec2`;
@@ -93,16 +57,6 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
       const text = await response.text();
       if (response.status !== 200) throw new Error(`EC2 ${body.split('&')[0]}: ${response.status} ${text.slice(0, 300)}`);
       return text;
-    };
-    const untilDone = async (operationId: string, started: bigint): Promise<number> => {
-      for (;;) {
-        const op = (await http.get(`/v1/operations/${operationId}`).set(auth)).body;
-        if (op.status !== 'running') {
-          if (op.status !== 'succeeded') throw new Error(`operation ${operationId} ended ${op.status}`);
-          return seconds(started);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
     };
     const index = app.get<IdPrefixIndex>(ID_PREFIX_INDEX);
     const ami = `ami-${image.slice(4, 21)}`;
@@ -193,8 +147,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
       },
     };
   } finally {
-    await app.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cloud.close();
   }
 }
 

@@ -18,17 +18,11 @@
  * BENCH_STORES (embedded,postgres), BENCH_NAT_ROUNDS (5).
  */
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import request from 'supertest';
-import { createHttpApp } from '../../src/http-app';
-import { loadConfig } from '../../src/infrastructure/config/config';
-import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
-import { unlimitAdminProject } from '../support/app';
 import { createTestDatabase, postgresReachable } from '../support/postgres';
 import { VolumeRound, attachDetachRounds } from './openstack-volumes';
 import { natFigures } from './openstack-nat';
+import { AccessLine, BENCH_PASSWORD as PASSWORD, startBenchCloud } from './bench-cloud';
 
 const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -37,9 +31,7 @@ const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const HOSTS = 20;
 const VOLUMES = 50;
 const VOLUME_ROUNDS = Number(process.env.BENCH_VOLUME_ROUNDS ?? 4);
-const PASSWORD = 'bench-password-123';
 
-type AccessLine = { msg: string; method: string; path: string; ms: number; requestId: string };
 type ListFigures = { p50: number; p99: number; bytes: number };
 type Result = {
   store: string;
@@ -61,52 +53,13 @@ const median = (values: number[]) =>
   );
 
 async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promise<Result> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-os-'));
-  const access: AccessLine[] = [];
-  const logger = new JsonLogger('info', (line) => {
-    if (line.includes('"msg":"http"')) access.push(JSON.parse(line) as AccessLine);
-  });
-  const config = loadConfig({
-    ORCH_STORE: store,
-    ORCH_DATA_DIR: dataDir,
-    ORCH_DATABASE_URL: databaseUrl,
-    ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
-    ORCH_POLL_INTERVAL_MS: '20',
-    ORCH_GRPC_PORT: 'off',
-  });
-  const app = await createHttpApp(config, logger);
-  await app.listen(0, '127.0.0.1');
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const http = request(app.getHttpServer());
+  const cloud = await startBenchCloud(store, databaseUrl, HOSTS);
+  const { http, token, auth, base, access, untilDone, networkId: network } = cloud;
   try {
-    const token = (await http.post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token as string;
-    const auth = { Authorization: `Bearer ${token}` };
-    const projectId = await unlimitAdminProject(http, token);
     await http
-      .patch(`/v1/projects/${projectId}`)
+      .patch(`/v1/projects/${cloud.projectId}`)
       .set(auth)
       .send({ quotas: { volumes: -1, volumeGiB: -1 } });
-    await http.post('/v1/flavors').set(auth).send({ name: 'bench', vcpus: 1, ramMiB: 256, diskGiB: 1 });
-    await http.post('/v1/images').set(auth).send({ name: 'bench', os: 'linux', minDiskGiB: 0, source: 'bench' });
-    for (let h = 0; h < HOSTS; h++) {
-      await http
-        .post('/v1/hosts')
-        .set(auth)
-        .send({ name: `bench-${h}`, driver: 'simulated', vcpus: 64, ramMiB: 262_144, diskGiB: 100_000 });
-    }
-    const network = (await http.post('/v1/networks').set(auth).send({ name: 'bench', cidr: '10.64.0.0/16' })).body.id as string;
-
-    /** Polls an operation until it ends; the seconds from `started`. */
-    const untilDone = async (operationId: string, started: bigint): Promise<number> => {
-      for (;;) {
-        const op = (await http.get(`/v1/operations/${operationId}`).set(auth)).body;
-        if (op.status !== 'running') {
-          if (op.status !== 'succeeded') throw new Error(`operation ${operationId} ended ${op.status}`);
-          return Number(process.hrtime.bigint() - started) / 1e9;
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
     const novaSeconds: number[] = [];
     const restSeconds: number[] = [];
     const launchNova = async (round: number): Promise<number> => {
@@ -197,8 +150,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
       volumeRatio: median(volumes.map((v) => v.rest)) / median(volumes.map((v) => v.nova)),
     };
   } finally {
-    await app.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await cloud.close();
   }
 }
 

@@ -28,19 +28,11 @@ function virtReady(): string | null {
 }
 
 /** The real OpenStack clients are installed (scripts/ensure-openstack-clients.sh). */
-function openStackClientsReady(): boolean {
+/** Whether Debian's python3 imports these modules and the client's program is there (both by absolute path). */
+function clientsReady(imports: string, program: string): boolean {
   try {
-    execFileSync('/usr/bin/python3', ['-c', 'import keystoneauth1, novaclient, openstack, glanceclient, libcloud'], { stdio: 'ignore', timeout: 60_000 });
-    return fs.existsSync('/usr/bin/openstack');
-  } catch {
-    return false;
-  }
-}
-
-function awsClientsReady(): boolean {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import boto3, botocore'], { stdio: 'ignore', timeout: 60_000 });
-    return fs.existsSync('/usr/bin/aws');
+    execFileSync('/usr/bin/python3', ['-c', `import ${imports}`], { stdio: 'ignore', timeout: 60_000 });
+    return fs.existsSync(program);
   } catch {
     return false;
   }
@@ -64,10 +56,10 @@ export default async function globalSetup(): Promise<void> {
   const kafka = await kafkaAnswers();
   if (!kafka && process.env.CI === 'true') throw new Error('the Kafka broker does not answer; CI=true forbids skipping its suites');
   process.env.ORCH_TEST_KAFKA = kafka ? '1' : '0';
-  const clients = openStackClientsReady();
+  const clients = clientsReady('keystoneauth1, novaclient, openstack, glanceclient, libcloud', '/usr/bin/openstack');
   if (!clients && process.env.CI === 'true') throw new Error('the OpenStack clients are not installed; CI=true forbids skipping their suites');
   process.env.ORCH_TEST_OPENSTACK = clients ? '1' : '0';
-  const aws = awsClientsReady();
+  const aws = clientsReady('boto3, botocore', '/usr/bin/aws');
   if (!aws && process.env.CI === 'true') throw new Error('the AWS clients are not installed; CI=true forbids skipping their suites');
   process.env.ORCH_TEST_AWS = aws ? '1' : '0';
   if (!aws) process.stdout.write('\n!!! SKIPPED: every AWS client suite (scripts/ensure-aws-clients.sh installs them) !!!\n');

@@ -10,7 +10,7 @@ import { withinOwnProject } from '../shared/own-project';
 import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { ec2Invalid } from './ec2-error';
 import { Ec2Ids, ec2IdOf } from './ec2-ids';
-import { assertKnownFilters, filterMatches } from './ec2-params';
+import { assertKnownFilters, passesFilters } from './ec2-params';
 import { Ec2Params } from './ec2-params';
 
 /** An association is the floating IP's current one: its id is derived from the address's. */
@@ -57,7 +57,7 @@ export class Ec2AddressActions implements Ec2ActionGroup {
         domain: 'vpc',
         'private-ip-address': f.fixedIp,
       };
-      return [...filters].every(([name, accepted]) => filterMatches(accepted, values[name]));
+      return passesFilters(filters, values);
     });
     return {
       addressesSet: shown.map((f) => ({

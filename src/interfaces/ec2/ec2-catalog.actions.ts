@@ -7,19 +7,16 @@ import { Ec2ActionGroup, Ec2Call, reading } from './ec2-action';
 import { Ec2Ids, ec2IdOf, vpcIdOf } from './ec2-ids';
 import { DEFAULT_ZONE } from './ec2-instance-view';
 import { Ec2Lookups } from './ec2-lookups';
-import { assertKnownFilters, filterMatches } from './ec2-params';
+import { assertKnownFilters, passesFilters } from './ec2-params';
 import { EC2_SETTINGS, Ec2Settings } from './ec2-settings';
 import { XmlValue } from './ec2-xml';
 
-type Filterable = Record<string, Array<string | null | undefined>>;
+type Filterable = Record<string, string | null | undefined>;
 
 /** Items whose named values pass every filter (unknown filter names refused). */
 function filtered<T>(items: readonly T[], filters: ReadonlyMap<string, string[]>, valuesOf: (item: T) => Filterable): T[] {
   if (items.length > 0) assertKnownFilters(filters, new Set(Object.keys(valuesOf(items[0]))));
-  return items.filter((item) => {
-    const values = valuesOf(item);
-    return [...filters].every(([name, accepted]) => (values[name] ?? []).some((v) => filterMatches(accepted, v)));
-  });
+  return items.filter((item) => passesFilters(filters, valuesOf(item)));
 }
 
 const addressCount = (cidr: string | null, used: number) => (cidr ? Math.max(0, 2 ** (32 - Number(cidr.split('/')[1])) - 3 - used) : 0);
@@ -48,13 +45,13 @@ export class Ec2CatalogActions implements Ec2ActionGroup {
     const ours = new Set(await Promise.all(asked.map((id) => this.ids.ours('image', id))));
     const images = (await allItems((page) => this.compute.listImages(page))).filter((i) => asked.length === 0 || ours.has(i.id));
     const shown = filtered(images, params.filters(), (i: ImageView) => ({
-      name: [i.name],
-      'image-id': [ec2IdOf('image', i.id)],
-      state: [i.status === 'active' ? 'available' : 'pending'],
-      'image-type': ['machine'],
-      architecture: ['x86_64'],
-      'is-public': ['true'],
-      platform: [i.os === 'windows' ? 'windows' : null],
+      name: i.name,
+      'image-id': ec2IdOf('image', i.id),
+      state: i.status === 'active' ? 'available' : 'pending',
+      'image-type': 'machine',
+      architecture: 'x86_64',
+      'is-public': 'true',
+      platform: i.os === 'windows' ? 'windows' : null,
     }));
     return {
       imagesSet: shown.map((i) => ({
@@ -81,7 +78,7 @@ export class Ec2CatalogActions implements Ec2ActionGroup {
   private async instanceTypes({ params }: Ec2Call) {
     const asked = new Set(params.list('InstanceType'));
     const flavors = (await allItems((page) => this.compute.listFlavors(page))).filter((f) => asked.size === 0 || asked.has(f.name));
-    const shown = filtered(flavors, params.filters(), (f) => ({ 'instance-type': [f.name], 'vcpu-info.default-vcpus': [String(f.vcpus)] }));
+    const shown = filtered(flavors, params.filters(), (f) => ({ 'instance-type': f.name, 'vcpu-info.default-vcpus': String(f.vcpus) }));
     return {
       instanceTypeSet: shown.map((f) => ({
         instanceType: f.name,
@@ -121,7 +118,7 @@ export class Ec2CatalogActions implements Ec2ActionGroup {
   private async vpcs({ params, principal }: Ec2Call) {
     const vpcId = vpcIdOf(principal.projectId);
     const own = await this.lookups.ownNetworks(principal);
-    const vpc = { 'vpc-id': [vpcId], 'is-default': ['true'], state: ['available'] };
+    const vpc = { 'vpc-id': vpcId, 'is-default': 'true', state: 'available' };
     const asked = params.list('VpcId');
     const shown = (asked.length === 0 || asked.includes(vpcId)) && filtered([vpc], params.filters(), (v) => v).length === 1;
     return {
@@ -147,13 +144,13 @@ export class Ec2CatalogActions implements Ec2ActionGroup {
     const ours = new Set(await Promise.all(asked.map((id) => this.ids.ours('network', id))));
     const networks = (await this.lookups.ownNetworks(principal)).filter((n) => asked.length === 0 || ours.has(n.id));
     const shown = filtered(networks, params.filters(), (n: NetworkView) => ({
-      'subnet-id': [ec2IdOf('network', n.id)],
-      'vpc-id': [vpcId],
-      'cidr-block': [n.cidr],
-      'availability-zone': [DEFAULT_ZONE],
-      'default-for-az': ['true'],
-      state: ['available'],
-      'tag:Name': [n.name],
+      'subnet-id': ec2IdOf('network', n.id),
+      'vpc-id': vpcId,
+      'cidr-block': n.cidr,
+      'availability-zone': DEFAULT_ZONE,
+      'default-for-az': 'true',
+      state: 'available',
+      'tag:Name': n.name,
     }));
     return { subnetSet: shown.map((n): XmlValue => subnetItem(n, vpcId)) };
   }

@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/shared/domain-error';
 import { withinOwnProject } from '../shared/own-project';
 import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { ec2Invalid, withCodes } from './ec2-error';
-import { assertKnownFilters, filterMatches } from './ec2-params';
+import { assertKnownFilters, passesFilters } from './ec2-params';
 
 const keyPairId = (k: KeyPairView) => `key-${k.id.slice(k.id.indexOf('-') + 1).slice(0, 17)}`;
 const keyTypeOf = (k: KeyPairView) => (k.publicKey.startsWith('ssh-ed25519') ? 'ed25519' : 'rsa');
@@ -57,7 +57,7 @@ export class Ec2KeyPairActions implements Ec2ActionGroup {
     const shown = keys.filter((k) => {
       if (names.length > 0 && !names.includes(k.name)) return false;
       const values: Record<string, string> = { 'key-name': k.name, fingerprint: k.fingerprint, 'key-pair-id': keyPairId(k), 'key-type': keyTypeOf(k) };
-      return [...filters].every(([name, accepted]) => filterMatches(accepted, values[name]));
+      return passesFilters(filters, values);
     });
     return { keySet: shown.map((k) => ({ keyPairId: keyPairId(k), keyName: k.name, keyFingerprint: k.fingerprint, keyType: keyTypeOf(k) })) };
   }

@@ -90,6 +90,11 @@ export function filterMatches(accepted: readonly string[], actual: string | null
   });
 }
 
+/** Whether a resource's named values pass every filter (one it has no value for does not). */
+export function passesFilters(filters: ReadonlyMap<string, string[]>, values: Readonly<Record<string, string | null | undefined>>): boolean {
+  return [...filters].every(([name, accepted]) => filterMatches(accepted, values[name]));
+}
+
 /** Refuses filter names an action does not know (EC2 answers InvalidParameterValue). */
 export function assertKnownFilters(filters: ReadonlyMap<string, string[]>, known: ReadonlySet<string>): void {
   for (const name of filters.keys()) {

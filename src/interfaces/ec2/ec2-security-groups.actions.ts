@@ -11,7 +11,7 @@ import { withinOwnProject } from '../shared/own-project';
 import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { ec2Invalid, withCodes } from './ec2-error';
 import { Ec2Ids, ec2IdOf, vpcIdOf } from './ec2-ids';
-import { assertKnownFilters, filterMatches } from './ec2-params';
+import { assertKnownFilters, passesFilters } from './ec2-params';
 import { permissionItem, rulesOfRequest, sameAsRequested } from './ec2-security-group-rules';
 
 const FILTERS = new Set(['group-id', 'group-name', 'vpc-id', 'owner-id', 'description']);
@@ -66,7 +66,7 @@ export class Ec2SecurityGroupActions implements Ec2ActionGroup {
         'owner-id': g.projectId,
         description: g.name,
       };
-      return [...filters].every(([name, accepted]) => filterMatches(accepted, values[name]));
+      return passesFilters(filters, values);
     });
     return {
       securityGroupInfo: shown.map((g) => ({

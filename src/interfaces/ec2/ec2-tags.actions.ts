@@ -6,7 +6,7 @@ import { withinOwnProject } from '../shared/own-project';
 import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { ec2Invalid, missingParameter } from './ec2-error';
 import { Ec2Ids, ec2IdOf } from './ec2-ids';
-import { assertKnownFilters, filterMatches } from './ec2-params';
+import { assertKnownFilters, passesFilters } from './ec2-params';
 
 const FILTERS = new Set(['resource-id', 'resource-type', 'key', 'value']);
 
@@ -61,7 +61,7 @@ export class Ec2TagActions implements Ec2ActionGroup {
     );
     const shown = tags.filter((t) => {
       const values: Record<string, string> = { 'resource-id': t.resourceId, 'resource-type': t.resourceType, key: t.key, value: t.value };
-      return [...filters].every(([name, accepted]) => filterMatches(accepted, values[name]));
+      return passesFilters(filters, values);
     });
     return { tagSet: shown };
   }

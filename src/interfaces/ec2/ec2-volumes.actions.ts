@@ -15,7 +15,7 @@ import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { Ec2ClientTokens } from './ec2-client-tokens';
 import { missingParameter } from './ec2-error';
 import { Ec2Ids, ec2IdOf } from './ec2-ids';
-import { assertKnownFilters, filterMatches } from './ec2-params';
+import { assertKnownFilters, passesFilters } from './ec2-params';
 import { snapshotItem, snapshotStateOf, volumeItem, volumeStateOf } from './ec2-volume-views';
 
 const VOLUME_FILTERS = new Set(['volume-id', 'status', 'attachment.instance-id', 'size', 'availability-zone']);
@@ -74,7 +74,7 @@ export class Ec2VolumeActions implements Ec2ActionGroup {
         size: String(v.sizeGiB),
         'availability-zone': 'nova',
       };
-      return v.status !== 'deleted' && [...filters].every(([name, accepted]) => filterMatches(accepted, values[name]));
+      return v.status !== 'deleted' && passesFilters(filters, values);
     });
     return { volumeSet: shown.map(volumeItem) };
   }
@@ -113,7 +113,7 @@ export class Ec2VolumeActions implements Ec2ActionGroup {
         'owner-id': s.projectId,
         description: s.name,
       };
-      return [...filters].every(([name, accepted]) => filterMatches(accepted, values[name]));
+      return passesFilters(filters, values);
     });
     return { snapshotSet: shown.map(snapshotItem) };
   }
