@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AllocateFloatingIpHandler } from '../application/network/commands/allocate-floating-ip.command';
 import { ChangeFloatingIpHandler } from '../application/network/commands/change-floating-ip.command';
 import { ChangeSecurityGroupRulesHandler } from '../application/network/commands/change-security-group-rules.command';
+import { ChangeSecurityGroupMetadataHandler } from '../application/network/commands/change-security-group-metadata.command';
 import { AddSubnetHandler, DeleteSubnetHandler } from '../application/network/commands/change-subnets.command';
 import { CreateStandalonePortHandler, DeleteStandalonePortHandler } from '../application/network/commands/standalone-ports.command';
 import { ChangeRouterHandler } from '../application/network/commands/router.commands';
@@ -61,6 +62,7 @@ import { CONFIG, DATABASE } from './tokens';
     DeleteNetworkHandler,
     CreateSecurityGroupHandler,
     ChangeSecurityGroupRulesHandler,
+    ChangeSecurityGroupMetadataHandler,
     DeleteSecurityGroupHandler,
     AllocateFloatingIpHandler,
     ChangeFloatingIpHandler,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChangeVolumeHandler } from '../application/storage/commands/change-volume.command';
 import { ExtendVolumeHandler, RenameVolumeHandler } from '../application/storage/commands/rename-volume.command';
+import { ChangeVolumeMetadataHandler } from '../application/storage/commands/change-volume-metadata.command';
 import { CreateSnapshotHandler } from '../application/storage/commands/create-snapshot.command';
 import { CreateVolumeHandler } from '../application/storage/commands/create-volume.command';
 import { DeleteSnapshotHandler } from '../application/storage/commands/delete-snapshot.command';
@@ -32,6 +33,7 @@ import { CONFIG, DATABASE } from './tokens';
     CreateVolumeHandler,
     ChangeVolumeHandler,
     RenameVolumeHandler,
+    ChangeVolumeMetadataHandler,
     ExtendVolumeHandler,
     CreateSnapshotHandler,
     DeleteSnapshotHandler,

@@ -176,6 +176,33 @@ for (const store of ['embedded', 'postgres'] as const) {
       await aws('wait', 'snapshot-completed', '--snapshot-ids', snapshot.SnapshotId);
       const inUse = await awsEc2Failure(endpoint, env, 'delete-volume', '--volume-id', volume.VolumeId);
       expect(inUse.stderr).toMatch(/VolumeInUse|IncorrectState/);
+      // Tags on a volume, its snapshot and a security group (each context's metadata), all or nothing.
+      await aws('create-tags', '--resources', volume.VolumeId, snapshot.SnapshotId, group.GroupId, '--tags', 'Key=tier,Value=gold');
+      const unknownTagged = await awsEc2Failure(
+        endpoint,
+        env,
+        'create-tags',
+        '--resources',
+        volume.VolumeId,
+        'vol-0123456789abcdef0',
+        '--tags',
+        'Key=x,Value=y',
+      );
+      expect(unknownTagged.stderr).toContain('InvalidVolume.NotFound');
+      expect((await aws<{ Tags: unknown[] }>('describe-tags', '--filters', 'Name=key,Values=x')).Tags).toEqual([]);
+      const gold = await aws<{ Tags: Array<{ ResourceId: string; ResourceType: string }> }>('describe-tags', '--filters', 'Name=key,Values=tier');
+      expect(gold.Tags.map((t) => `${t.ResourceType} ${t.ResourceId}`).sort()).toEqual(
+        [`security-group ${group.GroupId}`, `snapshot ${snapshot.SnapshotId}`, `volume ${volume.VolumeId}`].sort(),
+      );
+      const goldVolumes = await aws<{ Volumes: Array<{ VolumeId: string; Tags: Array<{ Key: string; Value: string }> }> }>(
+        'describe-volumes',
+        '--filters',
+        'Name=tag:tier,Values=gold',
+      );
+      expect(goldVolumes.Volumes).toEqual([expect.objectContaining({ VolumeId: volume.VolumeId, Tags: [{ Key: 'tier', Value: 'gold' }] })]);
+      await aws('delete-tags', '--resources', group.GroupId, '--tags', 'Key=tier');
+      expect((await aws<{ Tags: unknown[] }>('describe-tags', '--filters', 'Name=resource-type,Values=security-group')).Tags).toEqual([]);
+      expect((await aws<{ Tags: unknown[] }>('describe-tags', '--filters', 'Name=resource-type,Values=snapshot')).Tags).toHaveLength(1);
       await aws('detach-volume', '--volume-id', volume.VolumeId);
       await aws('wait', 'volume-available', '--volume-ids', volume.VolumeId);
       await aws('delete-snapshot', '--snapshot-id', snapshot.SnapshotId);

@@ -47,6 +47,7 @@ export class VolumeQueries {
       bootFor: state.bootFor,
       sourceImageId: state.sourceImageId,
       description: described[described.length - 1] ?? requested.description ?? '',
+      metadata: { ...state.metadata },
       createdAt: requested.at,
       updatedAt: events[events.length - 1].metadata.at,
     };

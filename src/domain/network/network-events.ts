@@ -24,6 +24,7 @@ export const NETWORK_EVENT_TYPES = eventTypesOf<NetworkContextEvent>({
   PortSecurityGroupsChanged: true,
   SecurityGroupCreated: true,
   SecurityGroupRuleAdded: true,
+  SecurityGroupMetadataChanged: true,
   SecurityGroupRuleRemoved: true,
   SecurityGroupDeleted: true,
   FloatingIpAllocated: true,

@@ -13,6 +13,7 @@ export const STORAGE_EVENT_TYPES = eventTypesOf<VolumeEvent>({
   VolumeDetached: true,
   VolumeDetachFailed: true,
   VolumeRenamed: true,
+  VolumeMetadataChanged: true,
   VolumeClaimedForBoot: true,
   VolumeReleasedFromBoot: true,
   VolumeExtendRequested: true,

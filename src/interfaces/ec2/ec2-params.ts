@@ -95,6 +95,10 @@ export function passesFilters(filters: ReadonlyMap<string, string[]>, values: Re
   return [...filters].every(([name, accepted]) => filterMatches(accepted, values[name]));
 }
 
+/** A resource's tags as filter values (`tag:<key>`). */
+export const tagFilterValues = (metadata: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`tag:${key}`, value]));
+
 /** Refuses filter names an action does not know (EC2 answers InvalidParameterValue). */
 export function assertKnownFilters(filters: ReadonlyMap<string, string[]>, known: ReadonlySet<string>): void {
   for (const name of filters.keys()) {

@@ -11,7 +11,8 @@ import { withinOwnProject } from '../shared/own-project';
 import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { ec2Invalid, withCodes } from './ec2-error';
 import { Ec2Ids, ec2IdOf, vpcIdOf } from './ec2-ids';
-import { assertKnownFilters, passesFilters } from './ec2-params';
+import { assertKnownFilters, passesFilters, tagFilterValues } from './ec2-params';
+import { tagSetOf } from './ec2-instance-view';
 import { permissionItem, rulesOfRequest, sameAsRequested } from './ec2-security-group-rules';
 
 const FILTERS = new Set(['group-id', 'group-name', 'vpc-id', 'owner-id', 'description']);
@@ -65,6 +66,7 @@ export class Ec2SecurityGroupActions implements Ec2ActionGroup {
         'vpc-id': vpcId,
         'owner-id': g.projectId,
         description: g.name,
+        ...tagFilterValues(g.metadata),
       };
       return passesFilters(filters, values);
     });
@@ -77,6 +79,7 @@ export class Ec2SecurityGroupActions implements Ec2ActionGroup {
         vpcId,
         ipPermissions: g.rules.filter((r) => r.direction === 'ingress').map((r) => permissionItem(r, g.projectId)),
         ipPermissionsEgress: g.rules.filter((r) => r.direction === 'egress').map((r) => permissionItem(r, g.projectId)),
+        tagSet: tagSetOf(g.metadata),
       })),
     };
   }

@@ -1,6 +1,6 @@
 import { SnapshotView, VolumeView } from '../../application/storage/ports/volume-read-model.port';
 import { ec2IdOf } from './ec2-ids';
-import { DEFAULT_ZONE } from './ec2-instance-view';
+import { DEFAULT_ZONE, tagSetOf } from './ec2-instance-view';
 import { XmlObject } from './ec2-xml';
 
 const ATTACHED: Record<string, string> = { attaching: 'attaching', 'in-use': 'attached', detaching: 'detaching', extending: 'attached' };
@@ -35,6 +35,7 @@ export function volumeItem(v: VolumeView): XmlObject & { attachmentSet: XmlObjec
     volumeType: 'standard',
     encrypted: false,
     multiAttachEnabled: false,
+    tagSet: tagSetOf(v.metadata),
   };
 }
 
@@ -54,5 +55,6 @@ export function snapshotItem(s: SnapshotView): XmlObject {
     description: s.name,
     encrypted: false,
     storageTier: 'standard',
+    tagSet: tagSetOf(s.metadata),
   };
 }

@@ -15,7 +15,7 @@ import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { Ec2ClientTokens } from './ec2-client-tokens';
 import { missingParameter } from './ec2-error';
 import { Ec2Ids, ec2IdOf } from './ec2-ids';
-import { assertKnownFilters, passesFilters } from './ec2-params';
+import { assertKnownFilters, passesFilters, tagFilterValues } from './ec2-params';
 import { snapshotItem, snapshotStateOf, volumeItem, volumeStateOf } from './ec2-volume-views';
 
 const VOLUME_FILTERS = new Set(['volume-id', 'status', 'attachment.instance-id', 'size', 'availability-zone']);
@@ -73,6 +73,7 @@ export class Ec2VolumeActions implements Ec2ActionGroup {
         'attachment.instance-id': v.instanceId ? ec2IdOf('instance', v.instanceId) : null,
         size: String(v.sizeGiB),
         'availability-zone': 'nova',
+        ...tagFilterValues(v.metadata),
       };
       return v.status !== 'deleted' && passesFilters(filters, values);
     });
@@ -112,6 +113,7 @@ export class Ec2VolumeActions implements Ec2ActionGroup {
         status: snapshotStateOf(s),
         'owner-id': s.projectId,
         description: s.name,
+        ...tagFilterValues(s.metadata),
       };
       return passesFilters(filters, values);
     });

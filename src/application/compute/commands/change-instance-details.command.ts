@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { MetadataChange, TagsChange } from '../../../domain/compute/instance/instance-details';
+import { TagsChange } from '../../../domain/compute/instance/instance-details';
+import { MetadataChange } from '../../../domain/shared/metadata';
 import { instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
 import { InstanceCommand } from '../../../domain/compute/instance/instance.events';
 import { notFound } from '../../../domain/shared/domain-error';

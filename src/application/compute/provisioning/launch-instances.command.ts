@@ -5,7 +5,8 @@ import { imageDecider, imageStream } from '../../../domain/compute/image/image.d
 import { instanceDecider, instanceStream } from '../../../domain/compute/instance/instance.decider';
 import { NetworkRequest, RootVolumeChoice } from '../../../domain/compute/instance/instance.events';
 import { InstanceDisks } from '../../storage/public';
-import { tagsAfter, validateMetadata } from '../../../domain/compute/instance/instance-details';
+import { tagsAfter } from '../../../domain/compute/instance/instance-details';
+import { validateMetadata } from '../../../domain/shared/metadata';
 import { invalid, refused } from '../../../domain/shared/domain-error';
 import { QuotaLedger, assertCanWrite } from '../../identity/public';
 import { NetworkDirectory } from '../../network/public';

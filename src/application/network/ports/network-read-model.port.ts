@@ -25,7 +25,14 @@ export type NetworkView = {
   createdAt: string;
 };
 
-export type SecurityGroupView = { id: string; projectId: string; name: string; rules: SecurityGroupRule[]; createdAt: string };
+export type SecurityGroupView = {
+  id: string;
+  projectId: string;
+  name: string;
+  rules: SecurityGroupRule[];
+  metadata: Record<string, string>;
+  createdAt: string;
+};
 
 export type FloatingIpView = {
   id: string;

@@ -13,6 +13,8 @@ export type VolumeView = {
   /** The image it was made from: it boots (Cinder's `bootable`). */
   sourceImageId: string | null;
   description: string;
+  /** Its metadata (EC2's tags). */
+  metadata: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 };
@@ -25,6 +27,7 @@ export type SnapshotView = {
   sizeGiB: number;
   status: string;
   failure: string | null;
+  metadata: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { MAX_METADATA_ITEMS, MAX_TAGS, metadataAfter, tagsAfter } from './instance-details';
+import { MAX_METADATA_ITEMS, metadataAfter } from '../../shared/metadata';
+import { MAX_TAGS, tagsAfter } from './instance-details';
 
 describe('Instance metadata and tags', () => {
   it('merges, replaces and removes metadata items', () => {

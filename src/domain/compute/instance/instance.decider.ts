@@ -3,7 +3,8 @@ import { conflict, notFound } from '../../shared/domain-error';
 import { FlavorSpec, InstanceCommand, InstanceEvent, InstanceRequest } from './instance.events';
 import { InstanceLifecycle, evolveLifecycle, requestedLifecycle, workOf } from './instance-lifecycle';
 import { PowerState, TaskState, VmState } from './instance-states';
-import { metadataAfter, sameMetadata, sameList, tagsAfter, validateMetadata } from './instance-details';
+import { metadataAfter, sameMetadata, validateMetadata } from '../../shared/metadata';
+import { sameList, tagsAfter } from './instance-details';
 
 export type InstanceState =
   | { status: 'absent' }

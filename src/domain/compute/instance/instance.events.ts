@@ -1,6 +1,7 @@
 import { DomainEvent } from '../../shared/decider';
 import { PowerState, TaskState } from './instance-states';
-import { MetadataChange, TagsChange } from './instance-details';
+import { MetadataChange } from '../../shared/metadata';
+import { TagsChange } from './instance-details';
 
 export type FlavorSpec = { flavorId: string; vcpus: number; ramMiB: number; diskGiB: number };
 /** A network to be on; `portId` names a port made beforehand, which the instance takes and leaves behind when it goes. */

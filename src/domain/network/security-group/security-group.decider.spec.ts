@@ -80,4 +80,13 @@ describe('Security group decider', () => {
     ]);
     expect(() => normalizeRule({ ...group.rules[0], remoteGroupId: 'nope' }, 'rule')).toThrow(expect.objectContaining({ code: 'InvalidRule' }));
   });
+
+  it('keeps its metadata (EC2 tags): merged, nothing for no change, refused once deleted', () => {
+    const tagged: SecurityGroupEvent = { type: 'SecurityGroupMetadataChanged', data: { securityGroupId: 'sg-1', metadata: { env: 'prod' }, at } };
+    const change = { set: { env: 'prod' }, unset: [], replace: false };
+    spec.given([created]).when({ type: 'ChangeMetadata', change, now: at }).then([tagged]);
+    spec.given([created, tagged]).when({ type: 'ChangeMetadata', change, now: at }).then([]);
+    const deleted: SecurityGroupEvent = { type: 'SecurityGroupDeleted', data: { securityGroupId: 'sg-1', projectId: 'prj-1', name: 'web', at } };
+    spec.given([created, deleted]).when({ type: 'ChangeMetadata', change, now: at }).thenThrows('SecurityGroupNotFound');
+  });
 });

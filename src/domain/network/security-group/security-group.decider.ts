@@ -1,5 +1,6 @@
 import { Decider, DomainEvent, assertNever } from '../../shared/decider';
 import { conflict, invalid } from '../../shared/domain-error';
+import { Metadata, MetadataChange, metadataAfter, sameMetadata } from '../../shared/metadata';
 import { parseCidr } from '../network/ipv4';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp' | 'any';
@@ -15,16 +16,20 @@ export type SecurityGroupEvent =
   | DomainEvent<'SecurityGroupCreated', { securityGroupId: string; projectId: string; name: string; rules: SecurityGroupRule[]; at: string }>
   | DomainEvent<'SecurityGroupRuleAdded', { securityGroupId: string; rule: SecurityGroupRule; at: string }>
   | DomainEvent<'SecurityGroupRuleRemoved', { securityGroupId: string; ruleId: string; at: string }>
+  /** The group's metadata as it now is (EC2's tags). */
+  | DomainEvent<'SecurityGroupMetadataChanged', { securityGroupId: string; metadata: Metadata; at: string }>
   | DomainEvent<'SecurityGroupDeleted', { securityGroupId: string; projectId: string; name: string; at: string }>;
 
 export type SecurityGroupCommand =
   | { type: 'CreateSecurityGroup'; securityGroupId: string; projectId: string; name: string; rules: SecurityGroupRule[]; now: string }
   | { type: 'AddRule'; rule: SecurityGroupRule; now: string }
   | { type: 'RemoveRule'; ruleId: string; now: string }
+  | { type: 'ChangeMetadata'; change: MetadataChange; now: string }
   | { type: 'DeleteSecurityGroup'; now: string };
 
 export type SecurityGroupState =
-  { status: 'absent' | 'deleted' } | { status: 'active'; securityGroupId: string; projectId: string; name: string; rules: SecurityGroupRule[] };
+  | { status: 'absent' | 'deleted' }
+  | { status: 'active'; securityGroupId: string; projectId: string; name: string; rules: SecurityGroupRule[]; metadata: Metadata };
 
 export const securityGroupStream = (securityGroupId: string) => `security-group-${securityGroupId}`;
 
@@ -134,6 +139,12 @@ export const securityGroupDecider: Decider<SecurityGroupState, SecurityGroupComm
         if (!isActive(state)) throw conflict('SecurityGroupNotFound', 'Security group not found');
         if (!state.rules.some((r) => r.ruleId === command.ruleId)) throw conflict('RuleNotFound', `No rule ${command.ruleId} in this group`);
         return [{ type: 'SecurityGroupRuleRemoved', data: { securityGroupId: state.securityGroupId, ruleId: command.ruleId, at: command.now } }];
+      case 'ChangeMetadata': {
+        if (!isActive(state)) throw conflict('SecurityGroupNotFound', 'Security group not found');
+        const metadata = metadataAfter(state.metadata, command.change);
+        if (sameMetadata(state.metadata, metadata)) return [];
+        return [{ type: 'SecurityGroupMetadataChanged', data: { securityGroupId: state.securityGroupId, metadata, at: command.now } }];
+      }
       case 'DeleteSecurityGroup':
         if (!isActive(state)) return [];
         return [
@@ -147,12 +158,14 @@ export const securityGroupDecider: Decider<SecurityGroupState, SecurityGroupComm
     switch (event.type) {
       case 'SecurityGroupCreated': {
         const { securityGroupId, projectId, name, rules } = event.data;
-        return { status: 'active', securityGroupId, projectId, name, rules };
+        return { status: 'active', securityGroupId, projectId, name, rules, metadata: {} };
       }
       case 'SecurityGroupRuleAdded':
         return isActive(state) ? { ...state, rules: [...state.rules, event.data.rule] } : state;
       case 'SecurityGroupRuleRemoved':
         return isActive(state) ? { ...state, rules: state.rules.filter((r) => r.ruleId !== event.data.ruleId) } : state;
+      case 'SecurityGroupMetadataChanged':
+        return isActive(state) ? { ...state, metadata: event.data.metadata } : state;
       case 'SecurityGroupDeleted':
         return { status: 'deleted' };
       default:

@@ -155,4 +155,39 @@ describe('Volume decider', () => {
     spec.given([fromImage, created, claimed]).when({ type: 'ReleaseFromBoot', now: at }).then([released]);
     expect(fold(volumeDecider, [fromImage, created, claimed, released])).toMatchObject({ status: 'available', bootFor: null });
   });
+
+  it("keeps the volume's metadata and each snapshot's, merged, removed by key, nothing for no change", () => {
+    const change = (set: Record<string, string>, unset: string[] = []) => ({ set, unset, replace: false });
+    const tagged: VolumeEvent = { type: 'VolumeMetadataChanged', data: { volumeId: 'vol-1', snapshotId: null, metadata: { env: 'prod' }, at } };
+    spec
+      .given([requested])
+      .when({ type: 'ChangeMetadata', snapshotId: null, change: change({ env: 'prod' }), now: at })
+      .then([tagged]);
+    spec
+      .given([requested, tagged])
+      .when({ type: 'ChangeMetadata', snapshotId: null, change: change({ env: 'prod' }), now: at })
+      .then([]);
+    spec
+      .given([requested, tagged])
+      .when({ type: 'ChangeMetadata', snapshotId: null, change: change({ team: 'ops' }, ['env']), now: at })
+      .then([{ type: 'VolumeMetadataChanged', data: { volumeId: 'vol-1', snapshotId: null, metadata: { team: 'ops' }, at } }]);
+    spec
+      .given([requested])
+      .when({ type: 'ChangeMetadata', snapshotId: null, change: change({}, ['env']), now: at })
+      .thenThrows('MetadataItemNotFound');
+    spec
+      .given([requested])
+      .when({ type: 'ChangeMetadata', snapshotId: 'snap-1', change: change({ a: 'b' }), now: at })
+      .thenThrows('SnapshotNotFound');
+    const snap: VolumeEvent = {
+      type: 'VolumeSnapshotRequested',
+      data: { volumeId: 'vol-1', snapshotId: 'snap-1', projectId: 'prj-1', name: 's', sizeGiB: 10, at },
+    };
+    const snapTagged: VolumeEvent = { type: 'VolumeMetadataChanged', data: { volumeId: 'vol-1', snapshotId: 'snap-1', metadata: { a: 'b' }, at } };
+    spec
+      .given([requested, tagged, snap])
+      .when({ type: 'ChangeMetadata', snapshotId: 'snap-1', change: change({ a: 'b' }), now: at })
+      .then([snapTagged]);
+    expect(fold(volumeDecider, [requested, tagged, snap, snapTagged])).toMatchObject({ metadata: { env: 'prod' }, snapshotMetadata: { 'snap-1': { a: 'b' } } });
+  });
 });

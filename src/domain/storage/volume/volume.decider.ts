@@ -1,5 +1,6 @@
 import { Decider, assertNever } from '../../shared/decider';
 import { conflict, invalid, notFound } from '../../shared/domain-error';
+import { metadataAfter, sameMetadata } from '../../shared/metadata';
 import { SnapshotEvent, isSnapshotEvent, snapshotStatusAfter, withSnapshot } from './volume-snapshots';
 
 import { MAX_VOLUME_GIB, VolumeCommand, VolumeEvent, VolumeState, VolumeStatus } from './volume.events';
@@ -58,6 +59,13 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
         return s.status === 'detaching' && s.instanceId
           ? [{ type: 'VolumeDetachFailed', data: { volumeId, instanceId: s.instanceId, reason: command.reason, at } }]
           : [];
+      case 'ChangeMetadata': {
+        const { snapshotId, change } = command;
+        if (snapshotId !== null && !s.snapshots[snapshotId]) throw notFound('SnapshotNotFound', 'Snapshot not found');
+        const current = snapshotId === null ? s.metadata : (s.snapshotMetadata[snapshotId] ?? {});
+        const metadata = metadataAfter(current, change);
+        return sameMetadata(current, metadata) ? [] : [{ type: 'VolumeMetadataChanged', data: { volumeId, snapshotId, metadata, at } }];
+      }
       case 'Rename':
         // A name is a label: any state but deleted may be renamed (the check above), and the same name is nothing.
         if (command.name === s.name && command.description === undefined) return [];
@@ -153,11 +161,17 @@ export const volumeDecider: Decider<VolumeState, VolumeCommand, VolumeEvent> = {
         extendingTo: null,
         grownTo: [],
         snapshots: {},
+        metadata: {},
+        snapshotMetadata: {},
       };
     }
     if (state.status === 'absent') return state;
     if (isSnapshotEvent(event)) return withSnapshot(state, event.data.snapshotId, snapshotStatusAfter(event));
     if (event.type === 'VolumeRenamed') return { ...state, name: event.data.name };
+    if (event.type === 'VolumeMetadataChanged') {
+      const { snapshotId, metadata } = event.data;
+      return snapshotId === null ? { ...state, metadata } : { ...state, snapshotMetadata: { ...state.snapshotMetadata, [snapshotId]: metadata } };
+    }
     if (event.type === 'VolumeClaimedForBoot') return { ...state, bootFor: event.data.instanceId };
     if (event.type === 'VolumeReleasedFromBoot') return { ...state, bootFor: null };
     if (event.type === 'VolumeExtendRequested') return { ...evolveAttachment(state, event), extendingTo: event.data.sizeGiB };
@@ -173,7 +187,10 @@ export type VolumeAttachment = { status: VolumeStatus; instanceId: string | null
 /** The attachment after one of the volume's own events (not its request, not its snapshots'). Generic in what else the state holds. */
 export function evolveAttachment<V extends VolumeAttachment>(
   v: V,
-  event: Exclude<VolumeEvent, SnapshotEvent | { type: 'VolumeRequested' | 'VolumeRenamed' | 'VolumeClaimedForBoot' | 'VolumeReleasedFromBoot' }>,
+  event: Exclude<
+    VolumeEvent,
+    SnapshotEvent | { type: 'VolumeRequested' | 'VolumeRenamed' | 'VolumeMetadataChanged' | 'VolumeClaimedForBoot' | 'VolumeReleasedFromBoot' }
+  >,
 ): V {
   switch (event.type) {
     case 'VolumeCreated':

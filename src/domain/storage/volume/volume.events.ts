@@ -1,4 +1,5 @@
 import { DomainEvent } from '../../shared/decider';
+import { Metadata, MetadataChange } from '../../shared/metadata';
 
 /** User-facing volume status (api.md). */
 export type VolumeStatus = 'creating' | 'available' | 'attaching' | 'in-use' | 'detaching' | 'extending' | 'deleting' | 'deleted' | 'error';
@@ -35,6 +36,8 @@ export type VolumeEvent =
   | DomainEvent<'VolumeDetachFailed', { volumeId: string; instanceId: string; reason: string; at: string }>
   /** A new name, or description, or both (`description` absent: unchanged). */
   | DomainEvent<'VolumeRenamed', { volumeId: string; name: string; description?: string; at: string }>
+  /** The volume's metadata (`snapshotId` null), or one of its snapshots', as it now is (EC2's tags). */
+  | DomainEvent<'VolumeMetadataChanged', { volumeId: string; snapshotId: string | null; metadata: Metadata; at: string }>
   /** An existing bootable volume becomes an instance's root disk (boot from volume). */
   | DomainEvent<'VolumeClaimedForBoot', { volumeId: string; instanceId: string; at: string }>
   /** Its instance went and the volume stays (delete_on_termination false): a data volume again. */
@@ -78,6 +81,7 @@ export type VolumeCommand =
   | { type: 'RecordDetached'; now: string }
   | { type: 'RecordDetachFailed'; reason: string; now: string }
   | { type: 'Rename'; name: string; description?: string; now: string }
+  | { type: 'ChangeMetadata'; snapshotId: string | null; change: MetadataChange; now: string }
   | { type: 'ClaimForBoot'; instanceId: string; now: string }
   | { type: 'ReleaseFromBoot'; now: string }
   | { type: 'RequestExtend'; sizeGiB: number; now: string }
@@ -116,6 +120,9 @@ export type VolumeState =
       grownTo: readonly number[];
       /** Its snapshots that are not deleted. */
       snapshots: Readonly<Record<string, SnapshotStatus>>;
+      metadata: Metadata;
+      /** Its snapshots' metadata, of those that have any. */
+      snapshotMetadata: Readonly<Record<string, Metadata>>;
     };
 
 export const volumeStream = (volumeId: string) => `volume-${volumeId}`;

@@ -19,6 +19,7 @@ const TYPES = new Set<string>([
   'SecurityGroupCreated',
   'SecurityGroupRuleAdded',
   'SecurityGroupRuleRemoved',
+  'SecurityGroupMetadataChanged',
   'SecurityGroupDeleted',
   'FloatingIpAllocated',
   'FloatingIpAssociated',
@@ -31,7 +32,13 @@ type Folds = { networks: RowFold<NetworkRow>; groups: RowFold<SecurityGroupRow>;
 
 const PORT_TYPES = new Set<string>(['PortCreated', 'PortBound', 'PortAttached', 'PortDetached', 'PortDeleted', 'PortSecurityGroupsChanged']);
 const NETWORK_TYPES = new Set<string>(['NetworkCreated', 'SubnetCreated', 'SubnetDeleted', 'IpAllocated', 'IpReleased', 'NetworkDeleted']);
-const GROUP_TYPES = new Set<string>(['SecurityGroupCreated', 'SecurityGroupRuleAdded', 'SecurityGroupRuleRemoved', 'SecurityGroupDeleted']);
+const GROUP_TYPES = new Set<string>([
+  'SecurityGroupCreated',
+  'SecurityGroupRuleAdded',
+  'SecurityGroupRuleRemoved',
+  'SecurityGroupMetadataChanged',
+  'SecurityGroupDeleted',
+]);
 const FLOATING_IP_TYPES = new Set<string>(['FloatingIpAllocated', 'FloatingIpAssociated', 'FloatingIpDisassociated', 'FloatingIpReleased']);
 const CREATIONS = new Set<string>(['NetworkCreated', 'SecurityGroupCreated', 'FloatingIpAllocated']);
 const creates = (e: NetworkSideEvent) => CREATIONS.has(e.type);
@@ -99,7 +106,7 @@ function applyOne(event: NetworkSideEvent, { networks, groups, floatingIps }: Fo
       return;
     case 'SecurityGroupCreated': {
       const { securityGroupId, projectId, name, rules, at } = event.data;
-      groups.put({ id: securityGroupId, projectId, name, nameKey: nameKey(name), rules, createdAt: at });
+      groups.put({ id: securityGroupId, projectId, name, nameKey: nameKey(name), rules, metadata: {}, createdAt: at });
       return;
     }
     case 'SecurityGroupRuleAdded':
@@ -107,6 +114,9 @@ function applyOne(event: NetworkSideEvent, { networks, groups, floatingIps }: Fo
       return;
     case 'SecurityGroupRuleRemoved':
       groups.update(event.data.securityGroupId, (row) => ({ ...row, rules: row.rules.filter((r) => r.ruleId !== event.data.ruleId) }));
+      return;
+    case 'SecurityGroupMetadataChanged':
+      groups.update(event.data.securityGroupId, (row) => ({ ...row, metadata: { ...event.data.metadata } }));
       return;
     case 'SecurityGroupDeleted':
       groups.remove(event.data.securityGroupId);

@@ -33,6 +33,7 @@ const toSecurityGroup = (r: SecurityGroupRow): SecurityGroupView => ({
   projectId: r.projectId,
   name: r.name,
   rules: r.rules,
+  metadata: r.metadata,
   createdAt: r.createdAt,
 });
 

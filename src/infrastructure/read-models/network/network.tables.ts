@@ -28,6 +28,7 @@ export class SecurityGroupRow {
   @Column('text') name!: string;
   @Column('text', { name: 'name_key' }) nameKey!: string;
   @Column('simple-json') rules!: SecurityGroupRule[];
+  @Column('simple-json') metadata!: Record<string, string>;
   @Column('text', { name: 'created_at' }) createdAt!: string;
 }
 

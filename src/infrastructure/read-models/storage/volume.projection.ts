@@ -14,17 +14,20 @@ export const volumeProjection: Projection = {
       .filter((e) => e.type.startsWith('Volume'))
       .map((e) => ({ event: { type: e.type, data: e.data } as VolumeEvent, at: e.metadata.at }));
     await applySnapshots(
-      events.filter((e): e is Folded<SnapshotEvent> => isSnapshotEvent(e.event)),
+      events.filter((e): e is Folded<SnapshotRowEvent> => isSnapshotRowEvent(e.event)),
       folds,
     );
     await applyVolumes(
-      events.filter((e) => !isSnapshotEvent(e.event)),
+      events.filter((e) => !isSnapshotRowEvent(e.event)),
       folds,
     );
   },
 };
 
 type SnapshotEvent = Extract<VolumeEvent, { type: `VolumeSnapshot${string}` }>;
+/** What changes a snapshot's row: its own events, and metadata changes that name it. */
+type SnapshotRowEvent = SnapshotEvent | Extract<VolumeEvent, { type: 'VolumeMetadataChanged' }>;
+const isSnapshotRowEvent = (e: VolumeEvent): e is SnapshotRowEvent => isSnapshotEvent(e) || (e.type === 'VolumeMetadataChanged' && e.data.snapshotId !== null);
 type Folded<E extends VolumeEvent> = { event: E; at: string };
 
 async function applyVolumes(events: readonly Folded<VolumeEvent>[], folds: RowFolds): Promise<void> {
@@ -48,12 +51,15 @@ async function applyVolumes(events: readonly Folded<VolumeEvent>[], folds: RowFo
         bootFor,
         sourceImageId,
         description,
+        metadata: {},
         createdAt: at,
         updatedAt: at,
       });
     } else if (event.type === 'VolumeRenamed') {
       const { name, description } = event.data;
       rows.update(event.data.volumeId, (row) => ({ ...row, name, description: description ?? row.description, updatedAt: at }));
+    } else if (event.type === 'VolumeMetadataChanged') {
+      rows.update(event.data.volumeId, (row) => ({ ...row, metadata: { ...event.data.metadata }, updatedAt: at }));
     } else if (event.type === 'VolumeClaimedForBoot' || event.type === 'VolumeReleasedFromBoot') {
       const bootFor = event.type === 'VolumeClaimedForBoot' ? event.data.instanceId : null;
       rows.update(event.data.volumeId, (row) => ({ ...row, bootFor, updatedAt: at }));
@@ -64,17 +70,21 @@ async function applyVolumes(events: readonly Folded<VolumeEvent>[], folds: RowFo
 }
 
 /** Snapshots: one row each, kept with status deleted once gone (as volumes). */
-async function applySnapshots(events: readonly Folded<SnapshotEvent>[], folds: RowFolds): Promise<void> {
+async function applySnapshots(events: readonly Folded<SnapshotRowEvent>[], folds: RowFolds): Promise<void> {
   if (events.length === 0) return;
   const rows = await folds.of(SnapshotRow).loadFor(
     events.map((e) => e.event),
-    (e) => e.data.snapshotId,
+    (e) => e.data.snapshotId as string,
     (e) => e.type === 'VolumeSnapshotRequested',
   );
   for (const { event, at } of events) {
     if (event.type === 'VolumeSnapshotRequested') {
       const { snapshotId, volumeId, projectId, name, sizeGiB } = event.data;
-      rows.put({ id: snapshotId, volumeId, projectId, name, sizeGiB, status: 'creating', failure: null, createdAt: at, updatedAt: at });
+      rows.put({ id: snapshotId, volumeId, projectId, name, sizeGiB, status: 'creating', failure: null, metadata: {}, createdAt: at, updatedAt: at });
+      continue;
+    }
+    if (event.type === 'VolumeMetadataChanged') {
+      rows.update(event.data.snapshotId as string, (row) => ({ ...row, metadata: { ...event.data.metadata }, updatedAt: at }));
       continue;
     }
     const status = snapshotStatusAfter(event) ?? 'deleted';

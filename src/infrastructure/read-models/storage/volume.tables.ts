@@ -15,6 +15,7 @@ export class VolumeRow {
   @Column('text', { name: 'boot_for', nullable: true }) bootFor!: string | null;
   @Column('text', { name: 'source_image_id', nullable: true }) sourceImageId!: string | null;
   @Column('text') description!: string;
+  @Column('simple-json') metadata!: Record<string, string>;
   @Column('text', { name: 'created_at' }) createdAt!: string;
   @Column('text', { name: 'updated_at' }) updatedAt!: string;
 }
@@ -32,6 +33,7 @@ export class SnapshotRow {
   /** As on the volume's stream, and `deleted` once gone (the row stays). */
   @Column('text') status!: SnapshotStatus | 'deleted';
   @Column('text', { nullable: true }) failure!: string | null;
+  @Column('simple-json') metadata!: Record<string, string>;
   @Column('text', { name: 'created_at' }) createdAt!: string;
   @Column('text', { name: 'updated_at' }) updatedAt!: string;
 }

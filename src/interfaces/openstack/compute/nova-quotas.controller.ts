@@ -6,7 +6,7 @@ import { IdentityQueries, ProjectUsage } from '../../../application/identity/ide
 import { Principal } from '../../../application/shared/command-context';
 import { Amounts, DEFAULT_QUOTAS, Quotas } from '../../../domain/identity/quota/quota';
 import { invalid } from '../../../domain/shared/domain-error';
-import { MAX_METADATA_ITEMS } from '../../../domain/compute/instance/instance-details';
+import { MAX_METADATA_ITEMS } from '../../../domain/shared/metadata';
 import { CurrentPrincipal, RequestId } from '../../http/shared/decorators';
 import { Microversion, NovaMicroversionInterceptor, NovaVersion } from './nova-microversion';
 import { isObject } from '../shared/openstack-body';

@@ -42,7 +42,7 @@ export function cinderVolume(v: VolumeView, base: string, version: VolumeMicrove
     bootable: v.bootFor || v.sourceImageId ? 'true' : 'false',
     encrypted: false,
     multiattach: false,
-    metadata: {},
+    metadata: v.metadata,
     user_id: null,
     consistencygroup_id: null,
     replication_status: null,
@@ -63,7 +63,7 @@ export const cinderSnapshot = (s: SnapshotView) => ({
   description: null,
   created_at: s.createdAt,
   updated_at: s.updatedAt,
-  metadata: {},
+  metadata: s.metadata,
   'os-extended-snapshot-attributes:project_id': s.projectId,
   'os-extended-snapshot-attributes:progress': s.status === 'available' ? '100%' : '0%',
 });
