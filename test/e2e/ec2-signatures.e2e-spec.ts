@@ -112,6 +112,34 @@ print(json.dumps({
     expect(await requestedEventsSince(cloud.running.store, head)).toEqual([]);
   }, 120_000);
 
+  it("applies the key's user and role as now recorded: a reader describes but changes nothing; a deleted key or a revoked role no longer signs", async () => {
+    const http = cloud.running.http;
+    const carol = await http
+      .post('/v1/users')
+      .set(bearer(cloud.admin))
+      .send({ name: 'carol', password: 'carol long password', projectId: cloud.projectId, role: 'member' })
+      .expect(201);
+    // A member's key, then the member made a reader: the key acts with the role the user has now.
+    const reader = await createAccessKey(cloud.running, await cloud.running.login('carol', 'carol long password', 'demo'));
+    await http.put(`/v1/users/${carol.body.id}/roles/${cloud.projectId}`).set(bearer(cloud.admin)).send({ role: 'reader' }).expect(200);
+    const spare = await createAccessKey(cloud.running, cloud.alice);
+    await http.delete(`/v1/access-keys/${spare.accessKeyId}`).set(bearer(cloud.alice)).expect(204);
+    const script = (key: AccessKey) => `${boto3Ec2(endpoint, key)}
+image = ec2.describe_images()['Images'][0]['ImageId'] if error_code(lambda: ec2.describe_images()) == 'no error' else 'ami-0123456789abcdef0'
+print(json.dumps({
+  'describe': error_code(lambda: ec2.describe_instances()),
+  'run': error_code(lambda: ec2.run_instances(ImageId=image, InstanceType='m1.small', MinCount=1, MaxCount=1)),
+  'keyPair': error_code(lambda: ec2.create_key_pair(KeyName='readers')),
+}))
+`;
+    const head = await cloud.running.store.headPosition();
+    expect(await pythonJson(script(reader))).toEqual({ describe: 'no error', run: 'UnauthorizedOperation', keyPair: 'UnauthorizedOperation' });
+    expect(await requestedEventsSince(cloud.running.store, head)).toEqual([]);
+    expect(await pythonJson(script(spare))).toEqual({ describe: 'AuthFailure', run: 'AuthFailure', keyPair: 'AuthFailure' });
+    await http.delete(`/v1/users/${carol.body.id}/roles/${cloud.projectId}`).set(bearer(cloud.admin)).expect(200);
+    expect(await pythonJson(script(reader))).toEqual({ describe: 'AuthFailure', run: 'AuthFailure', keyPair: 'AuthFailure' });
+  }, 120_000);
+
   it("serves libcloud's EC2 driver on the dedicated port (ORCH_EC2_PORT), signed for the region it names", async () => {
     const port = cloud.running.app.get(Ec2PortServer).port();
     expect(port).toEqual(expect.any(Number));
