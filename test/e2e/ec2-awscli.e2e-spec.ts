@@ -3,6 +3,8 @@ import { AccessKey, awsEc2, awsEc2Failure, awsEnv, createAccessKey, ec2Endpoint 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { bearer } from '../support/app';
+import { eventually } from '../support/eventually';
 import { openStackCloud, password } from '../support/openstack-cloud';
 import { ed25519Key } from '../support/ssh-keys';
 
@@ -237,6 +239,40 @@ for (const store of ['embedded', 'postgres'] as const) {
       await aws('wait', 'instance-terminated', '--instance-ids', instanceId);
       await aws('delete-volume', '--volume-id', volume.VolumeId);
       await aws('delete-security-group', '--group-id', group.GroupId);
+    }, 300_000);
+
+    it('launches 1,000 with one `aws ec2 run-instances --count 1000`, and all reach running', async () => {
+      const http = cloud.running.http;
+      await http
+        .patch(`/v1/projects/${cloud.projectId}`)
+        .set(bearer(cloud.admin))
+        .send({ quotas: { instances: -1, vcpus: -1, ramMiB: -1 } })
+        .expect(200);
+      await http
+        .post('/v1/hosts')
+        .set(bearer(cloud.admin))
+        .send({ name: 'sim-big', driver: 'simulated', vcpus: 2048, ramMiB: 2_097_152, diskGiB: 100_000 })
+        .expect(201);
+      const big = (await http.post('/v1/networks').set(bearer(cloud.alice)).send({ name: 'big', cidr: '10.9.0.0/20' }).expect(201)).body.id as string;
+      const image = (await aws<{ Images: Array<{ ImageId: string }> }>('describe-images')).Images[0].ImageId;
+      const started = Date.now();
+      const run = await aws<Reservation>(
+        'run-instances',
+        ...['--image-id', image, '--instance-type', 'm1.small', '--count', '1000', '--subnet-id', `subnet-${big.slice(4, 21)}`],
+        ...['--tag-specifications', 'ResourceType=instance,Tags=[{Key=batch,Value=cli}]'],
+      );
+      process.stdout.write(`aws ec2 run-instances --count 1000 (${store}): ${Date.now() - started} ms, the CLI's start-up and parsing included\n`);
+      expect(run.Instances).toHaveLength(1000);
+      const count = () =>
+        aws<number>(
+          'describe-instances',
+          '--filters',
+          'Name=tag:batch,Values=cli',
+          'Name=instance-state-name,Values=running',
+          '--query',
+          'length(Reservations[].Instances[])',
+        );
+      await eventually(count, (n) => n === 1000, '1,000 instances running', 120_000, 1_000);
     }, 300_000);
 
     it('answers unknown ids, bad parameters and unknown actions with EC2 codes', async () => {

@@ -164,10 +164,20 @@ describeHere('Routers and floating IPs that really NAT (libvirt, Open vSwitch, i
     );
     process.stdout.write(`floating IP ${fip}: first answer through NAT ${Date.now() - associatedAt} ms after the CLI call began\n`);
 
-    // The DNAT rule removed by hand: the reconciler puts it back and records the repair.
+    // The DNAT rule removed by hand: the reconciler finds it missing, puts it back and records the
+    // repair. The recorded repair after this point is the proof that the fault landed (a ping right
+    // after the flush may still pass: a fast repair, or the flow's conntrack entry).
+    const beforeFault = await running.store.headPosition();
     const ns = routerNamespace(routerId);
     run('ip', 'netns', 'exec', ns, 'iptables', '-t', 'nat', '-F', 'ORCH-FIP-IN');
-    expect(pingFromUpstream(fip)).toBe(false);
+    const repairs = await eventually(
+      async () => (await running.store.readAll(beforeFault, 10_000)).filter((e) => e.type === 'PortRepaired').map((e) => (e.data as { repair: string }).repair),
+      (found) => found.includes('floating-ip-restored'),
+      'the repair of the flushed DNAT rule recorded',
+      30_000,
+      250,
+    );
+    expect(repairs).toContain('floating-ip-restored');
     await eventually(
       async () => pingFromUpstream(fip),
       (ok) => ok,
@@ -175,13 +185,6 @@ describeHere('Routers and floating IPs that really NAT (libvirt, Open vSwitch, i
       30_000,
       250,
     );
-    // The repair is recorded right after the rule is back: the ping may see the rule first.
-    const repairs = await eventually(
-      async () => (await running.http.get('/v1/events?type=PortRepaired').set(bearer(admin))).body.items as Array<{ data: { repair: string } }>,
-      (events) => events.length > 0,
-      'the repair recorded',
-    );
-    expect(repairs.map((e) => e.data.repair)).toContain('floating-ip-restored');
 
     // A router namespace nobody accounts for is an orphan: swept after its grace.
     run('ip', 'netns', 'add', strayNs);
