@@ -9,50 +9,26 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-echo "== provisioning PostgreSQL"
-if ! bash scripts/ensure-postgres.sh; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "PostgreSQL could not be provisioned and CI=true forbids skipping its suites" >&2
-    exit 1
+# provision <what> <command...>: runs the provisioning command; if it fails, CI=true ends the run
+# (nothing may be skipped), else the suites needing <what> are announced as SKIPPED.
+provision() {
+  local what=$1
+  shift
+  echo "== provisioning $what"
+  if ! "$@"; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "$what could not be provisioned and CI=true forbids skipping the suites that need it" >&2
+      exit 1
+    fi
+    echo "!!! $what could not be provisioned: the suites that need it will be SKIPPED (see the summary line) !!!"
   fi
-  echo "!!! PostgreSQL could not be provisioned: its suites will be SKIPPED (see the summary line) !!!"
-fi
+}
 
-echo "== provisioning libvirt, Open vSwitch and the test guest image"
-if ! { bash scripts/ensure-virt.sh && bash scripts/build-guest-image.sh; }; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "libvirt/Open vSwitch or the guest image could not be provisioned and CI=true forbids skipping their suites" >&2
-    exit 1
-  fi
-  echo "!!! libvirt/Open vSwitch could not be provisioned: the real-infrastructure suites will be SKIPPED !!!"
-fi
-
-echo "== provisioning a Kafka broker"
-if ! bash scripts/ensure-kafka.sh; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "the Kafka broker could not be provisioned and CI=true forbids skipping its suites" >&2
-    exit 1
-  fi
-  echo "!!! the Kafka broker could not be provisioned: its suites will be SKIPPED !!!"
-fi
-
-echo "== provisioning the OpenStack clients"
-if ! bash scripts/ensure-openstack-clients.sh; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "the OpenStack clients could not be installed and CI=true forbids skipping their suites" >&2
-    exit 1
-  fi
-  echo "!!! the OpenStack clients could not be installed: their suites will be SKIPPED !!!"
-fi
-
-echo "== provisioning the AWS clients"
-if ! bash scripts/ensure-aws-clients.sh; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "the AWS clients could not be installed and CI=true forbids skipping their suites" >&2
-    exit 1
-  fi
-  echo "!!! the AWS clients could not be installed: their suites will be SKIPPED !!!"
-fi
+provision "PostgreSQL" bash scripts/ensure-postgres.sh
+provision "libvirt, Open vSwitch and the test guest image" bash -c 'bash scripts/ensure-virt.sh && bash scripts/build-guest-image.sh'
+provision "a Kafka broker" bash scripts/ensure-kafka.sh
+provision "the OpenStack clients" bash scripts/ensure-openstack-clients.sh
+provision "the AWS clients" bash scripts/ensure-aws-clients.sh
 
 echo "== dependency rules";   npx depcruise src --config .dependency-cruiser.js
 echo "== type check";         npx tsc --noEmit -p tsconfig.json

@@ -7,6 +7,7 @@ import { createHttpApp } from '../../src/http-app';
 import { loadConfig } from '../../src/infrastructure/config/config';
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { unlimitAdminProject } from '../support/app';
+import { createTestDatabase, postgresReachable } from '../support/postgres';
 
 export const BENCH_PASSWORD = 'bench-password-123';
 
@@ -85,4 +86,29 @@ export async function startBenchCloud(store: 'embedded' | 'postgres', databaseUr
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs a benchmark on each store of BENCH_STORES (embedded, then PostgreSQL in a database of its
+ * own when one answers), printing each result as it comes; the results in order.
+ */
+export async function onEachStore<R>(database: string, run: (store: 'embedded' | 'postgres', url?: string) => Promise<R>, print: (r: R) => void): Promise<R[]> {
+  const stores = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
+  const results: R[] = [];
+  if (stores.includes('embedded')) {
+    results.push(await run('embedded'));
+    print(results[results.length - 1]);
+  }
+  if (stores.includes('postgres')) {
+    if (await postgresReachable()) {
+      const created = await createTestDatabase(database);
+      try {
+        results.push(await run('postgres', created.url));
+        print(results[results.length - 1]);
+      } finally {
+        await created.drop();
+      }
+    } else process.stdout.write('\nPostgreSQL: not reachable, not measured\n');
+  }
+  return results;
 }

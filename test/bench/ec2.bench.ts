@@ -14,16 +14,14 @@
  */
 import { ID_PREFIX_INDEX, IdPrefixIndex } from '../../src/application/ports/id-prefix-index.port';
 import { Ec2Authenticator } from '../../src/interfaces/ec2/ec2-authenticator';
-import { createTestDatabase, postgresReachable } from '../support/postgres';
 import { checkSigV4Time, readSigV4, verifySigV4 } from '../../src/interfaces/ec2/sigv4';
-import { AccessLine, startBenchCloud } from './bench-cloud';
+import { AccessLine, onEachStore, startBenchCloud } from './bench-cloud';
 import { signedEc2Post } from './ec2-signer';
 
 const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LISTS = Number(process.env.BENCH_LISTS ?? 30);
 const AUTHS = Number(process.env.BENCH_AUTHS ?? 2000);
-const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const HOSTS = 20;
 
 type Times = { p50: number; p99: number; bytes: number };
@@ -165,22 +163,7 @@ function print(r: Result): void {
 }
 
 async function main(): Promise<void> {
-  const results: Result[] = [];
-  if (STORES.includes('embedded')) {
-    results.push(await run('embedded'));
-    print(results[results.length - 1]);
-  }
-  if (STORES.includes('postgres')) {
-    if (await postgresReachable()) {
-      const database = await createTestDatabase('orch_bench_ec2');
-      try {
-        results.push(await run('postgres', database.url));
-        print(results[results.length - 1]);
-      } finally {
-        await database.drop();
-      }
-    } else process.stdout.write('\nPostgreSQL: not reachable, not measured\n');
-  }
+  const results = await onEachStore('orch_bench_ec2', run, print);
   process.stdout.write(`\n${JSON.stringify({ benchmark: 'ec2', instances: COUNT, rounds: ROUNDS, results })}\n`);
 }
 

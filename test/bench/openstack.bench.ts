@@ -19,15 +19,13 @@
  */
 import { execFile } from 'node:child_process';
 import * as os from 'node:os';
-import { createTestDatabase, postgresReachable } from '../support/postgres';
 import { VolumeRound, attachDetachRounds } from './openstack-volumes';
 import { natFigures } from './openstack-nat';
-import { AccessLine, BENCH_PASSWORD as PASSWORD, startBenchCloud } from './bench-cloud';
+import { AccessLine, BENCH_PASSWORD as PASSWORD, onEachStore, startBenchCloud } from './bench-cloud';
 
 const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LISTS = Number(process.env.BENCH_LISTS ?? 30);
-const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const HOSTS = 20;
 const VOLUMES = 50;
 const VOLUME_ROUNDS = Number(process.env.BENCH_VOLUME_ROUNDS ?? 4);
@@ -167,22 +165,7 @@ function print(r: Result): void {
 }
 
 async function main(): Promise<void> {
-  const results: Result[] = [];
-  if (STORES.includes('embedded')) {
-    results.push(await run('embedded'));
-    print(results[results.length - 1]);
-  }
-  if (STORES.includes('postgres')) {
-    if (await postgresReachable()) {
-      const database = await createTestDatabase('orch_bench_openstack');
-      try {
-        results.push(await run('postgres', database.url));
-        print(results[results.length - 1]);
-      } finally {
-        await database.drop();
-      }
-    } else process.stdout.write('\nPostgreSQL: not reachable, not measured\n');
-  }
+  const results = await onEachStore('orch_bench_openstack', run, print);
   const nat = await natFigures(Number(process.env.BENCH_NAT_ROUNDS ?? 5));
   if ('skipped' in nat) process.stdout.write(`\nNAT on a real host: not measured (${nat.skipped})\n`);
   else {

@@ -9,12 +9,12 @@ import { allItems } from '../../application/shared/paging';
 import { withinOwnProject } from '../shared/own-project';
 import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { ec2Invalid } from './ec2-error';
-import { Ec2Ids, ec2IdOf } from './ec2-ids';
+import { Ec2Ids, ec2Form, ec2IdOf } from './ec2-ids';
 import { assertKnownFilters, passesFilters } from './ec2-params';
 import { Ec2Params } from './ec2-params';
 
 /** An association is the floating IP's current one: its id is derived from the address's. */
-const associationIdOf = (f: FloatingIpView) => `eipassoc-${f.id.slice(f.id.indexOf('-') + 1).slice(0, 17)}`;
+const associationIdOf = (f: FloatingIpView) => ec2Form('eipassoc', f.id);
 const FILTERS = new Set(['allocation-id', 'association-id', 'instance-id', 'public-ip', 'domain', 'private-ip-address']);
 
 /** Elastic IPs: our floating IPs, allocated from the pool, associated with an instance's first port, released. */
@@ -66,7 +66,7 @@ export class Ec2AddressActions implements Ec2ActionGroup {
         domain: 'vpc',
         instanceId: f.instanceId ? ec2IdOf('instance', f.instanceId) : undefined,
         associationId: f.instanceId ? associationIdOf(f) : undefined,
-        networkInterfaceId: f.portId ? `eni-${f.portId.slice(f.portId.indexOf('-') + 1).slice(0, 17)}` : undefined,
+        networkInterfaceId: f.portId ? ec2Form('eni', f.portId) : undefined,
         privateIpAddress: f.fixedIp ?? undefined,
         tagSet: [],
       })),

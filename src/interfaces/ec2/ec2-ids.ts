@@ -21,14 +21,19 @@ const EC2_DIGITS = 17;
  * that is not random hex (`net-external`) keeps its whole tail.
  */
 export function ec2IdOf(kind: IndexedKind, ours: string): string {
+  return ec2Form(NAMING[kind].ec2, ours);
+}
+
+/** Any of our ids in EC2's form under an EC2 prefix (`eni`, `key`, …): the prefix and the id's first 17 hex digits. */
+export function ec2Form(prefix: string, ours: string): string {
   const tail = ours.slice(ours.indexOf('-') + 1);
-  return `${NAMING[kind].ec2}-${/^[0-9a-f]{18,}$/.test(tail) ? tail.slice(0, EC2_DIGITS) : tail}`;
+  return `${prefix}-${/^[0-9a-f]{18,}$/.test(tail) ? tail.slice(0, EC2_DIGITS) : tail}`;
 }
 
 /** A reservation is a launch: its operation's id in EC2's form. */
-export const reservationIdOf = (operationId: string) => `r-${operationId.slice(operationId.indexOf('-') + 1).slice(0, EC2_DIGITS)}`;
+export const reservationIdOf = (operationId: string) => ec2Form('r', operationId);
 /** A project's default VPC. */
-export const vpcIdOf = (projectId: string) => `vpc-${projectId.slice(projectId.indexOf('-') + 1).slice(0, EC2_DIGITS)}`;
+export const vpcIdOf = (projectId: string) => ec2Form('vpc', projectId);
 
 /** Ours for EC2's, found through the id index; refusals as EC2 names them (`….Malformed`, `….NotFound`). */
 @Injectable()

@@ -1,5 +1,5 @@
 import { InstanceView } from '../../application/compute/ports/instance-read-model.port';
-import { ec2IdOf, reservationIdOf } from './ec2-ids';
+import { ec2Form, ec2IdOf, reservationIdOf } from './ec2-ids';
 import { Ec2InstanceContext } from './ec2-lookups';
 import { XmlValue } from './ec2-xml';
 
@@ -59,7 +59,7 @@ export function instanceItem(i: InstanceView, context: Ec2InstanceContext, launc
     tagSet: tagSetOf(i.metadata),
     hypervisor: 'xen',
     networkInterfaceSet: i.addresses.map((a, index) => ({
-      networkInterfaceId: `eni-${a.portId.slice(a.portId.indexOf('-') + 1).slice(0, 17)}`,
+      networkInterfaceId: ec2Form('eni', a.portId),
       subnetId: ec2IdOf('network', a.network),
       vpcId: context.vpcId,
       status: 'in-use',
@@ -67,7 +67,7 @@ export function instanceItem(i: InstanceView, context: Ec2InstanceContext, launc
       privateIpAddress: a.ip,
       sourceDestCheck: true,
       groupSet: groups,
-      attachment: { attachmentId: `eni-attach-${a.portId.slice(a.portId.indexOf('-') + 1).slice(0, 17)}`, deviceIndex: index, status: 'attached' },
+      attachment: { attachmentId: ec2Form('eni-attach', a.portId), deviceIndex: index, status: 'attached' },
       association: index === 0 && publicIp ? { publicIp, ipOwnerId: 'amazon' } : undefined,
       privateIpAddressesSet: [{ privateIpAddress: a.ip, primary: true }],
     })),

@@ -9,9 +9,10 @@ import { DomainError } from '../../domain/shared/domain-error';
 import { withinOwnProject } from '../shared/own-project';
 import { Ec2ActionGroup, Ec2Call, changing, reading } from './ec2-action';
 import { ec2Invalid, withCodes } from './ec2-error';
+import { ec2Form } from './ec2-ids';
 import { assertKnownFilters, passesFilters } from './ec2-params';
 
-const keyPairId = (k: KeyPairView) => `key-${k.id.slice(k.id.indexOf('-') + 1).slice(0, 17)}`;
+const keyPairId = (k: KeyPairView) => ec2Form('key', k.id);
 const keyTypeOf = (k: KeyPairView) => (k.publicKey.startsWith('ssh-ed25519') ? 'ed25519' : 'rsa');
 const FILTERS = new Set(['key-name', 'fingerprint', 'key-pair-id', 'key-type']);
 const DUPLICATE = { NameTaken: 'InvalidKeyPair.Duplicate', KeyPairExists: 'InvalidKeyPair.Duplicate' };

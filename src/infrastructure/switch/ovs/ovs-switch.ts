@@ -1,10 +1,10 @@
 import { ActualPort, FloatingNat, PortSpec, RouterSpec, SecurityRule, SegmentSpec, SwitchDriver } from '../../../application/network/ports/switch-driver.port';
 import { DriverError } from '../../../application/shared/driver-error';
 import { flowCookie, gatewayPortName, tapName } from '../../libvirt/names';
-import { CommandFailed, runCommand } from '../../system/run-command';
 import { BASE_FLOWS, securityFlows } from './security-flows';
+import { OvsCommands } from './ovs-commands';
 import { OvsRouters } from './ovs-routers';
-import { Interface, Row, decode, encode, ovsValue, toInterface } from './ovs-values';
+import { decode, encode } from './ovs-values';
 import { sleep } from '../../../application/shared/sleep';
 
 export type OvsSettings = { bridge: string };
@@ -31,16 +31,13 @@ export class OvsSwitch implements SwitchDriver {
   private readonly ensured = new Map<number, { key: string; networkId: string; cidr: string }>();
 
   private readonly routers: OvsRouters;
+  private readonly cli: OvsCommands;
 
   constructor(private readonly settings: OvsSettings) {
-    this.routers = new OvsRouters(settings.bridge, async (file, operation, args, options = {}) => {
-      try {
-        return (await this.run(file, operation, args, options.input)).stdout;
-      } catch (error) {
-        if (options.tolerated && error instanceof DriverError && options.tolerated.test(error.message)) return null;
-        throw error;
-      }
+    this.cli = new OvsCommands(settings.bridge, () => {
+      this.bridgeReady = false;
     });
+    this.routers = new OvsRouters(settings.bridge, (file, operation, args, options) => this.cli.output(file, operation, args, options));
   }
 
   private get bridge() {
@@ -55,7 +52,7 @@ export class OvsSwitch implements SwitchDriver {
     const gw = gatewayPortName(segment.vlan);
     const ns = gatewayNamespace(segment.vlan);
     const prefix = segment.cidr.split('/')[1];
-    await this.vsctl('ensureSegment', [
+    await this.cli.vsctl('ensureSegment', [
       '--may-exist',
       'add-port',
       this.bridge,
@@ -70,23 +67,23 @@ export class OvsSwitch implements SwitchDriver {
       `external_ids:orch-cidr=${segment.cidr}`,
       `external_ids:orch-gateway=${segment.gateway ?? 'none'}`,
     ]);
-    await this.ip('ensureSegment', ['netns', 'add', ns], /File exists/);
+    await this.cli.ip('ensureSegment', ['netns', 'add', ns], /File exists/);
     // ovs-vswitchd (re)creates an internal port in the root namespace: move it where it belongs.
-    await this.ip('ensureSegment', ['link', 'set', gw, 'netns', ns], /Cannot find device|not found/);
+    await this.cli.ip('ensureSegment', ['link', 'set', gw, 'netns', ns], /Cannot find device|not found/);
     // Without a gateway here (none, or a router holds it) the port keeps no address: nothing answers twice.
-    if (segment.gateway !== null) await this.ip('ensureSegment', ['-n', ns, 'addr', 'replace', `${segment.gateway}/${prefix}`, 'dev', gw]);
-    else await this.ip('ensureSegment', ['-n', ns, 'addr', 'flush', 'dev', gw]);
-    await this.ip('ensureSegment', ['-n', ns, 'link', 'set', gw, 'up']);
-    await this.ip('ensureSegment', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    if (segment.gateway !== null) await this.cli.ip('ensureSegment', ['-n', ns, 'addr', 'replace', `${segment.gateway}/${prefix}`, 'dev', gw]);
+    else await this.cli.ip('ensureSegment', ['-n', ns, 'addr', 'flush', 'dev', gw]);
+    await this.cli.ip('ensureSegment', ['-n', ns, 'link', 'set', gw, 'up']);
+    await this.cli.ip('ensureSegment', ['-n', ns, 'link', 'set', 'lo', 'up']);
     this.ensured.set(segment.vlan, { key, networkId: segment.networkId, cidr: segment.cidr });
   }
 
   async removeSegment(networkId: string): Promise<void> {
-    const gateways = (await this.interfaces()).filter((i) => i.externalIds['orch-network'] === networkId && i.name.startsWith('gw'));
+    const gateways = (await this.cli.interfaces()).filter((i) => i.externalIds['orch-network'] === networkId && i.name.startsWith('gw'));
     for (const gw of gateways) {
       this.ensured.delete(Number(gw.name.slice(2)));
-      await this.vsctl('removeSegment', ['--if-exists', 'del-port', this.bridge, gw.name]);
-      await this.ip('removeSegment', ['netns', 'delete', gatewayNamespace(Number(gw.name.slice(2)))], /No such file/);
+      await this.cli.vsctl('removeSegment', ['--if-exists', 'del-port', this.bridge, gw.name]);
+      await this.cli.ip('removeSegment', ['netns', 'delete', gatewayNamespace(Number(gw.name.slice(2)))], /No such file/);
     }
   }
 
@@ -94,11 +91,11 @@ export class OvsSwitch implements SwitchDriver {
   async plugPort(port: PortSpec): Promise<void> {
     await this.ensureBridge();
     const tap = tapName(port.portId);
-    const before = await this.interface(tap);
+    const before = await this.cli.interface(tap);
     const keep = before ? ['orch-rules', 'orch-floating-ip'].filter((k) => before.externalIds[k]).map((k) => `external_ids:${k}=${before.externalIds[k]}`) : [];
     // Two transactions: a delete and an add of one name in one transaction does not reopen the tap.
-    await this.vsctl('plugPort', ['--if-exists', 'del-port', this.bridge, tap]);
-    await this.vsctl('plugPort', [
+    await this.cli.vsctl('plugPort', ['--if-exists', 'del-port', this.bridge, tap]);
+    await this.cli.vsctl('plugPort', [
       'add-port',
       this.bridge,
       tap,
@@ -119,13 +116,13 @@ export class OvsSwitch implements SwitchDriver {
   }
 
   async unplugPort(portId: string): Promise<void> {
-    await this.vsctl('unplugPort', ['--if-exists', 'del-port', this.bridge, tapName(portId)]);
-    await this.ofctl('unplugPort', ['del-flows', this.bridge, `cookie=${flowCookie(portId)}/-1`]);
+    await this.cli.vsctl('unplugPort', ['--if-exists', 'del-port', this.bridge, tapName(portId)]);
+    await this.cli.ofctl('unplugPort', ['del-flows', this.bridge, `cookie=${flowCookie(portId)}/-1`]);
   }
 
   async applySecurityRules(portId: string, rules: SecurityRule[]): Promise<void> {
     const tap = tapName(portId);
-    await this.vsctl('applySecurityRules', ['set', 'Interface', tap, `external_ids:orch-rules=${encode(rules)}`], /no row/);
+    await this.cli.vsctl('applySecurityRules', ['set', 'Interface', tap, `external_ids:orch-rules=${encode(rules)}`], /no row/);
     await this.installFlows(portId);
   }
 
@@ -134,7 +131,7 @@ export class OvsSwitch implements SwitchDriver {
     const args = nat
       ? ['set', 'Interface', tap, `external_ids:orch-floating-ip=${encode(nat)}`]
       : ['remove', 'Interface', tap, 'external_ids', 'orch-floating-ip'];
-    await this.vsctl('setFloatingIp', args, /no row/);
+    await this.cli.vsctl('setFloatingIp', args, /no row/);
     await this.routers.setFloatingIp(portId, nat);
   }
 
@@ -151,7 +148,12 @@ export class OvsSwitch implements SwitchDriver {
   }
 
   async listPorts(): Promise<ActualPort[]> {
-    const [interfaces, tags, cookies, mapped] = await Promise.all([this.interfaces(), this.portTags(), this.flowCookies(), this.routers.mappedFloatingIps()]);
+    const [interfaces, tags, cookies, mapped] = await Promise.all([
+      this.cli.interfaces(),
+      this.cli.portTags(),
+      this.cli.flowCookies(),
+      this.routers.mappedFloatingIps(),
+    ]);
     // A mapping recorded for a router counts only while the router's rule is there.
     const natOf = (portId: string, recorded: FloatingNat | null) =>
       recorded?.routerId && mapped.get(portId)?.floatingIp !== recorded.floatingIp ? null : recorded;
@@ -169,7 +171,7 @@ export class OvsSwitch implements SwitchDriver {
 
   /** Segments whose gateway port and namespace are both there (one without the other is set up again). */
   async listSegments(): Promise<SegmentSpec[]> {
-    const [interfaces, tags, namespaces] = await Promise.all([this.interfaces(), this.portTags(), this.namespaces()]);
+    const [interfaces, tags, namespaces] = await Promise.all([this.cli.interfaces(), this.cli.portTags(), this.cli.namespaces()]);
     const segments = interfaces
       .filter((i) => i.name.startsWith('gw') && i.externalIds['orch-network'] && namespaces.has(gatewayNamespace(tags.get(i.name) ?? 0)))
       .map((i) => ({
@@ -186,7 +188,7 @@ export class OvsSwitch implements SwitchDriver {
   /** Replaces a port's flows in one bundle (delete and add at once: never a moment without them). */
   private async installFlows(portId: string): Promise<void> {
     const tap = tapName(portId);
-    const iface = await this.interface(tap);
+    const iface = await this.cli.interface(tap);
     if (!iface) return;
     const cookie = flowCookie(portId);
     const networkId = iface.externalIds['orch-network'];
@@ -205,14 +207,14 @@ export class OvsSwitch implements SwitchDriver {
       decode<SecurityRule[]>(iface.externalIds['orch-rules'], []),
     );
     const bundle = [`delete cookie=${cookie}/-1`, ...flows.map((f) => `add ${f}`)].join('\n') + '\n';
-    await this.ofctl('installFlows', ['--bundle', 'add-flows', this.bridge, '-'], undefined, bundle);
+    await this.cli.ofctl('installFlows', ['--bundle', 'add-flows', this.bridge, '-'], undefined, bundle);
   }
 
   private async ensureBridge(): Promise<void> {
     if (this.bridgeReady) return;
-    await this.vsctl('ensureBridge', ['--may-exist', 'add-br', this.bridge, '--', 'set', 'bridge', this.bridge, 'datapath_type=netdev']);
+    await this.cli.vsctl('ensureBridge', ['--may-exist', 'add-br', this.bridge, '--', 'set', 'bridge', this.bridge, 'datapath_type=netdev']);
     await this.untilBridgeAnswers();
-    await this.ofctl('ensureBridge', ['add-flows', this.bridge, '-'], undefined, BASE_FLOWS.join('\n') + '\n');
+    await this.cli.ofctl('ensureBridge', ['add-flows', this.bridge, '-'], undefined, BASE_FLOWS.join('\n') + '\n');
     this.bridgeReady = true;
   }
 
@@ -225,80 +227,12 @@ export class OvsSwitch implements SwitchDriver {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        await this.run('ovs-ofctl', 'ensureBridge', ['show', this.bridge]);
+        await this.cli.run('ovs-ofctl', 'ensureBridge', ['show', this.bridge]);
         return;
       } catch (error) {
         if (!(error instanceof DriverError && /is not a bridge or a socket/.test(error.message)) || Date.now() > deadline) throw error;
         await sleep(100);
       }
-    }
-  }
-
-  private async interfaces(): Promise<Interface[]> {
-    const rows = await this.table(['list', 'Interface'], ['name', 'ofport', 'external_ids']);
-    return rows.map(toInterface);
-  }
-
-  private async interface(name: string): Promise<Interface | undefined> {
-    const rows = await this.table(['find', 'Interface', `name=${name}`], ['name', 'ofport', 'external_ids']);
-    return rows.map(toInterface)[0];
-  }
-
-  private async namespaces(): Promise<Set<string>> {
-    const { stdout } = await this.run('ip', 'listNamespaces', ['netns', 'list']);
-    return new Set(
-      stdout
-        .split('\n')
-        .map((line) => line.split(' ')[0])
-        .filter(Boolean),
-    );
-  }
-
-  private async portTags(): Promise<Map<string, number>> {
-    const rows = await this.table(['list', 'Port'], ['name', 'tag']);
-    return new Map(rows.map((r) => [String(r.name), typeof r.tag === 'number' ? r.tag : 0]));
-  }
-
-  private async flowCookies(): Promise<Set<bigint>> {
-    const { stdout } = await this.run('ovs-ofctl', 'dumpFlows', ['dump-flows', this.bridge]);
-    return new Set([...stdout.matchAll(/cookie=(0x[0-9a-f]+)/g)].map((m) => BigInt(m[1])));
-  }
-
-  /** A table as rows of plain values (ovs-vsctl's JSON: ["set", [...]] and ["map", [[k, v], …]] decoded). */
-  private async table(command: string[], columns: string[]): Promise<Row[]> {
-    const { stdout } = await this.run('ovs-vsctl', 'list', ['--format=json', '--data=json', `--columns=${columns.join(',')}`, ...command]);
-    const parsed = JSON.parse(stdout) as { headings: string[]; data: unknown[][] };
-    return parsed.data.map((row) => Object.fromEntries(parsed.headings.map((h, i) => [h, ovsValue(row[i])])));
-  }
-
-  private async vsctl(operation: string, args: string[], tolerated?: RegExp): Promise<void> {
-    await this.tolerate(this.run('ovs-vsctl', operation, ['--timeout=10', ...args]), tolerated);
-  }
-
-  private async ofctl(operation: string, args: string[], tolerated?: RegExp, input?: string): Promise<void> {
-    await this.tolerate(this.run('ovs-ofctl', operation, args, input), tolerated);
-  }
-
-  private async ip(operation: string, args: string[], tolerated?: RegExp): Promise<void> {
-    await this.tolerate(this.run('ip', operation, args), tolerated);
-  }
-
-  private async tolerate(call: Promise<unknown>, tolerated?: RegExp): Promise<void> {
-    try {
-      await call;
-    } catch (error) {
-      if (!(tolerated && error instanceof DriverError && tolerated.test(error.message))) throw error;
-    }
-  }
-
-  private async run(file: string, operation: string, args: string[], input?: string) {
-    try {
-      return await runCommand(file, args, { input, timeoutMs: 30_000 });
-    } catch (error) {
-      if (!(error instanceof CommandFailed)) throw error;
-      this.bridgeReady = false; // something is off: set the bridge up again next time
-      const unreachable = /database connection failed|db\.sock|Connection refused|is not a bridge or a socket/.test(error.stderr);
-      throw new DriverError(unreachable ? 'unreachable' : 'transient', operation, error.stderr.trim() || error.message);
     }
   }
 }
