@@ -5,6 +5,7 @@ import { AppLogger, LOGGER } from '../ports/logger.port';
 import { METRICS, Metrics } from '../ports/metrics.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-progress.port';
 import { DriverError } from '../shared/driver-error';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership.port';
 import { followLog } from '../shared/work/follow-log';
 import { ReconcileLoop } from '../shared/work/reconcile-loop';
 import { ReconcileResult, done } from '../shared/work/reconcile-result';
@@ -35,12 +36,14 @@ const keyOf = (event: { type: string; data: unknown }) => {
 export class SecurityGroupWorker {
   private readonly loop: ReconcileLoop;
   private subscription: Subscription | null = null;
+  private unwatch: () => void = () => undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
     @Inject(NETWORK_READ_MODEL) private readonly networks: NetworkReadModel,
     @Inject(SWITCHES) private readonly switches: SwitchDrivers,
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
     @Inject(LOGGER) private readonly log: AppLogger,
     @Inject(METRICS) metrics: Metrics,
     @Inject(WORK_SETTINGS) work: WorkSettings,
@@ -49,20 +52,32 @@ export class SecurityGroupWorker {
     private readonly rules: SecurityRules,
   ) {
     this.loop = new ReconcileLoop(
-      { name: 'security-groups', concurrency: settings.securityGroupConcurrency, settings: work, metrics, log, giveUp: async () => undefined },
+      {
+        name: 'security-groups',
+        concurrency: settings.securityGroupConcurrency,
+        settings: work,
+        metrics,
+        log,
+        owns: (key) => ownership.owns(key),
+        giveUp: async () => undefined,
+      },
       (id) => this.reconcile(id),
     );
   }
 
   async start(): Promise<void> {
-    ({ subscription: this.subscription } = await followLog(this.store, this.progress, this.loop, {
-      triggers: TRIGGERS,
-      keyOf,
-      unfinished: async () => [],
-    }));
+    ({ subscription: this.subscription, unwatch: this.unwatch } = await followLog(
+      this.store,
+      this.progress,
+      this.loop,
+      { triggers: TRIGGERS, keyOf, unfinished: async () => [] },
+      this.ownership,
+      (error) => this.log.errorWith('security groups: could not pick up the work of shards taken over', { error: String(error) }),
+    ));
   }
 
   async stop(): Promise<void> {
+    this.unwatch();
     await this.subscription?.stop();
     await this.loop.stop(5_000);
   }

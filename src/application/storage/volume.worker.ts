@@ -10,6 +10,7 @@ import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-prog
 import { CommandContext } from '../shared/command-context';
 import { CommandExecutor } from '../shared/command-executor';
 import { isFinal, isUnreachable } from '../shared/driver-error';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership.port';
 import { followLog } from '../shared/work/follow-log';
 import { Failure, ReconcileLoop } from '../shared/work/reconcile-loop';
 import { ReconcileResult } from '../shared/work/reconcile-result';
@@ -48,6 +49,7 @@ const pendingSnapshot = (v: Present) => Object.entries(v.snapshots).find(([, sta
 export class VolumeWorker {
   private readonly loop: ReconcileLoop;
   private subscription: Subscription | null = null;
+  private unwatch: () => void = () => undefined;
   private readonly triggers = new TriggerVersions();
 
   constructor(
@@ -58,7 +60,8 @@ export class VolumeWorker {
     @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
     @Inject(VOLUME_READ_MODEL) private readonly volumes: VolumeReadModel,
     @Inject(BLOCK_STORAGE) private readonly storage: BlockStorageDriver,
-    @Inject(LOGGER) log: AppLogger,
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
+    @Inject(LOGGER) private readonly log: AppLogger,
     @Inject(METRICS) metrics: Metrics,
     @Inject(WORK_SETTINGS) work: WorkSettings,
     @Inject(STORAGE_SETTINGS) settings: StorageSettings,
@@ -71,6 +74,7 @@ export class VolumeWorker {
         metrics,
         log,
         isWaiting: isUnreachable,
+        owns: (id) => ownership.owns(id),
         giveUp: (id, f) => this.giveUp(id, f),
       },
       (id) => this.reconcile(id),
@@ -78,14 +82,22 @@ export class VolumeWorker {
   }
 
   async start(): Promise<void> {
-    ({ subscription: this.subscription } = await followLog(this.store, this.progress, this.loop, {
-      triggers: TRIGGERS,
-      keyOf: (event) => this.triggers.note((event.data as { volumeId: string }).volumeId, event.version),
-      unfinished: () => this.volumes.listUnfinished(),
-    }));
+    ({ subscription: this.subscription, unwatch: this.unwatch } = await followLog(
+      this.store,
+      this.progress,
+      this.loop,
+      {
+        triggers: TRIGGERS,
+        keyOf: (event) => this.triggers.note((event.data as { volumeId: string }).volumeId, event.version),
+        unfinished: () => this.volumes.listUnfinished(),
+      },
+      this.ownership,
+      (error) => this.log.errorWith('volumes: could not pick up the work of shards taken over', { error: String(error) }),
+    ));
   }
 
   async stop(): Promise<void> {
+    this.unwatch();
     await this.subscription?.stop();
     await this.loop.stop(5_000);
   }

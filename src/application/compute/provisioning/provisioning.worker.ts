@@ -5,6 +5,7 @@ import { InstanceCommand } from '../../../domain/compute/instance/instance.event
 import { EVENT_STORE, EventStore, Subscription } from '../../ports/event-store.port';
 import { AppLogger, LOGGER } from '../../ports/logger.port';
 import { METRICS, Metrics } from '../../ports/metrics.port';
+import { WORK_OWNERSHIP, WorkOwnership } from '../../ports/work-ownership.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../ports/read-model-progress.port';
 import { CommandExecutor } from '../../shared/command-executor';
 import { isUnreachable } from '../../shared/driver-error';
@@ -48,6 +49,7 @@ const TRIGGERS = new Set([
 export class ProvisioningWorker {
   private readonly loop: ReconcileLoop;
   private subscription: Subscription | null = null;
+  private unwatch: () => void = () => undefined;
   private readonly triggers = new TriggerVersions();
 
   constructor(
@@ -59,6 +61,7 @@ export class ProvisioningWorker {
     @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
     @Inject(INSTANCE_READ_MODEL) private readonly instances: InstanceReadModel,
     @Inject(HOST_SCOPE) scope: HostScope,
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
     @Inject(LOGGER) private readonly log: AppLogger,
     @Inject(METRICS) metrics: Metrics,
     @Inject(WORK_SETTINGS) work: WorkSettings,
@@ -72,6 +75,7 @@ export class ProvisioningWorker {
         metrics,
         log,
         isWaiting: isUnreachable,
+        owns: (id) => ownership.owns(id),
         giveUp: (id, failure) => this.giveUp(id, failure),
         onFailure: (id, failure) => this.showRetrying(id, failure),
       },
@@ -87,17 +91,26 @@ export class ProvisioningWorker {
   }
 
   async start(): Promise<void> {
-    const { subscription, resumed } = await followLog(this.store, this.progress, this.loop, {
-      triggers: TRIGGERS,
-      keyOf: (event) => this.triggers.note((event.data as { instanceId: string }).instanceId, event.version),
-      unfinished: () => this.instances.listUnfinished(),
-    });
+    const { subscription, resumed, unwatch } = await followLog(
+      this.store,
+      this.progress,
+      this.loop,
+      {
+        triggers: TRIGGERS,
+        keyOf: (event) => this.triggers.note((event.data as { instanceId: string }).instanceId, event.version),
+        unfinished: () => this.instances.listUnfinished(),
+      },
+      this.ownership,
+      (error) => this.log.errorWith('provisioning: could not pick up the work of shards taken over', { error: String(error) }),
+    );
     this.subscription = subscription;
+    this.unwatch = unwatch;
     if (resumed > 0) this.log.info('provisioning: resuming unfinished instances', { count: resumed });
   }
 
   /** Stops taking work and waits a little for steps in flight; whatever is cut short resumes at the next start. */
   async stop(graceMs = 5_000): Promise<void> {
+    this.unwatch();
     await this.subscription?.stop();
     await this.loop.stop(graceMs);
   }

@@ -3,8 +3,10 @@ import { instanceDecider, instanceStream } from '../../../domain/compute/instanc
 import { EVENT_STORE, EventStore, Subscription } from '../../ports/event-store.port';
 import { AppLogger, LOGGER } from '../../ports/logger.port';
 import { METRICS, Metrics } from '../../ports/metrics.port';
+import { WORK_OWNERSHIP, WorkOwnership } from '../../ports/work-ownership.port';
 import { CommandExecutor } from '../../shared/command-executor';
 import { isUnreachable } from '../../shared/driver-error';
+import { RELEASE_GRACE_MS } from '../../shared/work/follow-log';
 import { ReconcileLoop } from '../../shared/work/reconcile-loop';
 import { ReconcileResult, done, requeueAfter } from '../../shared/work/reconcile-result';
 import { WORK_SETTINGS, WorkSettings } from '../../shared/work/work.settings';
@@ -33,6 +35,7 @@ export class HostReconciler {
   private readonly watched = new Set<string>();
   private readonly unsubscribers: Array<() => void> = [];
   private subscription: Subscription | null = null;
+  private unwatch: () => void = () => undefined;
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -42,12 +45,14 @@ export class HostReconciler {
     @Inject(HOST_SCOPE) private readonly scope: HostScope,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(RECONCILER_SETTINGS) private readonly settings: ReconcilerSettings,
-    @Inject(LOGGER) log: AppLogger,
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
+    @Inject(LOGGER) private readonly log: AppLogger,
     @Inject(METRICS) metrics: Metrics,
     @Inject(WORK_SETTINGS) work: WorkSettings,
   ) {
-    this.loop = new ReconcileLoop({ name: 'reconciler', concurrency: settings.concurrency, settings: work, metrics, log, isWaiting: isUnreachable }, (key) =>
-      this.reconcile(key),
+    this.loop = new ReconcileLoop(
+      { name: 'reconciler', concurrency: settings.concurrency, settings: work, metrics, log, isWaiting: isUnreachable, owns: (key) => ownership.owns(key) },
+      (key) => this.reconcile(key),
     );
     scope.onTakeOver((hostId) => this.loop.kick(hostId));
   }
@@ -58,11 +63,25 @@ export class HostReconciler {
     this.subscription = this.store.subscribe(head, async (events) => {
       for (const e of events) if (HOST_EVENTS.has(e.type)) await this.kickFor(e.type, e.data as { hostId?: string; instanceId?: string });
     });
+    await this.kickAll();
+    let started = false;
+    this.unwatch = this.ownership.watch({
+      gained: () => {
+        if (started) this.kickAll().catch((error: unknown) => this.log.errorWith('reconciler: could not take up hosts', { error: String(error) }));
+      },
+      releasing: (leaves) => this.loop.release(leaves, RELEASE_GRACE_MS),
+    });
+    started = true;
+  }
+
+  /** Every host (and the block storage) this process drives is due now; the loop keeps those whose shards it owns. */
+  private async kickAll(): Promise<void> {
     for (const host of await this.hosts.all()) this.loop.kick(host.id);
     if (this.scope.storage) this.loop.kick(BLOCK_STORAGE_KEY.id);
   }
 
   async stop(): Promise<void> {
+    this.unwatch();
     this.unsubscribers.splice(0).forEach((unsubscribe) => unsubscribe());
     await this.subscription?.stop();
     this.subscription = null;

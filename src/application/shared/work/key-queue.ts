@@ -22,6 +22,10 @@ export class KeyQueue {
     return first.value;
   }
 
+  removeWhere(matches: (key: string) => boolean): void {
+    for (const key of this.keys) if (matches(key)) this.keys.delete(key);
+  }
+
   clear(): void {
     this.keys.clear();
   }

@@ -229,3 +229,40 @@ describe('backoffDelay', () => {
     expect([1, 2, 5].map((n) => backoffDelay(n, b, () => 0))).toEqual([50, 100, 500]);
   });
 });
+
+describe('ReconcileLoop shared out among processes', () => {
+  it('takes only the keys it owns, and releases a key only after its reconcile in flight has finished', async () => {
+    const owned = new Set(['a', 'b']);
+    const runs: string[] = [];
+    let finishA!: () => void;
+    const gateA = new Promise<void>((r) => (finishA = r));
+    const { l } = loop(
+      async (key) => {
+        runs.push(key);
+        if (key === 'a') await gateA;
+        return requeueAfter(5);
+      },
+      { owns: (key) => owned.has(key) },
+    );
+    l.kick('a');
+    l.kick('b');
+    l.kick('c'); // another process's
+    await until(() => runs.includes('a') && runs.includes('b'), 'a and b to run');
+    expect(runs).not.toContain('c');
+
+    owned.clear(); // the shard goes elsewhere
+    let released = false;
+    const releasing = l.release(() => true, 2_000).then(() => (released = true));
+    await sleep(30);
+    expect(released).toBe(false); // a is still running here: its next owner must not start beside it
+    finishA();
+    await releasing;
+    const before = runs.length;
+    await sleep(30); // b's requeue and a's would have run by now had they not been dropped
+    expect(runs.length).toBe(before);
+    l.kick('a');
+    await sleep(10);
+    expect(runs.length).toBe(before);
+    await l.stop(100);
+  });
+});

@@ -33,6 +33,8 @@ export type ReconcileLoopOptions = {
   onFailure?: (key: string, failure: Failure) => Promise<void>;
   metrics: Metrics;
   log: AppLogger;
+  /** Whether this process owns a key's work (several processes share it out); absent: every key. */
+  owns?: (key: string) => boolean;
   now?: () => number;
   random?: () => number;
 };
@@ -52,6 +54,7 @@ export class ReconcileLoop {
   private readonly delayed = new Map<string, { due: number; timer: NodeJS.Timeout }>();
   private readonly failures = new Map<string, Failure>();
   private readonly idle: Array<() => void> = [];
+  private readonly drained: Array<{ leaves: (key: string) => boolean; resolve: () => void }> = [];
   private stopped = false;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -67,7 +70,7 @@ export class ReconcileLoop {
 
   /** Reconcile the key as soon as a slot is free (at once if it was backing off). */
   kick(key: string): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.owned(key)) return;
     const running = this.running.get(key);
     if (running) return void (running.dirty = true);
     this.cancelDelay(key);
@@ -76,7 +79,7 @@ export class ReconcileLoop {
 
   /** Reconcile the key within `ms`: kicks within that time share one reconcile (a debounce). */
   kickWithin(key: string, ms: number): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.owned(key)) return;
     const running = this.running.get(key);
     if (running) return void (running.dirty = true);
     if (this.ready.has(key)) return;
@@ -127,6 +130,27 @@ export class ReconcileLoop {
     clearTimeout(timer);
   }
 
+  /**
+   * Keys this process no longer owns: forgets those that wait and resolves once none of them is
+   * being reconciled (or after `graceMs`), so that their next owner never runs a step beside ours.
+   */
+  async release(leaves: (key: string) => boolean, graceMs: number): Promise<void> {
+    this.ready.removeWhere(leaves);
+    for (const key of [...this.delayed.keys()]) if (leaves(key)) this.cancelDelay(key);
+    for (const key of [...this.failures.keys()]) if (leaves(key)) this.failures.delete(key);
+    if (![...this.running.keys()].some(leaves)) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.drained.push({ leaves, resolve })),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private owned(key: string): boolean {
+    return this.options.owns?.(key) ?? true;
+  }
+
   private enqueue(key: string): void {
     this.ready.push(key);
     this.pump();
@@ -135,6 +159,7 @@ export class ReconcileLoop {
   private pump(): void {
     while (!this.stopped && this.running.size < this.options.concurrency && this.ready.size > 0) {
       const key = this.ready.shift() as string;
+      if (!this.owned(key)) continue; // its shard went elsewhere while it waited
       const entry = { dirty: false };
       this.running.set(key, entry);
       void this.run(key, entry);
@@ -157,6 +182,7 @@ export class ReconcileLoop {
       else if (next !== null) this.schedule(key, next);
     }
     if (this.running.size === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    this.resolveDrained();
     this.pump();
   }
 
@@ -189,6 +215,15 @@ export class ReconcileLoop {
     }
     await this.options.onFailure?.(key, failure).catch((e: unknown) => log.errorWith('could not record a retry', { loop: name, key, error: String(e) }));
     return backoffDelay(failure.attempts, settings.backoff, this.random);
+  }
+
+  private resolveDrained(): void {
+    if (this.drained.length === 0) return;
+    const running = [...this.running.keys()];
+    for (const d of this.drained.splice(0)) {
+      if (running.some(d.leaves)) this.drained.push(d);
+      else d.resolve();
+    }
   }
 
   private schedule(key: string, ms: number): void {
