@@ -22,7 +22,7 @@ for (const store of ['embedded', 'postgres'] as const) {
     let hostId: string;
     let agent: ChildProcess | null = null;
     const agentLog: string[] = [];
-    const agentState = () => path.join(backing.config.dataDir, 'agent-host-state.json');
+    const agentState = () => path.join(backing.config.dataDir, 'agent-host-state');
 
     const get = (p: string) => running.http.get(p).set(bearer(admin));
     const post = (p: string, body: object = {}) => running.http.post(p).set(bearer(admin)).send(body);
@@ -40,7 +40,7 @@ for (const store of ['embedded', 'postgres'] as const) {
     const startAgent = async (previous: string | null = null) => {
       agent = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/agent.ts', '--host', 'remote-1'], {
         cwd: ROOT,
-        env: { ...process.env, ...backing.env, ORCH_SIM_STATE_FILE: agentState(), ORCH_LOG_LEVEL: 'info', ORCH_RECONCILE_INTERVAL_MS: '3600000' },
+        env: { ...process.env, ...backing.env, ORCH_SIM_STATE_DIR: agentState(), ORCH_LOG_LEVEL: 'info', ORCH_RECONCILE_INTERVAL_MS: '3600000' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       agent.stdout?.on('data', (d: Buffer) => agentLog.push(d.toString()));

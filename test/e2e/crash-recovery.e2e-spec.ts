@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import request from 'supertest';
 import { eventually } from '../support/eventually';
 import { unlimitAdminProject } from '../support/app';
+import { readSimulatedState } from '../support/simulated-state';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PASSWORD = 'crash-test-password';
@@ -18,12 +19,6 @@ const freePort = () =>
     });
   });
 
-type SimState = {
-  hypervisors: Record<string, Array<{ spec: { instanceId: string }; power: string }>>;
-  switches: Record<string, { ports: Array<{ portId: string }> }>;
-  storage: { volumes: Array<{ volumeId: string }> };
-};
-
 /**
  * The orchestrator as a real process, killed with SIGKILL at random points while it provisions
  * 200 instances, and started again each time. Its simulated hosts keep their actual state in a
@@ -33,7 +28,7 @@ type SimState = {
  */
 describe('Crash recovery (embedded, real process kills)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-crash-'));
-  const stateFile = path.join(dataDir, 'simulated-hosts.json');
+  const stateDir = path.join(dataDir, 'simulated-hosts');
   let child: ChildProcess | null = null;
   let port = 0;
   const log: string[] = [];
@@ -48,7 +43,7 @@ describe('Crash recovery (embedded, real process kills)', () => {
         ORCH_DATA_DIR: dataDir,
         ORCH_HTTP_PORT: String(port),
         ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
-        ORCH_SIM_STATE_FILE: stateFile,
+        ORCH_SIM_STATE_DIR: stateDir,
         ORCH_SIM_LATENCY_MS: '3',
         ORCH_RECONCILE_INTERVAL_MS: '3600000',
         ORCH_LOG_LEVEL: 'warn',
@@ -118,7 +113,7 @@ describe('Crash recovery (embedded, real process kills)', () => {
     expect(instances.every((i) => i.state === 'active' || (i.state === 'error' && i.released))).toBe(true);
     const active = instances.filter((i) => i.state === 'active');
 
-    const actual = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as SimState;
+    const actual = readSimulatedState(stateDir);
     const domains = Object.values(actual.hypervisors).flat();
     expect(domains.map((d) => d.spec.instanceId).sort()).toEqual(active.map((i) => i.id).sort());
     expect(domains.every((d) => d.power === 'running')).toBe(true);

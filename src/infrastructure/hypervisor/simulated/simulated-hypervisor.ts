@@ -26,7 +26,9 @@ export class SimulatedHypervisor implements HypervisorDriver {
     return [...this.domains.values()].map((d) => ({ spec: d.spec, power: d.power }));
   }
 
+  /** Replaces the actual state with `state` (as exported). */
   importState(domains: Array<{ spec: DomainSpec; power: PowerState }>): void {
+    this.domains.clear();
     for (const d of domains) this.domains.set(d.spec.instanceId, { spec: d.spec, power: d.power });
   }
 

@@ -18,7 +18,10 @@ export class SimulatedBlockStorage implements BlockStorageDriver {
     return { volumes: [...this.volumes.values()], snapshots: [...this.snapshots.entries()] };
   }
 
+  /** Replaces the actual state with `state` (as exported). */
   importState(state: { volumes: ActualVolume[]; snapshots: Array<[string, string]> }): void {
+    this.volumes.clear();
+    this.snapshots.clear();
     for (const v of state.volumes) this.volumes.set(v.volumeId, v);
     for (const [id, source] of state.snapshots) this.snapshots.set(id, source);
   }

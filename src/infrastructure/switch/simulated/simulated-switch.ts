@@ -20,7 +20,11 @@ export class SimulatedSwitch implements SwitchDriver {
     return { segments: [...this.segments.values()], ports: [...this.ports.values()], routers: [...this.routers.values()] };
   }
 
+  /** Replaces the actual state with `state` (as exported). */
   importState(state: SwitchState): void {
+    this.segments.clear();
+    this.ports.clear();
+    this.routers.clear();
     for (const s of state.segments) this.segments.set(s.networkId, s);
     for (const p of state.ports) this.ports.set(p.portId, { ...p, instanceId: p.instanceId ?? null, nat: p.nat ?? null });
     for (const r of state.routers ?? []) this.routers.set(r.routerId, r);
