@@ -41,7 +41,6 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
     }),
   );
   app.useGlobalPipes(validationPipe);
-  app.enableShutdownHooks();
   // Not inheriting the HTTP app's global pipes and enhancers: gRPC methods validate, authenticate and map errors themselves.
   if (config.grpcPort !== null) app.connectMicroservice(grpcOptions(config.grpcHost, config.grpcPort), { inheritAppConfig: false });
 

@@ -3,14 +3,22 @@ import { ConfigError, loadConfig } from './infrastructure/config/config';
 import { JsonLogger } from './infrastructure/logging/json-logger';
 import { createHttpApp } from './http-app';
 import { closeOnSignals } from './shutdown-grace';
+import { Readiness } from './interfaces/http/operations/readiness';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger(config.logLevel);
   const app = await createHttpApp(config, logger);
-  // Nest closes the app on SIGTERM/SIGINT (in-flight requests finish, then projections stop and the
+  // On SIGTERM/SIGINT: drain (/readyz 503 while requests are still served), then close in order
+  // (in-flight requests finish, workers let their steps finish and hand their shards over, the
   // database closes). Should that hang, exit anyway after the grace period.
-  closeOnSignals(logger, config.shutdownGraceMs);
+  closeOnSignals(logger, config.drainMs + config.shutdownGraceMs, async () => {
+    app.get(Readiness).drain(Date.now());
+    if (config.drainMs > 0) logger.info('draining', { ms: config.drainMs });
+    await new Promise((resolve) => setTimeout(resolve, config.drainMs));
+    await app.close();
+    process.exit(0);
+  });
   await app.startAllMicroservices();
   await app.listen(config.httpPort, config.httpHost);
   logger.info('orchestrator listening', {

@@ -11,6 +11,7 @@ import { Database } from '../infrastructure/persistence/database';
 import { ComputeModule } from '../wiring/compute.module';
 import { DriversModule } from '../wiring/drivers.module';
 import { IdentityModule } from '../wiring/identity.module';
+import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
 import { Lifecycle } from '../wiring/lifecycle';
 import { NetworkModule } from '../wiring/network.module';
 import { PLATFORM_PARTS_INJECT, platformParts } from '../wiring/platform-parts';
@@ -45,12 +46,13 @@ export class AgentModule {
             db: Database,
             store: EventStore,
             bus: IntegrationBus,
+            notifications: PgNotifications | null,
             scope: HostScope,
             provisioning: ProvisioningWorker,
             securityGroups: SecurityGroupWorker,
             reconciler: HostReconciler,
           ): ProcessPart[] => [
-            ...platformParts(db, store, bus),
+            ...platformParts(db, store, bus, notifications),
             part('host scope', scope),
             part('provisioning', provisioning),
             part('security groups', securityGroups),

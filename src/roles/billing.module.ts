@@ -7,6 +7,7 @@ import { JsonLogger } from '../infrastructure/logging/json-logger';
 import { Database } from '../infrastructure/persistence/database';
 import { BillingModule } from '../wiring/billing.module';
 import { DriversModule } from '../wiring/drivers.module';
+import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
 import { Lifecycle } from '../wiring/lifecycle';
 import { PLATFORM_PARTS_INJECT, platformParts } from '../wiring/platform-parts';
 import { PlatformModule } from '../wiring/platform.module';
@@ -24,10 +25,13 @@ export class BillingRoleModule {
         {
           provide: PROCESS_PARTS,
           inject: [...PLATFORM_PARTS_INJECT, BillingConsumer],
-          useFactory: (db: Database, store: EventStore, bus: IntegrationBus, billing: BillingConsumer): ProcessPart[] => [
-            ...platformParts(db, store, bus),
-            part('billing consumer', billing),
-          ],
+          useFactory: (
+            db: Database,
+            store: EventStore,
+            bus: IntegrationBus,
+            notifications: PgNotifications | null,
+            billing: BillingConsumer,
+          ): ProcessPart[] => [...platformParts(db, store, bus, notifications), part('billing consumer', billing)],
         },
         Lifecycle,
       ],

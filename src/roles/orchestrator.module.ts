@@ -21,6 +21,10 @@ import { DriversModule } from '../wiring/drivers.module';
 import { IdentityModule } from '../wiring/identity.module';
 import { IntegrationModule } from '../wiring/integration.module';
 import { Lifecycle } from '../wiring/lifecycle';
+import { MEMBERSHIP } from '../wiring/tokens';
+import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
+import { ClusterMembership } from '../infrastructure/cluster/cluster-membership';
+import { SINGLETON_LOCK_IDS } from '../infrastructure/cluster/lease-holders';
 import { NetworkModule } from '../wiring/network.module';
 import { PLATFORM_PARTS_INJECT, platformParts } from '../wiring/platform-parts';
 import { PlatformModule } from '../wiring/platform.module';
@@ -55,6 +59,7 @@ export class OrchestratorModule {
           provide: PROCESS_PARTS,
           inject: [
             ...PLATFORM_PARTS_INJECT,
+            MEMBERSHIP,
             BillingConsumer,
             EventRelay,
             ProjectionRunner,
@@ -69,6 +74,8 @@ export class OrchestratorModule {
             db: Database,
             store: EventStore,
             bus: IntegrationBus,
+            notifications: PgNotifications | null,
+            membership: ClusterMembership | null,
             billing: BillingConsumer,
             relay: EventRelay,
             projections: ProjectionRunner,
@@ -79,12 +86,9 @@ export class OrchestratorModule {
             securityGroups: SecurityGroupWorker,
             reconciler: HostReconciler,
           ): ProcessPart[] => [
-            ...platformParts(db, store, bus),
-            // The consumer before the relay: on the in-process bus, nothing is published before it listens.
-            ...(config.billing === 'in-process' ? [part('billing consumer', billing)] : []),
-            ...(config.relay === 'in-process' ? [part('relay', relay)] : []),
-            part('projections', projections),
-            starting('bootstrap', () => bootstrapAdmin(bootstrap, config, logger)),
+            ...platformParts(db, store, bus, notifications),
+            ...alonePerCluster(config, membership, { billing, relay, projections }),
+            starting('bootstrap', () => db.exclusively(BOOTSTRAP_LOCK, () => bootstrapAdmin(bootstrap, config, logger))),
             part('host scope', scope),
             part('provisioning', provisioning),
             part('volumes', volumes),
@@ -96,6 +100,46 @@ export class OrchestratorModule {
       ],
     };
   }
+}
+
+/** Of several processes starting together on one database, one bootstraps at a time (the others then find it done). */
+const BOOTSTRAP_LOCK = 7262002;
+
+/**
+ * The projections, the relay and (on the in-process bus, where it hears only its own process's
+ * relay) the billing consumer run in one process of a cluster at a time: started by the
+ * membership whenever this process holds their lock. Alone (the embedded store), it runs them itself.
+ * A billing consumer on Kafka runs in every process: its consumer group shares the partitions.
+ */
+function alonePerCluster(
+  config: Config,
+  membership: ClusterMembership | null,
+  p: { billing: BillingConsumer; relay: EventRelay; projections: ProjectionRunner },
+): ProcessPart[] {
+  const billingAlongRelay = config.billing === 'in-process' && config.kafkaBrokers.length === 0;
+  // The consumer before the relay: on the in-process bus, nothing is published before it listens.
+  const relayParts = [
+    ...(config.billing === 'in-process' ? [part('billing consumer', p.billing)] : []),
+    ...(config.relay === 'in-process' ? [part('relay', p.relay)] : []),
+  ];
+  if (!membership) return [...relayParts, part('projections', p.projections)];
+  const relayAlone = billingAlongRelay ? relayParts : relayParts.filter((r) => r.name === 'relay');
+  const everywhere = billingAlongRelay ? [] : relayParts.filter((r) => r.name !== 'relay');
+  membership.runAlone({ name: 'projections', lockId: SINGLETON_LOCK_IDS.projections, part: p.projections });
+  if (relayAlone.length > 0) membership.runAlone({ name: 'relay', lockId: SINGLETON_LOCK_IDS.relay, part: inOrder(relayAlone) });
+  return [...everywhere, part('cluster membership', membership)];
+}
+
+/** Parts started in order and stopped in reverse, as one. */
+function inOrder(parts: ProcessPart[]): { start(): Promise<void>; stop(): Promise<void> } {
+  return {
+    start: async () => {
+      for (const p of parts) await p.start();
+    },
+    stop: async () => {
+      for (const p of [...parts].reverse()) await p.stop();
+    },
+  };
 }
 
 /** Creates project and user `admin` when the store is empty, and prints a generated password once. */

@@ -6,6 +6,7 @@ import { Config } from '../infrastructure/config/config';
 import { JsonLogger } from '../infrastructure/logging/json-logger';
 import { Database } from '../infrastructure/persistence/database';
 import { IntegrationModule } from '../wiring/integration.module';
+import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
 import { Lifecycle } from '../wiring/lifecycle';
 import { PLATFORM_PARTS_INJECT, platformParts } from '../wiring/platform-parts';
 import { PlatformModule } from '../wiring/platform.module';
@@ -22,8 +23,8 @@ export class RelayModule {
         {
           provide: PROCESS_PARTS,
           inject: [...PLATFORM_PARTS_INJECT, EventRelay],
-          useFactory: (db: Database, store: EventStore, bus: IntegrationBus, relay: EventRelay): ProcessPart[] => [
-            ...platformParts(db, store, bus),
+          useFactory: (db: Database, store: EventStore, bus: IntegrationBus, notifications: PgNotifications | null, relay: EventRelay): ProcessPart[] => [
+            ...platformParts(db, store, bus, notifications),
             part('relay', relay),
           ],
         },

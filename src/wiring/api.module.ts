@@ -24,6 +24,8 @@ import { SubnetsRoutersController } from '../interfaces/http/network/subnets-rou
 import { NetworksController } from '../interfaces/http/network/networks.controller';
 import { PortsController } from '../interfaces/http/network/ports.controller';
 import { SecurityGroupsController } from '../interfaces/http/network/security-groups.controller';
+import { ClusterController } from '../interfaces/http/operations/cluster.controller';
+import { Readiness } from '../interfaces/http/operations/readiness';
 import { HealthController } from '../interfaces/http/operations/health.controller';
 import { OperationsController } from '../interfaces/http/operations/operations.controller';
 import { AllExceptionsFilter } from '../interfaces/http/shared/all-exceptions.filter';
@@ -48,6 +50,7 @@ export class ApiModule {
       imports: [IdentityModule, ComputeModule, NetworkModule, StorageModule, BillingModule, AuditModule, OpenStackModule, Ec2Module],
       controllers: [
         HealthController,
+        ClusterController,
         AuthController,
         ProjectsController,
         UsersController,
@@ -75,6 +78,7 @@ export class ApiModule {
         EventsGrpcController,
       ],
       providers: [
+        Readiness,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(logger) },

@@ -21,7 +21,7 @@ export class DriversModule {
       providers: [
         {
           provide: HOST_DRIVERS,
-          useFactory: () => new ConfiguredHostDrivers(new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }, config.simulatedStateFile), config),
+          useFactory: () => new ConfiguredHostDrivers(new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }, config.simulatedStateDir), config),
         },
         { provide: HYPERVISORS, useExisting: HOST_DRIVERS },
         { provide: SWITCHES, useExisting: HOST_DRIVERS },

@@ -1,13 +1,19 @@
 import { EVENT_STORE, EventStore } from '../application/ports/event-store.port';
 import { INTEGRATION_BUS, IntegrationBus } from '../application/ports/integration-bus.port';
 import { Database } from '../infrastructure/persistence/database';
-import { ProcessPart, closing } from './process-parts';
-import { DATABASE } from './tokens';
+import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
+import { ProcessPart, closing, part } from './process-parts';
+import { DATABASE, NOTIFICATIONS } from './tokens';
 
 /** The tokens platformParts needs, in its parameters' order. */
-export const PLATFORM_PARTS_INJECT = [DATABASE, EVENT_STORE, INTEGRATION_BUS];
+export const PLATFORM_PARTS_INJECT = [DATABASE, EVENT_STORE, INTEGRATION_BUS, NOTIFICATIONS];
 
-/** What every process closes last: the bus, the event store, the database (first in the list, so stopped last). */
-export function platformParts(db: Database, store: EventStore, bus: IntegrationBus): ProcessPart[] {
-  return [closing('database', () => db.close()), closing('event store', () => store.close()), closing('integration bus', () => bus.close())];
+/** What every process closes last: the listener, the bus, the event store, the database (first in the list, so stopped last). */
+export function platformParts(db: Database, store: EventStore, bus: IntegrationBus, notifications: PgNotifications | null): ProcessPart[] {
+  return [
+    closing('database', () => db.close()),
+    closing('event store', () => store.close()),
+    closing('integration bus', () => bus.close()),
+    ...(notifications ? [part('notifications', notifications)] : []),
+  ];
 }

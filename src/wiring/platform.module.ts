@@ -12,6 +12,8 @@ import { METRICS } from '../application/ports/metrics.port';
 import { READ_MODEL_PROGRESS } from '../application/ports/read-model-progress.port';
 import { SECRETS } from '../application/ports/secrets.port';
 import { CommandExecutor } from '../application/shared/command-executor';
+import { CLUSTER_VIEW } from '../application/ports/cluster-view.port';
+import { WORK_OWNERSHIP } from '../application/ports/work-ownership.port';
 import { WORK_SETTINGS } from '../application/shared/work/work.settings';
 import { Config } from '../infrastructure/config/config';
 import { NodeSecrets } from '../infrastructure/crypto/node-secrets';
@@ -23,15 +25,16 @@ import { KafkaBus } from '../infrastructure/messaging/kafka-bus';
 import { PrometheusMetrics } from '../infrastructure/metrics/prometheus-metrics';
 import { Database } from '../infrastructure/persistence/database';
 import { SqlIdempotencyStore } from '../infrastructure/persistence/idempotency-store.sql';
+import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
+import { PROJECTIONS } from '../infrastructure/read-models/projections';
 import { openDatabase } from '../infrastructure/persistence/open-database';
 import { SqlCheckpointStore } from '../infrastructure/persistence/sql-checkpoint-store';
-import { CheckpointProgress } from '../infrastructure/projections/checkpoint-progress';
 import { ProjectionRunner } from '../infrastructure/projections/projection-runner';
-import { PROJECTIONS } from '../infrastructure/read-models/projections';
 import { randomIds } from '../infrastructure/system/random-ids';
 import { systemClock } from '../infrastructure/system/system-clock';
 import { PROCESS_ROLE, ProcessRole } from './process-role';
-import { CONFIG, DATABASE, LOGGER_INSTANCE } from './tokens';
+import { clusterProviders } from './cluster-providers';
+import { CONFIG, DATABASE, LOGGER_INSTANCE, MEMBERSHIP, NOTIFICATIONS } from './tokens';
 
 const EXPORTS = [
   CONFIG,
@@ -52,13 +55,17 @@ const EXPORTS = [
   INTEGRATION_BUS,
   LOG_INTEGRITY,
   WORK_SETTINGS,
+  WORK_OWNERSHIP,
+  CLUSTER_VIEW,
+  NOTIFICATIONS,
+  MEMBERSHIP,
 ];
 
 /**
  * The shared machinery of every process: configuration, logging and metrics, the database and the
  * event store, the command executor, the projections, the integration bus. Global: every context
- * module uses it. Only the orchestrator runs the projections; another process waits on their
- * checkpoints in the database (CheckpointProgress).
+ * module uses it. One orchestrator of the cluster runs the projections at a time; any other process
+ * waits on their checkpoints in the database (see clusterProviders).
  */
 @Global()
 @Module({})
@@ -77,24 +84,18 @@ export class PlatformModule {
         { provide: SECRETS, useValue: new NodeSecrets(config.masterKey) },
         { provide: PROCESS_ROLE, useValue: role },
         { provide: DATABASE, useFactory: () => openDatabase(config) },
-        { provide: EVENT_STORE, inject: [DATABASE], useFactory: (db: Database) => createEventStore(db, { pollIntervalMs: config.pollIntervalMs }) },
+        {
+          provide: EVENT_STORE,
+          inject: [DATABASE, NOTIFICATIONS],
+          useFactory: (db: Database, commits: PgNotifications | null) =>
+            createEventStore(db, { pollIntervalMs: config.pollIntervalMs, commits: commits ?? undefined }),
+        },
         {
           provide: ProjectionRunner,
           inject: [DATABASE, EVENT_STORE],
           useFactory: (db: Database, store: EventStore) => new ProjectionRunner(db, store, PROJECTIONS, logger),
         },
-        role.kind === 'orchestrator'
-          ? { provide: READ_MODEL_PROGRESS, useExisting: ProjectionRunner }
-          : {
-              provide: READ_MODEL_PROGRESS,
-              inject: [DATABASE],
-              useFactory: (db: Database) =>
-                new CheckpointProgress(
-                  db,
-                  PROJECTIONS.map((p) => p.name),
-                  config.pollIntervalMs,
-                ),
-            },
+        ...clusterProviders(config, logger, role),
         CommandExecutor,
         { provide: IDEMPOTENCY_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlIdempotencyStore(db) },
         { provide: CHECKPOINT_STORE, inject: [DATABASE], useFactory: (db: Database) => new SqlCheckpointStore(db) },

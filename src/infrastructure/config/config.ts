@@ -4,12 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ClusterConfig, clusterConfig } from './cluster-config';
+import { ConfigError, integer, oneOf } from './config-values';
 
 export type StoreKind = 'embedded' | 'postgres';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Every setting the orchestrator reads; each is documented in the README. */
-export type Config = {
+export type Config = ClusterConfig & {
   store: StoreKind;
   dataDir: string;
   databaseUrl: string;
@@ -41,7 +43,7 @@ export type Config = {
   provisionConcurrency: number;
   schedulerWeigher: 'spread' | 'pack';
   simulatedLatencyMs: number;
-  simulatedStateFile: string | null;
+  simulatedStateDir: string | null;
   reconcileIntervalMs: number;
   orphanGraceMs: number;
   powerDriftPolicy: 'accept' | 'restore';
@@ -82,22 +84,7 @@ export type Config = {
   relayBatchSize: number;
 };
 
-export class ConfigError extends Error {}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  return value;
-}
-
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
-}
+export { ConfigError };
 
 /**
  * The master key encrypts secrets that must be recoverable (access-key secrets). From
@@ -209,8 +196,9 @@ function publicUrl(env: NodeJS.ProcessEnv): string | null {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.ORCH_DATA_DIR || './data');
+  const store = oneOf(env, 'ORCH_STORE', ['embedded', 'postgres'] as const, 'embedded');
   return {
-    store: oneOf(env, 'ORCH_STORE', ['embedded', 'postgres'] as const, 'embedded'),
+    store,
     dataDir,
     databaseUrl: env.ORCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/orchestrator',
     pgPoolSize: integer(env, 'ORCH_PG_POOL_SIZE', 20, 1, 500),
@@ -236,7 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provisionConcurrency: integer(env, 'ORCH_PROVISION_CONCURRENCY', 64, 1, 10_000),
     schedulerWeigher: oneOf(env, 'ORCH_SCHEDULER_WEIGHER', ['spread', 'pack'] as const, 'spread'),
     simulatedLatencyMs: integer(env, 'ORCH_SIM_LATENCY_MS', 0, 0, 600_000),
-    simulatedStateFile: env.ORCH_SIM_STATE_FILE ? path.resolve(env.ORCH_SIM_STATE_FILE) : null,
+    simulatedStateDir: env.ORCH_SIM_STATE_DIR ? path.resolve(env.ORCH_SIM_STATE_DIR) : null,
     reconcileIntervalMs: integer(env, 'ORCH_RECONCILE_INTERVAL_MS', 10_000, 50, 3_600_000),
     orphanGraceMs: integer(env, 'ORCH_ORPHAN_GRACE_MS', 300_000, 0, 7 * 24 * 3_600_000),
     powerDriftPolicy: oneOf(env, 'ORCH_POWER_DRIFT_POLICY', ['accept', 'restore'] as const, 'accept'),
@@ -265,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileConcurrency: integer(env, 'ORCH_RECONCILE_CONCURRENCY', 4, 1, 1_000),
     kafkaPartitions: integer(env, 'ORCH_KAFKA_PARTITIONS', 3, 1, 1_000),
     relayBatchSize: integer(env, 'ORCH_RELAY_BATCH_SIZE', 500, 1, 100_000),
+    ...clusterConfig(env, store),
   };
 }
 

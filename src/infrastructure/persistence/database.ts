@@ -182,6 +182,22 @@ export class Database {
     }
   }
 
+  /**
+   * Runs `fn` while holding a PostgreSQL session advisory lock (waiting for it), so that of several
+   * processes starting together one does it at a time (the bootstrap). SQLite has one process.
+   */
+  async exclusively<T>(lockKey: number, fn: () => Promise<T>): Promise<T> {
+    if (this.dialect !== 'postgres') return fn();
+    const runner = this.writer.createQueryRunner();
+    await runner.query('SELECT pg_advisory_lock($1)', [lockKey]);
+    try {
+      return await fn();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
   private readonly tables = new Map<unknown, RawTable<never>>();
 
   /** An entity's table for plain-SQL reads and writes (built once per entity). */

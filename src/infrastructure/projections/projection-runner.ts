@@ -211,6 +211,8 @@ export class ProjectionRunner implements ReadModelProgress {
        ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
       names.flatMap((name) => [name, position]),
     );
+    // Other processes waiting for the read models (read-your-writes) wake at this commit.
+    if (this.db.dialect === 'postgres') await tx.query(`SELECT pg_notify('orch_checkpoint', ${this.db.param(1)})`, [String(position)]);
   }
 
   private notify(): void {

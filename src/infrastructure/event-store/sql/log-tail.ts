@@ -60,6 +60,11 @@ export class LogTail {
     }
   }
 
+  /** Another process committed up to `position`: stale unless the tail already reaches it. */
+  noteCommitted(position: number): void {
+    if (!this.anchored || position > this.head) this.stale = true;
+  }
+
   /** Something outside this process may have appended (a poll tick). */
   markStale(): void {
     this.stale = true;

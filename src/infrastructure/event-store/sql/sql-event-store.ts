@@ -33,6 +33,8 @@ export type SqlEventStoreOptions = {
   pollIntervalMs?: number;
   /** Upper bound of events written in one group-commit transaction. */
   maxEventsPerCommit?: number;
+  /** Announces other processes' commits (PostgreSQL NOTIFY): followers wake at once rather than at their next poll. */
+  commits?: { on(channel: 'orch_log', listener: (position: string) => void): () => void };
 };
 
 /**
@@ -64,6 +66,12 @@ export class SqlEventStore implements EventStore {
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.maxEventsPerCommit = options.maxEventsPerCommit ?? 5_000;
+    options.commits?.on('orch_log', (payload) => {
+      // Empty after a reconnect of the listener: anything may have been committed meanwhile.
+      if (payload === '') this.tail.markStale();
+      else this.tail.noteCommitted(Number(payload));
+      this.appended.notify();
+    });
   }
 
   append(stream: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {

@@ -4,7 +4,8 @@
  * Expected versions: -1 any, 0 no stream, n the stream's current version. Data and metadata come
  * as one JSON array each (cheaper to send than arrays of jsonb). Returns, per append (1-based),
  * the stream's version before it and the positions written (NULL if refused). Each event's hash
- * chains the previous one's (see hash-chain.ts), computed inside the append lock.
+ * chains the previous one's (see hash-chain.ts), computed inside the append lock. The last position
+ * written is announced on channel `orch_log` (delivered at commit) to wake the other processes.
  */
 export const APPEND_BATCH_FUNCTION = `CREATE OR REPLACE FUNCTION orch_append_batch(p_streams text[], p_expected int[], p_counts int[], p_ids uuid[], p_types text[],
   p_schema_versions int[], p_data jsonb, p_metadata jsonb, p_projects text[])
@@ -53,5 +54,8 @@ BEGIN
     offs := offs + n;
     RETURN NEXT;
   END LOOP;
+  IF pos IS NOT NULL THEN
+    PERFORM pg_notify('orch_log', pos::text);
+  END IF;
 END
 $fn$`;

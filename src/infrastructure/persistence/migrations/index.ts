@@ -6,6 +6,7 @@ import { idempotencyKeys } from './002-idempotency-keys';
 import { hashChain } from './012-hash-chain';
 import { relayAndBilling } from './013-relay-and-billing';
 import { eventTimeColumn } from './014-event-time-column';
+import { clusterMembers } from './015-cluster-members';
 import { APPEND_BATCH_FUNCTION } from './append-batch.function';
 import { Migration } from './migration';
 
@@ -16,7 +17,7 @@ import { Migration } from './migration';
  * (read-model-schema.ts); the ids 003 to 011 that created them, and the first append function,
  * stay recorded in databases made before.
  */
-const MIGRATIONS: readonly Migration[] = [eventLog, idempotencyKeys, hashChain, relayAndBilling, eventTimeColumn];
+const MIGRATIONS: readonly Migration[] = [eventLog, idempotencyKeys, hashChain, relayAndBilling, eventTimeColumn, clusterMembers];
 
 /**
  * Applies pending migrations in one transaction, safe when several processes start at once; then

@@ -1,0 +1,72 @@
+import { Provider } from '@nestjs/common';
+import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { CLUSTER_VIEW } from '../application/ports/cluster-view.port';
+import { READ_MODEL_PROGRESS } from '../application/ports/read-model-progress.port';
+import { ALL_WORK, WORK_OWNERSHIP } from '../application/ports/work-ownership.port';
+import { ClusterMembership } from '../infrastructure/cluster/cluster-membership';
+import { ClusterProgress } from '../infrastructure/cluster/cluster-progress';
+import { SoloClusterView, SqlClusterView } from '../infrastructure/cluster/cluster-view';
+import { Config } from '../infrastructure/config/config';
+import { JsonLogger } from '../infrastructure/logging/json-logger';
+import { Database } from '../infrastructure/persistence/database';
+import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
+import { CheckpointProgress } from '../infrastructure/projections/checkpoint-progress';
+import { ProjectionRunner } from '../infrastructure/projections/projection-runner';
+import { PROJECTIONS } from '../infrastructure/read-models/projections';
+import { ProcessRole } from './process-role';
+import { DATABASE, MEMBERSHIP, NOTIFICATIONS } from './tokens';
+
+/**
+ * What lets several processes share one database: NOTIFY between them, and for orchestrators on
+ * PostgreSQL their membership of the cluster (shards of background work and singletons held as
+ * advisory locks), read-your-writes whoever runs the projections, and GET /v1/cluster. On the
+ * embedded store a process is alone and owns everything.
+ */
+export function clusterProviders(config: Config, logger: JsonLogger, role: ProcessRole): Provider[] {
+  const postgres = config.store === 'postgres';
+  const clustered = postgres && role.kind === 'orchestrator';
+  const self = {
+    id: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    host: os.hostname(),
+    pid: process.pid,
+    url: config.publicUrl ?? `http://${config.httpHost}:${config.httpPort}`,
+    region: config.region,
+    startedAt: new Date().toISOString(),
+  };
+  return [
+    { provide: NOTIFICATIONS, useFactory: () => (postgres ? new PgNotifications(config.databaseUrl, logger) : null) },
+    {
+      provide: MEMBERSHIP,
+      useFactory: () =>
+        clustered
+          ? new ClusterMembership({ url: config.databaseUrl, shards: config.workShards, heartbeatMs: config.clusterHeartbeatMs, member: self }, logger)
+          : null,
+    },
+    { provide: WORK_OWNERSHIP, inject: [MEMBERSHIP], useFactory: (m: ClusterMembership | null) => m ?? ALL_WORK },
+    {
+      provide: READ_MODEL_PROGRESS,
+      inject: [DATABASE, ProjectionRunner, MEMBERSHIP, NOTIFICATIONS],
+      useFactory: (db: Database, runner: ProjectionRunner, membership: ClusterMembership | null, notices: PgNotifications | null) => {
+        const checkpoints = () =>
+          new CheckpointProgress(
+            db,
+            PROJECTIONS.map((p) => p.name),
+            config.pollIntervalMs,
+            notices ?? undefined,
+          );
+        if (role.kind !== 'orchestrator') return checkpoints();
+        if (!membership) return runner;
+        return new ClusterProgress(runner, checkpoints(), () => membership.runs('projections'));
+      },
+    },
+    {
+      provide: CLUSTER_VIEW,
+      inject: [DATABASE],
+      useFactory: (db: Database) =>
+        clustered
+          ? new SqlClusterView(db, config.workShards, config.clusterHeartbeatMs, self.id)
+          : new SoloClusterView(self, role.kind === 'orchestrator' ? ['projections', ...(config.relay === 'in-process' ? ['relay'] : [])] : []),
+    },
+  ];
+}
