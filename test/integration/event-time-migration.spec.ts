@@ -35,7 +35,7 @@ function eventTimeMigration(open: () => Promise<{ db: Database; close(): Promise
     const before = await store.readAll(0, 100);
     const hashes = await db.query<{ position: number | string; hash: string }>('SELECT position, hash FROM events ORDER BY position');
 
-    expect(await runMigrations(db)).toEqual(['014-event-time-column']);
+    expect(await runMigrations(db, '014-event-time-column')).toEqual(['014-event-time-column']);
     expect(await store.readAll(0, 100)).toEqual(before);
     expect(await db.query('SELECT position, hash FROM events ORDER BY position')).toEqual(hashes);
     const times = await db.query<{ at: string }>('SELECT at FROM events ORDER BY position');
