@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   // (in-flight requests finish, workers let their steps finish and hand their shards over, the
   // database closes). Should that hang, exit anyway after the grace period.
   closeOnSignals(logger, config.drainMs + config.shutdownGraceMs, async () => {
-    app.get(Readiness).drain(Date.now());
+    app.get(Readiness).drain();
     if (config.drainMs > 0) logger.info('draining', { ms: config.drainMs });
     await new Promise((resolve) => setTimeout(resolve, config.drainMs));
     await app.close();

@@ -1,6 +1,6 @@
 import { ClusterMemberView, ClusterState, ClusterView } from '../../application/ports/cluster-view.port';
 import { Database } from '../persistence/database';
-import { CLUSTER_LOCKS, SINGLETON_LOCK_IDS } from './lease-holders';
+import { CLUSTER_LOCKS, SINGLETON_LOCK_IDS, livenessWindowSeconds } from './lease-holders';
 
 type Self = { id: string; host: string; pid: number; url: string; region: string; startedAt: string };
 
@@ -30,7 +30,7 @@ export class SqlClusterView implements ClusterView {
     }>(
       `SELECT m.*, (a.pid IS NOT NULL AND m.heartbeat_at > now() - make_interval(secs => ${this.db.param(1)})) AS alive
          FROM cluster_members m LEFT JOIN pg_stat_activity a ON a.pid = m.backend_pid ORDER BY m.started_at, m.id`,
-      [Math.max(5, (this.heartbeatMs * 10) / 1000)],
+      [livenessWindowSeconds(this.heartbeatMs)],
     );
     const locks = await this.db.query<{ classid: number; objid: number; pid: number }>(
       `SELECT l.classid::int AS classid, l.objid::int AS objid, l.pid FROM pg_locks l

@@ -4,6 +4,9 @@ export const CLUSTER_LOCKS = { shard: 7262100, singleton: 7262101 } as const;
 /** Singletons' lock ids (the second key). */
 export const SINGLETON_LOCK_IDS = { projections: 1, relay: 2 } as const;
 
+/** How long after its last heartbeat a member with an open connection still counts as alive (s): ten heartbeats, at least 5 s. */
+export const livenessWindowSeconds = (heartbeatMs: number): number => Math.max(5, (heartbeatMs * 10) / 1000);
+
 type Queryable = { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> };
 
 /** Who is alive and who holds what, as PostgreSQL sees it. */
@@ -23,7 +26,7 @@ export async function readLeaseHolders(db: Queryable, heartbeatMs: number): Prom
   const members = await db.query<{ id: string; backend_pid: number; leaving: boolean }>(
     `SELECT m.id, m.backend_pid, m.leaving FROM cluster_members m JOIN pg_stat_activity a ON a.pid = m.backend_pid
       WHERE m.heartbeat_at > now() - make_interval(secs => $1)`,
-    [Math.max(5, (heartbeatMs * 10) / 1000)],
+    [livenessWindowSeconds(heartbeatMs)],
   );
   const byPid = new Map(members.rows.map((m) => [Number(m.backend_pid), m.id]));
   const locks = await db.query<{ objid: number; pid: number }>(

@@ -7,13 +7,9 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class Readiness {
-  private drainingSince: number | null = null;
+  draining = false;
 
-  drain(now: number): void {
-    this.drainingSince ??= now;
-  }
-
-  get draining(): boolean {
-    return this.drainingSince !== null;
+  drain(): void {
+    this.draining = true;
   }
 }
