@@ -1,23 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
 import { eventually } from '../support/eventually';
 import { unlimitAdminProject } from '../support/app';
 import { readSimulatedState } from '../support/simulated-state';
+import { freePort } from '../support/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PASSWORD = 'crash-test-password';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * The orchestrator as a real process, killed with SIGKILL at random points while it provisions

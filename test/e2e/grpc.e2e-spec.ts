@@ -2,7 +2,8 @@ import { requestedEventsSince } from '../support/events';
 import { status } from '@grpc/grpc-js';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
 import { eventually, settled } from '../support/eventually';
-import { GrpcMessage, OrchestratorGrpcClient, freePort } from '../support/grpc-client';
+import { GrpcMessage, OrchestratorGrpcClient } from '../support/grpc-client';
+import { freePort } from '../support/processes';
 import { describeWithPostgres } from '../support/services';
 import { ed25519Key } from '../support/ssh-keys';
 

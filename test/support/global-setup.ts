@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { postgresReachable, PG_ADMIN_URL } from './postgres';
 import { GUEST_IMAGE_DIR } from './guest-image';
 import * as net from 'node:net';
+import { HAPROXY } from './load-balancer';
 
 /** Something answers on the Kafka broker's port (scripts/ensure-kafka.sh). */
 function kafkaAnswers(): Promise<boolean> {
@@ -62,6 +63,10 @@ export default async function globalSetup(): Promise<void> {
   const aws = clientsReady('boto3, botocore', '/usr/bin/aws');
   if (!aws && process.env.CI === 'true') throw new Error('the AWS clients are not installed; CI=true forbids skipping their suites');
   process.env.ORCH_TEST_AWS = aws ? '1' : '0';
+  const haproxy = fs.existsSync(HAPROXY);
+  if (!haproxy && process.env.CI === 'true') throw new Error(`${HAPROXY} is not installed; CI=true forbids skipping the multi-process suites`);
+  process.env.ORCH_TEST_HAPROXY = haproxy ? '1' : '0';
+  if (!haproxy) process.stdout.write('\n!!! SKIPPED: every multi-process suite behind haproxy (scripts/ensure-haproxy.sh installs it) !!!\n');
   if (!aws) process.stdout.write('\n!!! SKIPPED: every AWS client suite (scripts/ensure-aws-clients.sh installs them) !!!\n');
   if (!clients) process.stdout.write('\n!!! SKIPPED: every OpenStack client suite (scripts/ensure-openstack-clients.sh installs them) !!!\n');
   if (!kafka) process.stdout.write('\n!!! SKIPPED: every Kafka suite (no broker answers; scripts/ensure-kafka.sh starts one) !!!\n');

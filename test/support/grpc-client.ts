@@ -1,20 +1,7 @@
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS, protoRoot } from '../../src/interfaces/grpc/grpc-options';
-
-/** A port nobody listens on right now (for a server that cannot report the port it bound). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export type GrpcFailure = { code: grpc.status; details: string; errorCode: string | undefined; requestId: string | undefined; errorDetails: unknown };
 

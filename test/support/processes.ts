@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { eventually } from './eventually';
 
@@ -46,4 +47,16 @@ export function runProcess(script: string, args: string[], env: NodeJS.ProcessEn
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output.join('') })));
+}
+
+/** A port nobody listens on right now (for a server that cannot report the port it bound). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

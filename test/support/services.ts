@@ -21,3 +21,7 @@ export const describeWithAwsClients: jest.Describe = process.env.ORCH_TEST_AWS =
 /** Both PostgreSQL and the AWS clients. */
 export const describeWithPostgresAndAwsClients: jest.Describe =
   process.env.ORCH_TEST_PG === '1' && process.env.ORCH_TEST_AWS === '1' ? describe : describe.skip;
+
+/** PostgreSQL and Debian's haproxy (scripts/ensure-haproxy.sh): several orchestrator processes behind a load balancer. */
+export const describeWithPostgresAndHaproxy: jest.Describe =
+  process.env.ORCH_TEST_PG === '1' && process.env.ORCH_TEST_HAPROXY === '1' ? describe : describe.skip;

@@ -125,9 +125,11 @@ export class ReconcileLoop {
     for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
     if (this.running.size === 0) return;
+    this.options.log.info(`${this.options.name}: stopping; letting the steps in flight finish`, { count: this.running.size, graceMs });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([new Promise<void>((resolve) => this.idle.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
+    this.reportCut('stopped', [...this.running.keys()]);
   }
 
   /**
@@ -145,6 +147,12 @@ export class ReconcileLoop {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
     ]);
     clearTimeout(timer);
+    this.reportCut('gave up keys', [...this.running.keys()].filter(leaves));
+  }
+
+  /** Steps still running when the grace ran out: they are cut short, and their next owner resumes them from the log. */
+  private reportCut(what: string, keys: string[]): void {
+    if (keys.length > 0) this.options.log.warnWith(`${this.options.name}: ${what} with steps still in flight`, { count: keys.length, keys: keys.slice(0, 20) });
   }
 
   private owned(key: string): boolean {
