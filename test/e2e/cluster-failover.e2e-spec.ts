@@ -29,7 +29,7 @@ describeWithPostgresAndHaproxy('Several orchestrators behind haproxy: failover (
     backing = await createClusterBacking({ ORCH_SIM_LATENCY_MS: '15' });
     // All three at once: migrations and the bootstrap must still run once.
     orchestrators = await Promise.all([0, 1, 2].map(() => startOrchestrator(backing)));
-    balancer = await startHaproxy(orchestrators.map((o) => o.address) as [string, string, string]);
+    balancer = await startHaproxy(orchestrators.map((o) => o.address));
     token = (await api(balancer.url).post('/v1/auth/tokens', { username: 'admin', password: ADMIN_PASSWORD, project: 'admin' })).body.token;
     admin = api(balancer.url, token);
   }, 120_000);

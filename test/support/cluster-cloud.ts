@@ -25,6 +25,18 @@ export function api(url: string, token?: string): Api {
   };
 }
 
+/** Every item of a list, page after page (`nextCursor`). */
+export async function listAll<T = InstanceView>(client: Api, path: string): Promise<T[]> {
+  const items: T[] = [];
+  for (let cursor: string | undefined; ;) {
+    const page = (await client.get(`${path}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body;
+    if (!Array.isArray(page.items)) throw new Error(`GET ${path}: ${JSON.stringify(page)}`);
+    items.push(...page.items);
+    if (!page.nextCursor) return items;
+    cursor = page.nextCursor;
+  }
+}
+
 export type InstanceView = { id: string; name: string; state: string; released: boolean; addresses: Array<{ portId: string }>; volumes: string[] };
 
 /** Instances whose provisioning (or clean-up after a failure) has not finished. */
@@ -32,15 +44,15 @@ export const unfinished = (items: InstanceView[]): InstanceView[] => items.filte
 
 /**
  * The admin project with its instance quotas lifted, a flavor `tiny`, an image `img`, `hosts`
- * simulated hosts and a network `net` with room for 500 addresses.
+ * simulated hosts and a network `net` (by default with room for 500 addresses).
  */
-export async function prepareSimulatedCloud(admin: Api, hosts: number): Promise<void> {
+export async function prepareSimulatedCloud(admin: Api, hosts: number, cidr = '10.9.0.0/23'): Promise<void> {
   const project = (await admin.get('/v1/projects')).body.items[0].id;
   const steps = [
     await admin.patch(`/v1/projects/${project}`, { quotas: { instances: -1, vcpus: -1, ramMiB: -1 } }),
     await admin.post('/v1/flavors', { name: 'tiny', vcpus: 1, ramMiB: 256, diskGiB: 1 }),
     await admin.post('/v1/images', { name: 'img', os: 'linux', minDiskGiB: 0, source: 'x' }),
-    await admin.post('/v1/networks', { name: 'net', cidr: '10.9.0.0/23' }),
+    await admin.post('/v1/networks', { name: 'net', cidr }),
   ];
   for (let h = 0; h < hosts; h++)
     steps.push(await admin.post('/v1/hosts', { name: `sim-${h}`, driver: 'simulated', vcpus: 200, ramMiB: 131072, diskGiB: 2000 }));

@@ -36,14 +36,14 @@ export async function createClusterBacking(overrides: NodeJS.ProcessEnv = {}): P
 
 export type Orchestrator = RunningProcess & { pid: number; address: string; url: string };
 
-/** One orchestrator process (src/main.ts) of the cluster, on a port of its own, once it listens. */
+/** One orchestrator process (src/main.ts) of the cluster, on a port of its own, once it is ready (whatever its log level). */
 export async function startOrchestrator(backing: ClusterBacking, env: NodeJS.ProcessEnv = {}): Promise<Orchestrator> {
   const port = await freePort();
   const running = await startProcess(
     'main',
     [],
     { ...backing.env, ORCH_HTTP_HOST: '127.0.0.1', ORCH_HTTP_PORT: String(port), ...env },
-    'orchestrator listening',
+    async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200,
   );
   return { ...running, pid: running.child.pid as number, address: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}` };
 }

@@ -3,14 +3,20 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { eventually } from './eventually';
 
-const ROOT = path.resolve(__dirname, '../..');
+/** Run from its TypeScript source (jest), or compiled into dist-bench/test/support (the benchmarks). */
+const COMPILED = __filename.endsWith('.js');
+/** The repository's root. */
+export const REPO_ROOT = path.resolve(__dirname, COMPILED ? '../../..' : '../..');
+/** How node runs one of the project's entry points: compiled beside this file, or from source through ts-node. */
+const entryPoint = (script: string): string[] =>
+  COMPILED ? [path.resolve(__dirname, '../../src', `${script}.js`)] : ['-r', 'ts-node/register/transpile-only', `src/${script}.ts`];
 
 export type RunningProcess = { child: ChildProcess; log: string[]; stop(signal?: NodeJS.Signals): Promise<void> };
 
-/** One of the project's entry points (src/<script>.ts) as a real process, ready once its log says `readyText`. */
-export async function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv, readyText: string): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', `src/${script}.ts`, ...args], {
-    cwd: ROOT,
+/** One of the project's entry points (src/<script>.ts) as a real process, ready once its log says `ready` (or the probe `ready` says so). */
+export async function startProcess(script: string, args: string[], env: NodeJS.ProcessEnv, ready: string | (() => Promise<boolean>)): Promise<RunningProcess> {
+  const child = spawn(process.execPath, [...entryPoint(script), ...args], {
+    cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -18,8 +24,8 @@ export async function startProcess(script: string, args: string[], env: NodeJS.P
   child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
   await eventually(
-    async () => log.join(''),
-    (text) => text.includes(readyText) || child.exitCode !== null,
+    async () => child.exitCode !== null || (typeof ready === 'string' ? log.join('').includes(ready) : await ready()),
+    (done) => done,
     `${script} to start`,
     60_000,
   );
@@ -38,8 +44,8 @@ export async function startProcess(script: string, args: string[], env: NodeJS.P
 
 /** One of the project's entry points run to completion: its exit code and everything it printed. */
 export function runProcess(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', `src/${script}.ts`, ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...entryPoint(script), ...args], {
+    cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -100,6 +100,10 @@ export class ClusterMembership implements WorkOwnership {
     try {
       const client = this.client ?? (await this.connect());
       await client.query('UPDATE cluster_members SET heartbeat_at = now() WHERE id = $1', [this.settings.member.id]);
+      // Members that died stay listed (alive: false) for an hour, for the operator to see, then go.
+      await client.query(
+        `DELETE FROM cluster_members WHERE heartbeat_at < now() - interval '1 hour' AND backend_pid NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)`,
+      );
       for (const s of this.singletons) if (!this.running.has(s.name)) await this.trySingleton(client, s);
       await this.rebalance(client, await readLeaseHolders(client, this.settings.heartbeatMs));
     } catch (error) {

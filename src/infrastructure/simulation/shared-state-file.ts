@@ -70,7 +70,7 @@ export class SharedStateFile<S> {
 
 /** An exclusive lock between processes: a file created only if absent, holding its owner's pid. */
 async function lockFile(lock: string): Promise<() => void> {
-  for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
+  for (let delay = 1; ; delay = Math.min(delay * 2, 4)) {
     try {
       fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
       return () => fs.rmSync(lock, { force: true });

@@ -27,11 +27,10 @@ export async function followLog(
   const subscription = store.subscribe(head, async (events) => {
     for (const e of events) if (work.triggers.has(e.type)) loop.kick(work.keyOf(e));
   });
+  // Work of shards gained: what a process that left did not finish goes first.
   const resume = async () => {
     await progress.waitFor(await store.headPosition());
-    const unfinished = await work.unfinished();
-    for (const key of unfinished) loop.kick(key);
-    return unfinished.length;
+    loop.kickFirst(await work.unfinished());
   };
   await progress.waitFor(head);
   const unfinished = await work.unfinished();

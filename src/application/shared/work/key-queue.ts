@@ -15,6 +15,14 @@ export class KeyQueue {
     this.keys.add(key);
   }
 
+  /** Puts keys not yet in the queue before all others. O(size): for rare moments (work taken over). */
+  pushFirst(keys: readonly string[]): void {
+    const rest = [...this.keys];
+    this.keys.clear();
+    for (const key of keys) this.keys.add(key);
+    for (const key of rest) this.keys.add(key);
+  }
+
   shift(): string | undefined {
     const first = this.keys.values().next();
     if (first.done) return undefined;

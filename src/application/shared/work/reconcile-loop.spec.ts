@@ -265,4 +265,25 @@ describe('ReconcileLoop shared out among processes', () => {
     expect(runs.length).toBe(before);
     await l.stop(100);
   });
+
+  it('puts keys taken over before the queue, leaving those already waiting where they are', async () => {
+    const runs: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { l } = loop(
+      async (key) => {
+        runs.push(key);
+        if (key === 'busy') await gate;
+        return done;
+      },
+      { concurrency: 1 },
+    );
+    l.kick('busy'); // holds the only slot
+    l.kick('own-1');
+    l.kick('own-2');
+    l.kickFirst(['own-2', 'taken-1', 'taken-2']); // own-2 waits already: it keeps its place
+    release();
+    await until(() => runs.length === 5, 'every key');
+    expect(runs).toEqual(['busy', 'taken-1', 'taken-2', 'own-1', 'own-2']);
+  });
 });

@@ -77,6 +77,28 @@ export class ReconcileLoop {
     this.enqueue(key);
   }
 
+  /**
+   * Keys taken over from a process that left: they have waited longest, so those not already
+   * waiting here go before the queue (else a busy process would reach them only after all its own).
+   */
+  kickFirst(keys: readonly string[]): void {
+    if (this.stopped) return;
+    const first: string[] = [];
+    for (const key of keys) {
+      if (!this.owned(key) || this.ready.has(key)) continue;
+      const running = this.running.get(key);
+      if (running) {
+        running.dirty = true;
+        continue;
+      }
+      this.cancelDelay(key);
+      first.push(key);
+    }
+    if (first.length === 0) return;
+    this.ready.pushFirst(first);
+    this.pump();
+  }
+
   /** Reconcile the key within `ms`: kicks within that time share one reconcile (a debounce). */
   kickWithin(key: string, ms: number): void {
     if (this.stopped || !this.owned(key)) return;

@@ -34,7 +34,10 @@ export class LogTail {
     if (!this.anchored) await this.fetch(after);
     if (after > this.head) this.anchor(after); // every follower is past what the tail holds: start it again there
     if (after < this.floor || after > this.head) return this.readAll(after, limit);
-    if (after === this.head && this.stale) await this.fetch(after);
+    // At the head, a read in flight may bring what was committed since the follower last looked,
+    // and a commit announced while it ran leaves the tail stale again: wait for it, and read again
+    // while stale, so that an announcement is never answered with an empty slice.
+    while (after === this.head && (this.stale || this.fetching)) await this.fetch(after);
     return this.slice(after, limit);
   }
 
