@@ -4,11 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { CLUSTER_VIEW } from '../application/ports/cluster-view.port';
 import { READ_MODEL_PROGRESS } from '../application/ports/read-model-progress.port';
 import { ALL_WORK, WORK_OWNERSHIP } from '../application/ports/work-ownership.port';
+import { METRICS } from '../application/ports/metrics.port';
 import { ClusterMembership } from '../infrastructure/cluster/cluster-membership';
+import { registerOwnershipMetrics } from '../infrastructure/cluster/cluster-metrics';
 import { ClusterProgress } from '../infrastructure/cluster/cluster-progress';
 import { SoloClusterView, SqlClusterView } from '../infrastructure/cluster/cluster-view';
 import { Config } from '../infrastructure/config/config';
 import { JsonLogger } from '../infrastructure/logging/json-logger';
+import { PrometheusMetrics } from '../infrastructure/metrics/prometheus-metrics';
 import { Database } from '../infrastructure/persistence/database';
 import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
 import { CheckpointProgress } from '../infrastructure/projections/checkpoint-progress';
@@ -38,10 +41,16 @@ export function clusterProviders(config: Config, logger: JsonLogger, role: Proce
     { provide: NOTIFICATIONS, useFactory: () => (postgres ? new PgNotifications(config.databaseUrl, logger) : null) },
     {
       provide: MEMBERSHIP,
-      useFactory: () =>
-        clustered
-          ? new ClusterMembership({ url: config.databaseUrl, shards: config.workShards, heartbeatMs: config.clusterHeartbeatMs, member: self }, logger)
-          : null,
+      inject: [METRICS],
+      useFactory: (metrics: PrometheusMetrics) => {
+        if (!clustered) return null;
+        const membership = new ClusterMembership(
+          { url: config.databaseUrl, shards: config.workShards, heartbeatMs: config.clusterHeartbeatMs, member: self },
+          logger,
+        );
+        registerOwnershipMetrics(metrics.registry, config.workShards, () => membership.holdings());
+        return membership;
+      },
     },
     { provide: WORK_OWNERSHIP, inject: [MEMBERSHIP], useFactory: (m: ClusterMembership | null) => m ?? ALL_WORK },
     {

@@ -57,6 +57,13 @@ describeWithPostgresAndHaproxy('Several orchestrators behind haproxy: failover (
       200,
     );
     expect(members.map((m) => m.shards.length).sort()).toEqual([10, 11, 11]);
+    // Each process's metrics tell the same.
+    for (const o of orchestrators) {
+      const text = await (await fetch(`${o.url}/metrics`)).text();
+      const member = members.find((m) => m.pid === o.pid);
+      expect(text).toContain(`orch_cluster_shards_held ${member?.shards.length}`);
+      expect(text).toContain(`orch_cluster_singleton_running{singleton="projections"} ${member?.singletons.includes('projections') ? 1 : 0}`);
+    }
   });
 
   it('finishes a 300-instance launch through haproxy after a process with work in flight is SIGKILLed, nothing orphaned', async () => {
