@@ -1,6 +1,7 @@
 import { ADMIN_PASSWORD } from '../support/app';
 import { ClusterBacking, Orchestrator, clusterMembers, createClusterBacking, startOrchestrator } from '../support/cluster';
-import { Api, InstanceView, api, prepareSimulatedCloud, unfinished } from '../support/cluster-cloud';
+import { Api, InstanceView, addSimulatedHosts, api, prepareSimulatedCloud, unfinished } from '../support/cluster-cloud';
+import { readSimulatedState } from '../support/simulated-state';
 import { eventually } from '../support/eventually';
 import { runProcess } from '../support/processes';
 import { describeWithPostgres } from '../support/services';
@@ -31,7 +32,7 @@ describeWithPostgres('Several orchestrators on one database: consistency (real p
     backing = await createClusterBacking({ ORCH_SIM_LATENCY_MS: '5' });
     orchestrators = await Promise.all([0, 1, 2].map(() => startOrchestrator(backing)));
     token = (await api(orchestrators[0].url).post('/v1/auth/tokens', { username: 'admin', password: ADMIN_PASSWORD, project: 'admin' })).body.token;
-    await prepareSimulatedCloud(as(orchestrators[0]), 3);
+    await prepareSimulatedCloud(as(orchestrators[0]), 0); // hosts: each test adds its own
   }, 120_000);
 
   afterAll(async () => {
@@ -40,8 +41,34 @@ describeWithPostgres('Several orchestrators on one database: consistency (real p
     await backing?.destroy();
   });
 
+  it('never overcommits a host that three processes schedule onto at once', async () => {
+    const admin = as(orchestrators[0]);
+    // Disk is not overcommitted (Nova's ratio 1.0): room for exactly 10 one-GiB instances per host.
+    await addSimulatedHosts(admin, 'tight', 2, { vcpus: 64, ramMiB: 65536, diskGiB: 10 });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        as(orchestrators[i % 3]).post('/v1/instances', { name: `t-${i}`, flavor: 'tiny', image: 'img', networks: [{ network: 'net' }] }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(40);
+    const items = await eventually(
+      async () => ((await admin.get('/v1/instances?limit=1000')).body.items as InstanceView[]).filter((i) => i.name.startsWith('t-')),
+      (all) => all.length === 40 && unfinished(all).length === 0,
+      'the 40 launches to settle',
+      60_000,
+      100,
+    );
+    const hosts = ((await admin.get('/v1/hosts')).body.items as Array<{ name: string; used: { diskGiB: number } }>).filter((h) => h.name.startsWith('tight-'));
+    const domains = Object.values(readSimulatedState(backing.stateDir).hypervisors).map((d) => d.length);
+    figures.scheduling = { active: items.filter((i) => i.state === 'active').length, usedDisk: hosts.map((h) => h.used.diskGiB), domains };
+    expect(items.filter((i) => i.state === 'active')).toHaveLength(20);
+    expect(hosts.map((h) => h.used.diskGiB)).toEqual([10, 10]);
+    expect(domains.sort()).toEqual([10, 10]);
+  }, 120_000);
+
   it('accepts exactly 10 of 100 launches spread over three processes against a quota of 10', async () => {
     const admin = as(orchestrators[0]);
+    await addSimulatedHosts(admin, 'sim', 3);
     const project = (await admin.post('/v1/projects', { name: 'race', quotas: { instances: 10, vcpus: 100, ramMiB: 1_000_000 } })).body.id;
     const user = await admin.post('/v1/users', { name: 'racer', password: 'long enough password', projectId: project, role: 'member' });
     expect(user.status).toBe(201);

@@ -54,10 +54,17 @@ export async function prepareSimulatedCloud(admin: Api, hosts: number, cidr = '1
     await admin.post('/v1/images', { name: 'img', os: 'linux', minDiskGiB: 0, source: 'x' }),
     await admin.post('/v1/networks', { name: 'net', cidr }),
   ];
-  for (let h = 0; h < hosts; h++)
-    steps.push(await admin.post('/v1/hosts', { name: `sim-${h}`, driver: 'simulated', vcpus: 200, ramMiB: 131072, diskGiB: 2000 }));
   const failed = steps.filter((s) => s.status >= 300);
   if (failed.length > 0) throw new Error(`preparing the cloud: ${failed.map((s) => `${s.status} ${JSON.stringify(s.body)}`).join('; ')}`);
+  await addSimulatedHosts(admin, 'sim', hosts);
+}
+
+/** `count` simulated hosts named `<prefix>-<n>`, by default large enough for hundreds of `tiny` instances each. */
+export async function addSimulatedHosts(admin: Api, prefix: string, count: number, capacity = { vcpus: 200, ramMiB: 131072, diskGiB: 2000 }): Promise<void> {
+  for (let h = 0; h < count; h++) {
+    const response = await admin.post('/v1/hosts', { name: `${prefix}-${h}`, driver: 'simulated', ...capacity });
+    if (response.status !== 201) throw new Error(`registering a host: ${response.status} ${JSON.stringify(response.body)}`);
+  }
 }
 
 /** The simulated hosts hold exactly the domains (running), switch ports and volumes of the active instances given. */
