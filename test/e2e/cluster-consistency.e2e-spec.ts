@@ -101,6 +101,22 @@ describeWithPostgres('Several orchestrators on one database: consistency (real p
     expect((await admin.get(`/v1/projects/${project}/usage`)).body.instances.used).toBe(10);
   }, 120_000);
 
+  it('carries out a request sent with one Idempotency-Key to three processes at once only once', async () => {
+    const body = { name: 'idem', flavor: 'tiny', image: 'img', networks: [{ network: 'net' }] };
+    const send = () => Promise.all(orchestrators.map((o) => as(o).post('/v1/instances', body, { 'Idempotency-Key': 'across-processes' })));
+    const first = await send();
+    const outcomes = first.map((a) => (a.status === 202 ? `202 ${a.body.operation.id}` : `${a.status} ${a.body.error?.code}`));
+    const accepted = new Set(first.filter((a) => a.status === 202).map((a) => a.body.operation.id));
+    expect(accepted.size).toBe(1);
+    expect(outcomes.filter((o) => !o.startsWith('202')).every((o) => o === '409 IdempotencyKeyInProgress')).toBe(true);
+    // Once answered, every process replays that answer.
+    const again = await eventually(send, (answers) => answers.every((a) => a.status === 202), 'the replays', 10_000, 100);
+    expect(new Set(again.map((a) => a.body.operation.id))).toEqual(accepted);
+    const named = ((await as(orchestrators[0]).get('/v1/instances?limit=1000&name=idem')).body.items as InstanceView[]).length;
+    figures.idempotency = { first: outcomes, instances: named };
+    expect(named).toBe(1);
+  });
+
   it('moves the projections to another process when their owner is killed in a burst; the read models equal their replay', async () => {
     const members = await eventually(
       () => clusterMembers(orchestrators[0].url, token),

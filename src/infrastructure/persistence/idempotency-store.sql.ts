@@ -22,13 +22,16 @@ export class SqlIdempotencyStore implements IdempotencyStore {
       const now = new Date();
       const existing = rows[0];
       if (!existing) {
-        await tx.query(
+        const inserted = await tx.query<{ key: string }>(
           `INSERT INTO idempotency_keys (scope, key, request_hash, status, created_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, 'pending', ${p(4)})
-           ON CONFLICT (scope, key) DO NOTHING`,
+           ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
           [scope, key, requestHash, now.toISOString()],
         );
-        const mine = await tx.query<Row>(`SELECT request_hash, status FROM idempotency_keys WHERE scope = ${p(1)} AND key = ${p(2)}`, [scope, key]);
-        return mine[0]?.status === 'pending' && mine[0].request_hash === requestHash ? { outcome: 'claimed' } : { outcome: 'in_progress' };
+        if (inserted.length === 1) return { outcome: 'claimed' };
+        // Another request (on another process, say) claimed the key between our read and our insert:
+        // only the insert that took tells who holds it, as the row looks the same to both.
+        const theirs = await tx.query<Row>(`SELECT request_hash, status FROM idempotency_keys WHERE scope = ${p(1)} AND key = ${p(2)}`, [scope, key]);
+        return theirs[0]?.request_hash === requestHash ? { outcome: 'in_progress' } : { outcome: 'mismatch' };
       }
       if (existing.request_hash !== requestHash) return { outcome: 'mismatch' };
       if (existing.status === 'done') {
