@@ -25,7 +25,7 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
   });
   const metrics = app.get<Metrics>(METRICS);
   app.disable('x-powered-by');
-  app.use(requestMiddleware(logger, metrics));
+  app.use(requestMiddleware(logger, metrics, config.region));
   // The EC2 Query API signs its body as sent: keep the bytes (its controller reads the form itself).
   app.use('/ec2', raw({ limit: config.bodyLimitBytes, type: () => true }));
   app.use(

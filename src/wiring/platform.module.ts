@@ -88,7 +88,7 @@ export class PlatformModule {
           provide: EVENT_STORE,
           inject: [DATABASE, NOTIFICATIONS],
           useFactory: (db: Database, commits: PgNotifications | null) =>
-            createEventStore(db, { pollIntervalMs: config.pollIntervalMs, commits: commits ?? undefined }),
+            createEventStore(db, { pollIntervalMs: config.pollIntervalMs, region: config.region, commits: commits ?? undefined }),
         },
         {
           provide: ProjectionRunner,

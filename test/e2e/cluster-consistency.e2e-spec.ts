@@ -29,7 +29,7 @@ describeWithPostgres('Several orchestrators on one database: consistency (real p
   const as = (o: Orchestrator, t = token): Api => api(o.url, t);
 
   beforeAll(async () => {
-    backing = await createClusterBacking({ ORCH_SIM_LATENCY_MS: '5' });
+    backing = await createClusterBacking({ ORCH_SIM_LATENCY_MS: '5', ORCH_REGION: 'RegionEast' });
     orchestrators = await Promise.all([0, 1, 2].map(() => startOrchestrator(backing)));
     token = (await api(orchestrators[0].url).post('/v1/auth/tokens', { username: 'admin', password: ADMIN_PASSWORD, project: 'admin' })).body.token;
     await prepareSimulatedCloud(as(orchestrators[0]), 0); // hosts: each test adds its own
@@ -39,6 +39,14 @@ describeWithPostgres('Several orchestrators on one database: consistency (real p
     process.stdout.write(`CLUSTER-CONSISTENCY ${JSON.stringify(figures)}\n`);
     await Promise.all(orchestrators.map((o) => o.stop('SIGKILL')));
     await backing?.destroy();
+  });
+
+  it('tells which region answered, and its events carry the region', async () => {
+    const answer = await as(orchestrators[1]).get('/v1/flavors');
+    expect(answer.headers['x-region']).toBe('RegionEast');
+    const events = (await as(orchestrators[2]).get('/v1/events?limit=1000')).body.items as Array<{ metadata: { region?: string } }>;
+    expect(events.length).toBeGreaterThan(5);
+    expect(events.filter((e) => e.metadata.region !== 'RegionEast')).toEqual([]);
   });
 
   it('never overcommits a host that three processes schedule onto at once', async () => {

@@ -6,6 +6,8 @@ export type EventMetadata = {
   readonly correlationId: string;
   readonly causationId: string | null;
   readonly at: string;
+  /** The region whose store recorded it (ORCH_REGION), stamped by the store; absent on events older than regions. */
+  readonly region?: string;
 };
 
 /** An event ready to be appended: the store assigns version and position. */

@@ -33,6 +33,8 @@ export type SqlEventStoreOptions = {
   pollIntervalMs?: number;
   /** Upper bound of events written in one group-commit transaction. */
   maxEventsPerCommit?: number;
+  /** Stamped on the metadata of every event appended (ORCH_REGION): events carry their region. */
+  region?: string;
   /** Announces other processes' commits (PostgreSQL NOTIFY): followers wake at once rather than at their next poll. */
   commits?: { on(channel: 'orch_log', listener: (position: string) => void): () => void };
 };
@@ -58,6 +60,7 @@ export class SqlEventStore implements EventStore {
   private readonly tail = new LogTail((after, limit) => this.readAll(after, limit));
   private followers = 0;
   private poller: NodeJS.Timeout | null = null;
+  private readonly region: string | undefined;
 
   constructor(
     private readonly db: Database,
@@ -65,6 +68,7 @@ export class SqlEventStore implements EventStore {
     options: SqlEventStoreOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.region = options.region;
     this.maxEventsPerCommit = options.maxEventsPerCommit ?? 5_000;
     options.commits?.on('orch_log', (payload) => {
       // Empty after a reconnect of the listener: anything may have been committed meanwhile.
@@ -109,7 +113,7 @@ export class SqlEventStore implements EventStore {
   }
 
   private async flush(batch: PendingAppend[]): Promise<void> {
-    const requests = batch.map((a) => ({ stream: a.stream, expected: a.expected, rows: a.events.map(toInsertRow) }));
+    const requests = batch.map((a) => ({ stream: a.stream, expected: a.expected, rows: a.events.map((e) => toInsertRow(e, this.region)) }));
     let outcomes: AppendOutcome[];
     try {
       outcomes = await this.dialect.appendBatch(this.db, requests);
@@ -210,13 +214,13 @@ export class SqlEventStore implements EventStore {
   }
 }
 
-function toInsertRow(event: NewEvent): InsertRow {
+function toInsertRow(event: NewEvent, region: string | undefined): InsertRow {
   return {
     id: event.id,
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: JSON.stringify(event.data),
-    metadata: JSON.stringify(event.metadata),
+    metadata: JSON.stringify(region === undefined ? event.metadata : { ...event.metadata, region }),
     projectId: event.metadata.projectId,
   };
 }

@@ -6,13 +6,14 @@ import { HttpRequest } from './http-request';
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Request id (echoed when the client sent a sane one), access log line, request metrics. */
-export function requestMiddleware(logger: AppLogger, metrics: Metrics) {
+/** Request id (echoed when the client sent a sane one), the region that answered (`X-Region`), access log line, request metrics. */
+export function requestMiddleware(logger: AppLogger, metrics: Metrics, region: string) {
   return (req: HttpRequest, res: Response, next: NextFunction) => {
     const incoming = req.headers['x-request-id'];
     req.requestId = typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : `req-${randomUUID()}`;
     req.startedAt = process.hrtime.bigint();
     res.setHeader('X-Request-Id', req.requestId);
+    res.setHeader('X-Region', region);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - req.startedAt) / 1e9;
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
