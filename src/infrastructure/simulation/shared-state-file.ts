@@ -68,6 +68,9 @@ export class SharedStateFile<S> {
   }
 }
 
+/** How long a lock file may stay empty before it counts as left by a process killed while taking it. */
+const EMPTY_LOCK_STALE_MS = 2_000;
+
 /** An exclusive lock between processes: a file created only if absent, holding its owner's pid. */
 async function lockFile(lock: string): Promise<() => void> {
   for (let delay = 1; ; delay = Math.min(delay * 2, 4)) {
@@ -89,7 +92,13 @@ function breakIfOrphaned(lock: string): void {
   } catch {
     return; // let go meanwhile
   }
-  if (!Number.isInteger(owner) || owner <= 0) return; // being written
+  if (!Number.isInteger(owner) || owner <= 0) {
+    // Being written, or its writer was killed between creating it and writing its pid: a lock
+    // left empty for longer than any write takes is broken too, else that host would wait forever.
+    const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > EMPTY_LOCK_STALE_MS) fs.rmSync(lock, { force: true });
+    return;
+  }
   try {
     process.kill(owner, 0);
   } catch (error) {
