@@ -101,7 +101,7 @@ describe('Services the contexts offer each other (embedded)', () => {
   });
 
   const usage = async () => {
-    const { state } = await executor.load(projectDecider, projectStream('prj-1'));
+    const state = await app.get(QuotaLedger).current('prj-1');
     return state.status === 'active' ? state.usage.instances : NaN;
   };
 

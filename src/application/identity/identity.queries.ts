@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { notFound } from '../../domain/shared/domain-error';
-import { projectDecider, projectStream } from '../../domain/identity/project/project.decider';
-import { CommandExecutor } from '../shared/command-executor';
 import { Principal, isAdmin } from '../shared/command-context';
 import { assertInScope, listingScope } from './access';
+import { QuotaLedger } from './quota-ledger';
 import { AccessKeyView, IDENTITY_READ_MODEL, IdentityReadModel, ProjectView, UserView } from './ports/identity-read-model.port';
 import { Page, PageRequest } from '../shared/paging';
 import { QUOTA_RESOURCES, QuotaResource } from '../../domain/identity/quota/quota';
@@ -19,7 +18,7 @@ const PROJECT_NOT_FOUND = { code: 'ProjectNotFound', message: 'Project not found
 export class IdentityQueries {
   constructor(
     @Inject(IDENTITY_READ_MODEL) private readonly readModel: IdentityReadModel,
-    private readonly executor: CommandExecutor,
+    private readonly quota: QuotaLedger,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -50,10 +49,10 @@ export class IdentityQueries {
     return this.readModel.listProjects(listingScope(p), page);
   }
 
-  /** From the project's own stream: exact the moment a reservation is recorded, whatever the read models' lag. */
+  /** From the project's quota stream in this region: exact the moment a reservation is recorded, whatever the read models' lag. */
   async usage(p: Principal, id: string): Promise<ProjectUsage> {
     assertInScope(p, id, PROJECT_NOT_FOUND);
-    const { state } = await this.executor.load(projectDecider, projectStream(id));
+    const state = await this.quota.current(id);
     if (state.status !== 'active') throw notFound(PROJECT_NOT_FOUND.code, PROJECT_NOT_FOUND.message);
     const usage = { projectId: state.projectId } as ProjectUsage;
     for (const r of QUOTA_RESOURCES) usage[r] = { limit: state.quotas[r], used: state.usage[r] };

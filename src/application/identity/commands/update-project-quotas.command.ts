@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Amounts } from '../../../domain/identity/quota/quota';
-import { projectDecider, projectStream } from '../../../domain/identity/project/project.decider';
-import { CommandExecutor } from '../../shared/command-executor';
 import { Principal, contextOf } from '../../shared/command-context';
 import { assertAdmin, assertInScope } from '../access';
+import { QuotaLedger } from '../quota-ledger';
 import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView } from '../ports/identity-read-model.port';
 
 export class UpdateProjectQuotas {
@@ -19,19 +18,14 @@ export class UpdateProjectQuotas {
 @CommandHandler(UpdateProjectQuotas)
 export class UpdateProjectQuotasHandler implements ICommandHandler<UpdateProjectQuotas, ProjectView> {
   constructor(
-    private readonly executor: CommandExecutor,
+    private readonly quota: QuotaLedger,
     @Inject(IDENTITY_READ_MODEL) private readonly readModel: IdentityReadModel,
   ) {}
 
   async execute({ projectId, quotas, principal, requestId }: UpdateProjectQuotas): Promise<ProjectView> {
     assertInScope(principal, projectId, { code: 'ProjectNotFound', message: 'Project not found' });
     assertAdmin(principal);
-    await this.executor.execute(
-      projectDecider,
-      projectStream(projectId),
-      { type: 'UpdateQuotas', quotas, now: this.executor.now() },
-      { ...contextOf(principal, requestId), projectId },
-    );
+    await this.quota.updateLimits(projectId, quotas, { ...contextOf(principal, requestId), projectId });
     return (await this.readModel.getProject(projectId)) as ProjectView;
   }
 }
