@@ -21,7 +21,8 @@ import { DriversModule } from '../wiring/drivers.module';
 import { IdentityModule } from '../wiring/identity.module';
 import { IntegrationModule } from '../wiring/integration.module';
 import { Lifecycle } from '../wiring/lifecycle';
-import { MEMBERSHIP } from '../wiring/tokens';
+import { IDENTITY_HOME, MEMBERSHIP } from '../wiring/tokens';
+import { IdentityHome, identityParts } from '../wiring/identity-home';
 import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
 import { ClusterMembership } from '../infrastructure/cluster/cluster-membership';
 import { SINGLETON_LOCK_IDS } from '../infrastructure/cluster/lease-holders';
@@ -69,6 +70,7 @@ export class OrchestratorModule {
             VolumeWorker,
             SecurityGroupWorker,
             HostReconciler,
+            IDENTITY_HOME,
           ],
           useFactory: (
             db: Database,
@@ -85,10 +87,12 @@ export class OrchestratorModule {
             volumes: VolumeWorker,
             securityGroups: SecurityGroupWorker,
             reconciler: HostReconciler,
+            identityHome: IdentityHome | null,
           ): ProcessPart[] => [
             ...platformParts(db, store, bus, notifications),
+            ...identityParts(identityHome),
             ...alonePerCluster(config, membership, { billing, relay, projections }),
-            starting('bootstrap', () => db.exclusively(BOOTSTRAP_LOCK, () => bootstrapAdmin(bootstrap, config, logger))),
+            starting('bootstrap', () => (identityHome?.db ?? db).exclusively(BOOTSTRAP_LOCK, () => bootstrapAdmin(bootstrap, config, logger))),
             part('host scope', scope),
             part('provisioning', provisioning),
             part('volumes', volumes),

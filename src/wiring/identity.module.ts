@@ -17,12 +17,21 @@ import { QuotaLedger } from '../application/identity/quota-ledger';
 import { Config } from '../infrastructure/config/config';
 import { Database } from '../infrastructure/persistence/database';
 import { SqlIdentityReadModel } from '../infrastructure/read-models/identity/identity.read-model';
-import { CONFIG, DATABASE } from './tokens';
+import { CONFIG, DATABASE, IDENTITY_HOME } from './tokens';
+import { IdentityHome, identityFreshness } from './identity-home';
+import { IDENTITY_FRESHNESS } from '../application/identity/ports/identity-freshness.port';
+import { EVENT_STORE, EventStore } from '../application/ports/event-store.port';
+import { READ_MODEL_PROGRESS, ReadModelProgress } from '../application/ports/read-model-progress.port';
 
 /** Identity: projects and their quotas, users and roles, tokens, access keys; the bootstrap admin. */
 @Module({
   providers: [
     { provide: IDENTITY_READ_MODEL, inject: [DATABASE], useFactory: (db: Database) => new SqlIdentityReadModel(db) },
+    {
+      provide: IDENTITY_FRESHNESS,
+      inject: [IDENTITY_HOME, EVENT_STORE, READ_MODEL_PROGRESS],
+      useFactory: (home: IdentityHome | null, store: EventStore, progress: ReadModelProgress) => identityFreshness(home, store, progress),
+    },
     { provide: TOKEN_TTL_SECONDS, inject: [CONFIG], useFactory: (config: Config) => config.tokenTtlSeconds },
     QuotaLedger,
     IdentityQueries,

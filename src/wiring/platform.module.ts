@@ -18,7 +18,6 @@ import { WORK_SETTINGS } from '../application/shared/work/work.settings';
 import { Config } from '../infrastructure/config/config';
 import { NodeSecrets } from '../infrastructure/crypto/node-secrets';
 import { ChainVerifier } from '../infrastructure/event-store/sql/chain-verifier';
-import { createEventStore } from '../infrastructure/event-store/event-store.factory';
 import { JsonLogger } from '../infrastructure/logging/json-logger';
 import { InProcessBus } from '../infrastructure/messaging/in-process-bus';
 import { KafkaBus } from '../infrastructure/messaging/kafka-bus';
@@ -34,7 +33,8 @@ import { randomIds } from '../infrastructure/system/random-ids';
 import { systemClock } from '../infrastructure/system/system-clock';
 import { PROCESS_ROLE, ProcessRole } from './process-role';
 import { clusterProviders } from './cluster-providers';
-import { CONFIG, DATABASE, LOGGER_INSTANCE, MEMBERSHIP, NOTIFICATIONS } from './tokens';
+import { CONFIG, DATABASE, IDENTITY_HOME, LOGGER_INSTANCE, MEMBERSHIP, NOTIFICATIONS, STORES } from './tokens';
+import { Stores, openStores } from './identity-home';
 
 const EXPORTS = [
   CONFIG,
@@ -59,6 +59,7 @@ const EXPORTS = [
   CLUSTER_VIEW,
   NOTIFICATIONS,
   MEMBERSHIP,
+  IDENTITY_HOME,
 ];
 
 /**
@@ -85,11 +86,12 @@ export class PlatformModule {
         { provide: PROCESS_ROLE, useValue: role },
         { provide: DATABASE, useFactory: () => openDatabase(config) },
         {
-          provide: EVENT_STORE,
+          provide: STORES,
           inject: [DATABASE, NOTIFICATIONS],
-          useFactory: (db: Database, commits: PgNotifications | null) =>
-            createEventStore(db, { pollIntervalMs: config.pollIntervalMs, region: config.region, commits: commits ?? undefined }),
+          useFactory: (db: Database, commits: PgNotifications | null) => openStores(config, logger, db, commits, role.kind === 'orchestrator'),
         },
+        { provide: EVENT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.store },
+        { provide: IDENTITY_HOME, inject: [STORES], useFactory: (stores: Stores) => stores.home },
         {
           provide: ProjectionRunner,
           inject: [DATABASE, EVENT_STORE],

@@ -6,3 +6,7 @@ export const LOGGER_INSTANCE = Symbol('JsonLogger');
 export const NOTIFICATIONS = Symbol('PgNotifications');
 /** This process's membership of the cluster (null unless an orchestrator on PostgreSQL). */
 export const MEMBERSHIP = Symbol('ClusterMembership');
+/** This process's event store and, when identity is shared between regions, where it lives (see openStores). */
+export const STORES = Symbol('Stores');
+/** The shared identity's database and mirror (null when identity lives in this region's store). */
+export const IDENTITY_HOME = Symbol('IdentityHome');

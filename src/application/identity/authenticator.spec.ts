@@ -1,4 +1,5 @@
 import { NodeSecrets } from '../../infrastructure/crypto/node-secrets';
+import { ALREADY_FRESH } from './ports/identity-freshness.port';
 import { Authenticator } from './authenticator';
 import { IdentityReadModel, TokenRecord, UserView } from './ports/identity-read-model.port';
 
@@ -23,7 +24,7 @@ function authenticatorAt(now: string, overrides: Partial<{ token: TokenRecord; u
       return { token: overrides.token ?? token, userName: u.name, userStatus: u.status, role: 'role' in overrides ? overrides.role : 'member' };
     },
   } as unknown as IdentityReadModel;
-  return new Authenticator(readModel, secrets, { now: () => new Date(now) });
+  return new Authenticator(readModel, secrets, { now: () => new Date(now) }, ALREADY_FRESH);
 }
 
 describe('Authenticator', () => {

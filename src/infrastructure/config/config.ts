@@ -5,84 +5,84 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ClusterConfig, clusterConfig } from './cluster-config';
+import { RegionConfig, regionConfig } from './region-config';
 import { ConfigError, integer, oneOf } from './config-values';
 
 export type StoreKind = 'embedded' | 'postgres';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Every setting the orchestrator reads; each is documented in the README. */
-export type Config = ClusterConfig & {
-  store: StoreKind;
-  dataDir: string;
-  databaseUrl: string;
-  pgPoolSize: number;
-  httpHost: string;
-  httpPort: number;
-  /** The gRPC API's address; port null when it is off. */
-  grpcHost: string;
-  grpcPort: number | null;
-  /** A port serving only the EC2 Query API, at `/` (libcloud's default path); null: EC2 only at /ec2 of the HTTP port. */
-  ec2Port: number | null;
-  bootstrapPassword: string | undefined;
-  tokenTtlSeconds: number;
-  /** The region the Keystone catalog lists every endpoint in. */
-  region: string;
-  /** The externally visible base URL of the HTTP server (catalog endpoints, links); null: the Host the client used. */
-  publicUrl: string | null;
-  bodyLimitBytes: number;
-  logLevel: LogLevel;
-  masterKey: Buffer;
-  pollIntervalMs: number;
-  shutdownGraceMs: number;
-  vlanMin: number;
-  vlanMax: number;
-  floatingIpPool: string;
-  spawnTimeoutMs: number;
-  shutdownTimeoutMs: number;
-  softRebootTimeoutMs: number;
-  provisionConcurrency: number;
-  schedulerWeigher: 'spread' | 'pack';
-  simulatedLatencyMs: number;
-  simulatedStateDir: string | null;
-  reconcileIntervalMs: number;
-  orphanGraceMs: number;
-  powerDriftPolicy: 'accept' | 'restore';
-  /** Real drivers (hosts registered with driver "libvirt", and the libvirt block storage). */
-  blockStorage: 'simulated' | 'libvirt';
-  libvirtStateDir: string;
-  libvirtDomainType: 'qemu' | 'kvm';
-  volumeDir: string;
-  /** Where uploaded image data is kept, and the largest upload accepted. */
-  imageDir: string;
-  imageMaxBytes: number;
-  volumePool: string;
-  volumeUri: string;
-  ovsBridge: string;
-  /** Kafka brokers; empty: the in-process bus (the embedded default). */
-  kafkaBrokers: string[];
-  topicPrefix: string;
-  /** Whether the orchestrator process runs the relay and the billing consumer itself (else: `npm run relay`, `npm run billing`). */
-  relay: 'in-process' | 'off';
-  billing: 'in-process' | 'off';
-  priceSheet: PriceSheet;
-  /** Threads `npm run replay` rebuilds the projections on. */
-  replayThreads: number;
-  /** How background work retries and when it gives up (see WorkSettings). */
-  workBackoffBaseMs: number;
-  workBackoffCapMs: number;
-  workMaxAttempts: number;
-  workGiveUpAfterMs: number;
-  /** Hosts a spawn is tried on before the instance fails (Nova: 3). */
-  scheduleMaxAttempts: number;
-  volumeConcurrency: number;
-  securityGroupConcurrency: number;
-  externalVlan: number;
-  reconcileConcurrency: number;
-  /** Partitions of each topic the Kafka bus creates. */
-  kafkaPartitions: number;
-  /** Events the relay publishes per batch. */
-  relayBatchSize: number;
-};
+export type Config = ClusterConfig &
+  RegionConfig & {
+    store: StoreKind;
+    dataDir: string;
+    databaseUrl: string;
+    pgPoolSize: number;
+    httpHost: string;
+    httpPort: number;
+    /** The gRPC API's address; port null when it is off. */
+    grpcHost: string;
+    grpcPort: number | null;
+    /** A port serving only the EC2 Query API, at `/` (libcloud's default path); null: EC2 only at /ec2 of the HTTP port. */
+    ec2Port: number | null;
+    bootstrapPassword: string | undefined;
+    tokenTtlSeconds: number;
+    /** The externally visible base URL of the HTTP server (catalog endpoints, links); null: the Host the client used. */
+    publicUrl: string | null;
+    bodyLimitBytes: number;
+    logLevel: LogLevel;
+    masterKey: Buffer;
+    pollIntervalMs: number;
+    shutdownGraceMs: number;
+    vlanMin: number;
+    vlanMax: number;
+    floatingIpPool: string;
+    spawnTimeoutMs: number;
+    shutdownTimeoutMs: number;
+    softRebootTimeoutMs: number;
+    provisionConcurrency: number;
+    schedulerWeigher: 'spread' | 'pack';
+    simulatedLatencyMs: number;
+    simulatedStateDir: string | null;
+    reconcileIntervalMs: number;
+    orphanGraceMs: number;
+    powerDriftPolicy: 'accept' | 'restore';
+    /** Real drivers (hosts registered with driver "libvirt", and the libvirt block storage). */
+    blockStorage: 'simulated' | 'libvirt';
+    libvirtStateDir: string;
+    libvirtDomainType: 'qemu' | 'kvm';
+    volumeDir: string;
+    /** Where uploaded image data is kept, and the largest upload accepted. */
+    imageDir: string;
+    imageMaxBytes: number;
+    volumePool: string;
+    volumeUri: string;
+    ovsBridge: string;
+    /** Kafka brokers; empty: the in-process bus (the embedded default). */
+    kafkaBrokers: string[];
+    topicPrefix: string;
+    /** Whether the orchestrator process runs the relay and the billing consumer itself (else: `npm run relay`, `npm run billing`). */
+    relay: 'in-process' | 'off';
+    billing: 'in-process' | 'off';
+    priceSheet: PriceSheet;
+    /** Threads `npm run replay` rebuilds the projections on. */
+    replayThreads: number;
+    /** How background work retries and when it gives up (see WorkSettings). */
+    workBackoffBaseMs: number;
+    workBackoffCapMs: number;
+    workMaxAttempts: number;
+    workGiveUpAfterMs: number;
+    /** Hosts a spawn is tried on before the instance fails (Nova: 3). */
+    scheduleMaxAttempts: number;
+    volumeConcurrency: number;
+    securityGroupConcurrency: number;
+    externalVlan: number;
+    reconcileConcurrency: number;
+    /** Partitions of each topic the Kafka bus creates. */
+    kafkaPartitions: number;
+    /** Events the relay publishes per batch. */
+    relayBatchSize: number;
+  };
 
 export { ConfigError };
 
@@ -175,12 +175,6 @@ function externalVlan(env: NodeJS.ProcessEnv): number {
   return vlan;
 }
 
-function region(env: NodeJS.ProcessEnv): string {
-  const value = env.ORCH_REGION || 'RegionOne';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) throw new ConfigError(`ORCH_REGION must be 1 to 64 letters, digits, dots, dashes or underscores`);
-  return value;
-}
-
 function publicUrl(env: NodeJS.ProcessEnv): string | null {
   const raw = env.ORCH_PUBLIC_URL;
   if (!raw) return null;
@@ -209,7 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ec2Port: !env.ORCH_EC2_PORT || env.ORCH_EC2_PORT === 'off' ? null : integer(env, 'ORCH_EC2_PORT', 8773, 0, 65535),
     bootstrapPassword: env.ORCH_BOOTSTRAP_PASSWORD || undefined,
     tokenTtlSeconds: integer(env, 'ORCH_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
-    region: region(env),
     publicUrl: publicUrl(env),
     bodyLimitBytes: integer(env, 'ORCH_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel: oneOf(env, 'ORCH_LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
@@ -254,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafkaPartitions: integer(env, 'ORCH_KAFKA_PARTITIONS', 3, 1, 1_000),
     relayBatchSize: integer(env, 'ORCH_RELAY_BATCH_SIZE', 500, 1, 100_000),
     ...clusterConfig(env, store),
+    ...regionConfig(env, store),
   };
 }
 

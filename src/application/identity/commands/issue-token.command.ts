@@ -7,6 +7,7 @@ import { CommandExecutor } from '../../shared/command-executor';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { SECRETS, Secrets } from '../../ports/secrets.port';
 import { unauthenticated } from '../../shared/application-error';
+import { IDENTITY_FRESHNESS, IdentityFreshness } from '../ports/identity-freshness.port';
 import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView, UserView } from '../ports/identity-read-model.port';
 
 export class IssueToken {
@@ -33,22 +34,22 @@ export class IssueTokenHandler implements ICommandHandler<IssueToken, IssuedToke
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(SECRETS) private readonly secrets: Secrets,
     @Inject(IDENTITY_READ_MODEL) private readonly readModel: IdentityReadModel,
+    @Inject(IDENTITY_FRESHNESS) private readonly freshness: IdentityFreshness,
   ) {}
 
   async execute(command: IssueToken): Promise<IssuedToken> {
+    // A user, password or role another region recorded a moment ago may not be in this region's copy yet: refresh it once and look again.
+    const who = (await this.verify(command)) ?? ((await this.freshness.refresh().catch(() => false)) ? await this.verify(command) : null);
+    // One answer for an unknown user, a wrong password, a foreign project: nothing to probe.
+    if (!who) throw unauthenticated();
+    return issueTokenFor(this.executor, this.ids, this.secrets, this.readModel, who, command);
+  }
+
+  private async verify(command: IssueToken) {
     const credentials = await this.readModel.findCredentials(typeof command.username === 'string' ? { name: command.username } : command.username);
     const passwordOk = await this.secrets.verifyPassword(command.password, credentials?.passwordHash ?? DUMMY_HASH);
     const project = await projectFor(this.readModel, credentials?.id ?? null, command.project);
-    // One answer for an unknown user, a wrong password, a foreign project: nothing to probe.
-    if (!credentials || !passwordOk || !project) throw unauthenticated();
-    return issueTokenFor(
-      this.executor,
-      this.ids,
-      this.secrets,
-      this.readModel,
-      { userId: credentials.id, userActive: credentials.status === 'active', project },
-      command,
-    );
+    return credentials && passwordOk && project ? { userId: credentials.id, userActive: credentials.status === 'active', project } : null;
   }
 }
 

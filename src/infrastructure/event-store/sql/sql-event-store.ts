@@ -33,7 +33,7 @@ export type SqlEventStoreOptions = {
   pollIntervalMs?: number;
   /** Upper bound of events written in one group-commit transaction. */
   maxEventsPerCommit?: number;
-  /** Stamped on the metadata of every event appended (ORCH_REGION): events carry their region. */
+  /** Stamped on the metadata of every event appended that has none yet (ORCH_REGION): events carry their region. */
   region?: string;
   /** Announces other processes' commits (PostgreSQL NOTIFY): followers wake at once rather than at their next poll. */
   commits?: { on(channel: 'orch_log', listener: (position: string) => void): () => void };
@@ -220,7 +220,8 @@ function toInsertRow(event: NewEvent, region: string | undefined): InsertRow {
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: JSON.stringify(event.data),
-    metadata: JSON.stringify(region === undefined ? event.metadata : { ...event.metadata, region }),
+    // A copy from another store (the shared identity's) keeps the region that recorded it.
+    metadata: JSON.stringify(region === undefined || event.metadata.region ? event.metadata : { ...event.metadata, region }),
     projectId: event.metadata.projectId,
   };
 }
