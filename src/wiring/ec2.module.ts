@@ -47,7 +47,13 @@ import { CONFIG, DATABASE } from './tokens';
     {
       provide: EC2_SETTINGS,
       inject: [CONFIG],
-      useFactory: (config: Config): Ec2Settings => ({ region: config.region, publicUrl: config.publicUrl, port: config.ec2Port, host: config.httpHost }),
+      useFactory: (config: Config): Ec2Settings => ({
+        region: config.region,
+        otherRegions: config.otherRegions,
+        publicUrl: config.publicUrl,
+        port: config.ec2Port,
+        host: config.httpHost,
+      }),
     },
     Ec2ActionRegistry,
   ],

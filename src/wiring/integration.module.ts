@@ -10,7 +10,7 @@ import { CONFIG } from './tokens';
     {
       provide: RELAY_SETTINGS,
       inject: [CONFIG],
-      useFactory: (c: Config) => ({ topicPrefix: c.topicPrefix, name: `relay-${c.topicPrefix}`, batchSize: c.relayBatchSize }),
+      useFactory: (c: Config) => ({ topicPrefix: c.topicPrefix, name: `relay-${c.topicPrefix}`, batchSize: c.relayBatchSize, region: c.region }),
     },
     EventRelay,
   ],

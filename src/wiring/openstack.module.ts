@@ -60,6 +60,7 @@ import { CONFIG } from './tokens';
       inject: [CONFIG],
       useFactory: (config: Config): OpenStackSettings => ({
         region: config.region,
+        otherRegions: config.otherRegions,
         publicUrl: config.publicUrl,
         tokenTtlSeconds: config.tokenTtlSeconds,
         floatingIpPool: config.floatingIpPool,

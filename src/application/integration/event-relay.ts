@@ -43,9 +43,11 @@ export class EventRelay {
     this.subscription = this.store.subscribe(
       from,
       async (batch) => {
-        await this.publishUntilAccepted(batch.map((e) => toBusMessage(this.settings.topicPrefix, e)));
+        // Events from before regions carry none: theirs is this region.
+        const recordedHere = batch.filter((e) => (e.metadata.region ?? this.settings.region) === this.settings.region);
+        if (recordedHere.length > 0) await this.publishUntilAccepted(recordedHere.map((e) => toBusMessage(this.settings.topicPrefix, e)));
         await this.checkpoints.save(this.settings.name, batch[batch.length - 1].position);
-        this.published += batch.length;
+        this.published += recordedHere.length;
       },
       { batchSize: this.settings.batchSize },
     );

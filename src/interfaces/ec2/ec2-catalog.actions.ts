@@ -110,8 +110,11 @@ export class Ec2CatalogActions implements Ec2ActionGroup {
     };
   }
 
-  private async regions({ endpoint }: Ec2Call) {
-    return { regionInfo: [{ regionName: this.settings.region, regionEndpoint: endpoint, optInStatus: 'opt-in-not-required' }] };
+  private async regions({ endpoint, params }: Ec2Call) {
+    const others = this.settings.otherRegions.map((r) => ({ regionName: r.name, regionEndpoint: `${r.url}/ec2`, optInStatus: 'opt-in-not-required' }));
+    const asked = params.list('RegionName');
+    const all = [{ regionName: this.settings.region, regionEndpoint: endpoint, optInStatus: 'opt-in-not-required' }, ...others];
+    return { regionInfo: all.filter((r) => asked.length === 0 || asked.includes(r.regionName)) };
   }
 
   /** Each project has one VPC, its default: the networks it owns are its subnets. */

@@ -107,7 +107,7 @@ export class KeystoneAuthController {
   @Access('authenticated')
   catalog(@Req() req: Request, @CurrentPrincipal() p: Principal) {
     return {
-      catalog: keystoneCatalog(baseUrlOf(req, this.settings), this.settings.region, p.projectId),
+      catalog: keystoneCatalog(baseUrlOf(req, this.settings), this.settings.region, p.projectId, this.settings.otherRegions),
       links: listLinks(baseUrlOf(req, this.settings), 'auth/catalog'),
     };
   }
@@ -133,7 +133,7 @@ export class KeystoneAuthController {
         project: { id: t.project.id, name: t.project.name, domain: { ...DEFAULT_DOMAIN } },
         roles: [{ id: t.role, name: t.role }],
         is_domain: false,
-        catalog: keystoneCatalog(base, this.settings.region, t.project.id),
+        catalog: keystoneCatalog(base, this.settings.region, t.project.id, this.settings.otherRegions),
         audit_ids: [t.tokenId],
         issued_at: t.issuedAt,
         expires_at: t.expiresAt,

@@ -19,18 +19,24 @@ const INTERFACES = ['public', 'internal', 'admin'] as const;
 /** A stable id for a catalog entry, so that the same cloud always shows the same ids. */
 const idOf = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 
-/** The Keystone catalog of a token's project: every service at the base URL, with public, internal and admin endpoints in the region. */
-export function keystoneCatalog(base: string, region: string, projectId: string) {
+/**
+ * The Keystone catalog of a token's project: every service with public, internal and admin
+ * endpoints in this region at the base URL, and in each other region at that region's URL.
+ */
+export function keystoneCatalog(base: string, region: string, projectId: string, otherRegions: ReadonlyArray<{ name: string; url: string }> = []) {
+  const regions = [{ name: region, url: base }, ...otherRegions];
   return SERVICES.map((s) => ({
     id: idOf(s.type),
     type: s.type,
     name: s.name,
-    endpoints: INTERFACES.map((i) => ({
-      id: idOf(s.type, i, region),
-      interface: i,
-      region_id: region,
-      region,
-      url: `${base}${s.path.replace('{project}', projectId)}`,
-    })),
+    endpoints: regions.flatMap((r) =>
+      INTERFACES.map((i) => ({
+        id: idOf(s.type, i, r.name),
+        interface: i,
+        region_id: r.name,
+        region: r.name,
+        url: `${r.url}${s.path.replace('{project}', projectId)}`,
+      })),
+    ),
   }));
 }

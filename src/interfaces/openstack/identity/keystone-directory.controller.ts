@@ -81,4 +81,15 @@ export class KeystoneDirectoryController {
     if (id !== DEFAULT_DOMAIN.id) throw notFound('DomainNotFound', 'Domain not found');
     return { domain: keystoneDomain(baseUrlOf(req, this.settings)) };
   }
+
+  /** The cloud's regions: this one and those ORCH_REGIONS names (`openstack region list`). */
+  @Get('regions')
+  regions(@Req() req: Request) {
+    const base = baseUrlOf(req, this.settings);
+    const names = [this.settings.region, ...this.settings.otherRegions.map((r) => r.name)];
+    return {
+      regions: names.map((id) => ({ id, description: '', parent_region_id: null, links: { self: `${base}/identity/v3/regions/${id}` } })),
+      links: listLinks(base, 'regions'),
+    };
+  }
 }

@@ -1,8 +1,10 @@
 import { Request } from 'express';
 
-/** What the OpenStack APIs need of the configuration (ORCH_REGION, ORCH_PUBLIC_URL, ORCH_TOKEN_TTL_SECONDS, ORCH_FLOATING_IP_POOL). */
+/** What the OpenStack APIs need of the configuration (ORCH_REGION, ORCH_REGIONS, ORCH_PUBLIC_URL, ORCH_TOKEN_TTL_SECONDS, ORCH_FLOATING_IP_POOL). */
 export type OpenStackSettings = {
   region: string;
+  /** The cloud's other regions and their base URLs, listed in the catalog beside this one. */
+  otherRegions: ReadonlyArray<{ name: string; url: string }>;
   publicUrl: string | null;
   tokenTtlSeconds: number;
   /** ORCH_FLOATING_IP_POOL, shown to Neutron's clients as the external network. */
