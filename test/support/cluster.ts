@@ -39,9 +39,9 @@ export async function createClusterBacking(overrides: NodeJS.ProcessEnv = {}): P
 
 export type Orchestrator = RunningProcess & { pid: number; address: string; url: string };
 
-/** One orchestrator process (src/main.ts) of the cluster, on a port of its own, once it is ready (whatever its log level). */
-export async function startOrchestrator(backing: ClusterBacking, env: NodeJS.ProcessEnv = {}): Promise<Orchestrator> {
-  const port = await freePort();
+/** One orchestrator process (src/main.ts) of the cluster, on a port of its own (or the one chosen), once it is ready (whatever its log level). */
+export async function startOrchestrator(backing: ClusterBacking, env: NodeJS.ProcessEnv = {}, chosenPort?: number): Promise<Orchestrator> {
+  const port = chosenPort ?? (await freePort());
   const running = await startProcess(
     'main',
     [],

@@ -25,3 +25,7 @@ export const describeWithPostgresAndAwsClients: jest.Describe =
 /** PostgreSQL and Debian's haproxy (scripts/ensure-haproxy.sh): several orchestrator processes behind a load balancer. */
 export const describeWithPostgresAndHaproxy: jest.Describe =
   process.env.ORCH_TEST_PG === '1' && process.env.ORCH_TEST_HAPROXY === '1' ? describe : describe.skip;
+
+/** PostgreSQL and the OpenStack clients: regions reached by the real `openstack` CLI and novaclient. */
+export const describeWithPostgresAndOpenStackClients: jest.Describe =
+  process.env.ORCH_TEST_PG === '1' && process.env.ORCH_TEST_OPENSTACK === '1' ? describe : describe.skip;
