@@ -5,6 +5,7 @@ import { Config } from '../infrastructure/config/config';
 import { createEventStore } from '../infrastructure/event-store/event-store.factory';
 import { IdentityMirror } from '../infrastructure/event-store/identity/identity-mirror';
 import { IdentityRoutingStore } from '../infrastructure/event-store/identity/identity-routing-store';
+import { seedIdentity } from '../infrastructure/event-store/identity/seed-identity';
 import { JsonLogger } from '../infrastructure/logging/json-logger';
 import { Database } from '../infrastructure/persistence/database';
 import { PgNotifications } from '../infrastructure/persistence/pg-notifications';
@@ -19,6 +20,8 @@ export type IdentityHome = { readonly db: Database; readonly notifications: PgNo
 export type Stores = { readonly store: EventStore; readonly home: IdentityHome | null };
 
 const IDENTITY_POOL = 5;
+/** Regions starting together against an empty identity database seed it one at a time. */
+const SEED_LOCK = 7262003;
 
 /**
  * This region's store, and for an orchestrator configured with a shared identity, the identity
@@ -32,6 +35,8 @@ export async function openStores(config: Config, logger: JsonLogger, db: Databas
   await runMigrations(identityDb);
   const notifications = new PgNotifications(config.identityDatabaseUrl, logger);
   const identity = createEventStore(identityDb, { pollIntervalMs: config.pollIntervalMs, region: config.region, commits: notifications });
+  const seeded = await identityDb.exclusively(SEED_LOCK, () => seedIdentity(local, identity));
+  if (seeded > 0) logger.info('shared identity seeded with this region’s own', { events: seeded });
   const mirror = new IdentityMirror(identity, local, new SqlCheckpointStore(db), logger, { pollIntervalMs: config.pollIntervalMs, commits: notifications });
   const closeIdentity = async () => {
     await identity.close();
@@ -49,6 +54,7 @@ export function identityFreshness(home: IdentityHome | null, store: EventStore, 
   if (!home) return ALREADY_FRESH;
   return {
     refresh: async () => {
+      // Even with nothing new to copy, the background copier may have just brought it: the read models must have folded it.
       await home.mirror.catchUp();
       await progress.waitFor(await store.headPosition(), 2_000);
       return true;

@@ -211,3 +211,42 @@ print(json.dumps([s.name for s in nova.servers.list()]))
     );
   });
 });
+
+/** A deployment that ran alone becomes the first of two regions: its own identity seeds the shared one. */
+describeWithPostgresAndOpenStackClients('Regions: a lone deployment becomes the first region (real processes)', () => {
+  let identity: { url: string; drop: () => Promise<void> };
+  const backings: ClusterBacking[] = [];
+  const running: Orchestrator[] = [];
+
+  afterAll(async () => {
+    await Promise.all(running.map((o) => o.stop('SIGKILL')));
+    await Promise.all(backings.map((b) => b.destroy()));
+    await identity?.drop();
+  });
+
+  it('keeps its users and tokens, and a region added later knows them', async () => {
+    identity = await createTestDatabase('orch_identity');
+    const one = await createClusterBacking({ ORCH_REGION: 'RegionOne' });
+    backings.push(one);
+    const alone = await startOrchestrator(one);
+    running.push(alone);
+    const token = (await login(alone, 'admin', ADMIN_PASSWORD)).body.token as string;
+    const projectId = (await api(alone.url, token).get('/v1/projects')).body.items[0].id as string;
+    expect((await api(alone.url, token).post('/v1/users', { name: 'carol', password: 'long enough password', projectId, role: 'member' })).status).toBe(201);
+    const carolsToken = (await login(alone, 'carol', 'long enough password')).body.token as string;
+    await alone.stop('SIGTERM');
+
+    const shared = { ORCH_IDENTITY_DATABASE_URL: identity.url };
+    const r1 = await startOrchestrator(one, shared);
+    running.push(r1);
+    expect(r1.log.join('')).toContain('shared identity seeded');
+    const two = await createClusterBacking({ ...shared, ORCH_REGION: 'RegionTwo' });
+    backings.push(two);
+    const r2 = await startOrchestrator(two);
+    running.push(r2);
+
+    expect((await api(r2.url, carolsToken).get(`/v1/projects/${projectId}`)).status).toBe(200);
+    expect((await login(r2, 'carol', 'long enough password')).status).toBe(201);
+    expect(await countEvents(identity.url, `SELECT count(*) AS n FROM events WHERE type = 'UserRegistered'`)).toBe(2); // admin and carol, once each
+  });
+});

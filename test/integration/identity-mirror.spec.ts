@@ -6,6 +6,7 @@ import { BusMessage } from '../../src/application/ports/integration-bus.port';
 import { EventStore } from '../../src/application/ports/event-store.port';
 import { createEventStore } from '../../src/infrastructure/event-store/event-store.factory';
 import { IdentityMirror } from '../../src/infrastructure/event-store/identity/identity-mirror';
+import { seedIdentity } from '../../src/infrastructure/event-store/identity/seed-identity';
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { InProcessBus } from '../../src/infrastructure/messaging/in-process-bus';
 import { Database } from '../../src/infrastructure/persistence/database';
@@ -90,5 +91,31 @@ describe('Identity mirror and the relay of a region', () => {
     await new Promise((r) => setTimeout(r, 200)); // anything else it would publish has had time to arrive
     await relay.stop();
     expect(heard.map((m) => JSON.parse(m.value).stream)).toEqual(['instance-here']);
+  });
+
+  it('seeds an empty shared identity with the identity a region kept before, and then finds nothing to copy', async () => {
+    const region = await open('RegionOne');
+    const identity = await open('RegionOne');
+    await region.store.append('project-p1', [newEvent('ProjectCreated'), newEvent('QuotaReserved')], 'no_stream');
+    await region.store.append('instance-i1', [newEvent('InstanceRequested')], 'no_stream');
+    await region.store.append('user-u1', [newEvent('UserRegistered')], 'no_stream');
+    await region.store.append('project-p1', [newEvent('ProjectQuotasUpdated')], 2);
+    expect(await seedIdentity(region.store, identity.store)).toBe(4);
+    expect(await seedIdentity(region.store, identity.store)).toBe(0); // not empty any more
+    const ids = async (store: EventStore, stream: string) => (await store.readStream(stream)).map((e) => [e.id, e.version]);
+    expect(await ids(identity.store, 'project-p1')).toEqual(await ids(region.store, 'project-p1'));
+    expect(await identity.store.readStream('instance-i1')).toEqual([]);
+    const head = await region.store.headPosition();
+    await new IdentityMirror(identity.store, region.store, new SqlCheckpointStore(region.db), quiet, { pollIntervalMs: 20 }).catchUp();
+    expect(await region.store.headPosition()).toBe(head);
+  });
+
+  it('refuses to copy over identity this region recorded on its own', async () => {
+    const region = await open('RegionTwo');
+    const identity = await open('RegionOne');
+    await identity.store.append('user-u1', [newEvent('UserRegistered')], 'no_stream');
+    await region.store.append('user-u1', [newEvent('UserRegistered')], 'no_stream');
+    const mirror = new IdentityMirror(identity.store, region.store, new SqlCheckpointStore(region.db), quiet, { pollIntervalMs: 20 });
+    await expect(mirror.catchUp()).rejects.toThrow(/user-u1 version 1 here is not the shared identity's event/);
   });
 });

@@ -2,6 +2,7 @@ import { CheckpointStore } from '../../../application/ports/checkpoint-store.por
 import { EventStore, RecordedEvent, WrongExpectedVersion } from '../../../application/ports/event-store.port';
 import { Wakeup } from '../sql/wakeup';
 import { Mutex } from '../../../application/shared/mutex';
+import { asNewEvent, streamRuns } from './identity-streams';
 
 const CHECKPOINT = 'identity-mirror';
 const BATCH = 500;
@@ -33,14 +34,16 @@ export class IdentityMirror {
     private readonly options: { pollIntervalMs: number; commits?: { on(channel: 'orch_log', listener: () => void): () => void } },
   ) {}
 
-  /** Copies everything the identity log holds now that this region lacks. */
-  catchUp(): Promise<void> {
+  /** Copies everything the identity log holds now that this region lacks; how many identity events it read (0: it was up to date). */
+  catchUp(): Promise<number> {
     return this.mutex.run(async () => {
       let after = Math.max(this.copied, await this.checkpoints.get(CHECKPOINT));
+      let read = 0;
       for (;;) {
         const batch = await this.identity.readAll(after, BATCH);
-        if (batch.length === 0) break;
+        if (batch.length === 0) return read;
         for (const run of streamRuns(batch)) await this.copy(run);
+        read += batch.length;
         after = batch[batch.length - 1].position;
         this.copied = after;
         await this.checkpoints.save(CHECKPOINT, after);
@@ -90,21 +93,24 @@ export class IdentityMirror {
         return;
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion) || error.actual < pending[0].version - 1) throw error;
+        await this.assertSameAsHere(pending.filter((e) => e.version <= error.actual));
         pending = pending.filter((e) => e.version > error.actual);
       }
     }
   }
-}
 
-const asNewEvent = (e: RecordedEvent) => ({ id: e.id, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata });
-
-/** Consecutive events of one stream, in log order. */
-function streamRuns(events: readonly RecordedEvent[]): RecordedEvent[][] {
-  const runs: RecordedEvent[][] = [];
-  for (const e of events) {
-    const last = runs[runs.length - 1];
-    if (last && last[0].stream === e.stream) last.push(e);
-    else runs.push([e]);
+  /**
+   * What is already here at those versions must be those very events: anything else means this
+   * region recorded identity of its own before it shared one (see seedIdentity), and copying on
+   * would leave two truths. Refused loudly rather than skipped.
+   */
+  private async assertSameAsHere(events: readonly RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const here = await this.local.readStream(events[0].stream, events[0].version);
+    const diverging = events.find((e, i) => here[i]?.id !== e.id);
+    if (diverging)
+      throw new Error(
+        `identity mirror: ${diverging.stream} version ${diverging.version} here is not the shared identity's event ${diverging.id}; this region's identity diverges from the shared one`,
+      );
   }
-  return runs;
 }
