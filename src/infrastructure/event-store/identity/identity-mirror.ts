@@ -67,7 +67,7 @@ export class IdentityMirror {
           if (failing) this.log.info('identity mirror: copying again');
           failing = false;
         } catch (error) {
-          if (!failing) this.log.warnWith('identity mirror: the identity store cannot be read; this region goes on with its copy', { error });
+          if (!failing) this.log.warnWith('identity mirror: copying failed; this region goes on with what it holds', { error: String(error) });
           failing = true;
         }
         await this.wakeup.wait(this.options.pollIntervalMs);
