@@ -4,7 +4,7 @@ import { SECRETS, Secrets } from '../ports/secrets.port';
 import { unauthenticated } from '../shared/application-error';
 import { Principal } from '../shared/command-context';
 import { IDENTITY_READ_MODEL, IdentityReadModel } from './ports/identity-read-model.port';
-import { IDENTITY_FRESHNESS, IdentityFreshness } from './ports/identity-freshness.port';
+import { IDENTITY_FRESHNESS, IdentityFreshness, lookUpFresh } from './ports/identity-freshness.port';
 
 /**
  * Turns a bearer token (`tok-….secret`) into a principal. The role is read at each request, so a
@@ -19,11 +19,12 @@ export class Authenticator {
     @Inject(IDENTITY_FRESHNESS) private readonly freshness: IdentityFreshness,
   ) {}
 
+  /** A token or key unknown here may have been issued by another region a moment ago: see lookUpFresh. */
   async authenticate(bearer: string): Promise<Principal> {
     const match = /^(tok-[0-9a-f]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(bearer);
     if (!match) throw unauthenticated();
     const [, tokenId, secret] = match;
-    const grant = await this.withRefresh(() => this.readModel.getTokenGrant(tokenId));
+    const grant = await lookUpFresh(this.freshness, () => this.readModel.getTokenGrant(tokenId));
     if (!grant) throw unauthenticated();
     const { token, userName, userStatus, role } = grant;
     if (token.revoked || !this.secrets.digestsEqual(this.secrets.digest(secret), token.secretHash)) throw unauthenticated();
@@ -37,22 +38,10 @@ export class Authenticator {
    * itself), or null for an unknown or deleted key, a disabled user or a role since revoked.
    */
   async accessKeyGrant(accessKeyId: string): Promise<{ principal: Principal; secret: string } | null> {
-    const grant = await this.withRefresh(() => this.readModel.getAccessKeyGrant(accessKeyId));
+    const grant = await lookUpFresh(this.freshness, () => this.readModel.getAccessKeyGrant(accessKeyId));
     if (!grant || grant.key.status !== 'active' || grant.userStatus !== 'active' || !grant.role) return null;
     const { key, userName, role } = grant;
     const principal: Principal = { userId: key.userId, userName, projectId: key.projectId, role, tokenId: null };
     return { principal, secret: this.secrets.decrypt(key.secretCiphertext) };
-  }
-
-  /**
-   * A token or key unknown here may have been issued by another region a moment ago: look once
-   * more after bringing this region's copy of identity up to date (if the shared identity cannot be
-   * reached, what this region already holds decides).
-   */
-  private async withRefresh<T>(lookUp: () => Promise<T | null>): Promise<T | null> {
-    const found = await lookUp();
-    if (found) return found;
-    const refreshed = await this.freshness.refresh().catch(() => false);
-    return refreshed ? lookUp() : null;
   }
 }

@@ -111,10 +111,10 @@ export class Ec2CatalogActions implements Ec2ActionGroup {
   }
 
   private async regions({ endpoint, params }: Ec2Call) {
-    const others = this.settings.otherRegions.map((r) => ({ regionName: r.name, regionEndpoint: `${r.url}/ec2`, optInStatus: 'opt-in-not-required' }));
     const asked = params.list('RegionName');
-    const all = [{ regionName: this.settings.region, regionEndpoint: endpoint, optInStatus: 'opt-in-not-required' }, ...others];
-    return { regionInfo: all.filter((r) => asked.length === 0 || asked.includes(r.regionName)) };
+    const all = [{ name: this.settings.region, endpoint }, ...this.settings.otherRegions.map((r) => ({ name: r.name, endpoint: `${r.url}/ec2` }))];
+    const regionInfo = all.map((r) => ({ regionName: r.name, regionEndpoint: r.endpoint, optInStatus: 'opt-in-not-required' }));
+    return { regionInfo: regionInfo.filter((r) => asked.length === 0 || asked.includes(r.regionName)) };
   }
 
   /** Each project has one VPC, its default: the networks it owns are its subnets. */

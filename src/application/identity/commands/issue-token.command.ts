@@ -7,7 +7,7 @@ import { CommandExecutor } from '../../shared/command-executor';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { SECRETS, Secrets } from '../../ports/secrets.port';
 import { unauthenticated } from '../../shared/application-error';
-import { IDENTITY_FRESHNESS, IdentityFreshness } from '../ports/identity-freshness.port';
+import { IDENTITY_FRESHNESS, IdentityFreshness, lookUpFresh } from '../ports/identity-freshness.port';
 import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView, UserView } from '../ports/identity-read-model.port';
 
 export class IssueToken {
@@ -38,8 +38,8 @@ export class IssueTokenHandler implements ICommandHandler<IssueToken, IssuedToke
   ) {}
 
   async execute(command: IssueToken): Promise<IssuedToken> {
-    // A user, password or role another region recorded a moment ago may not be in this region's copy yet: refresh it once and look again.
-    const who = (await this.verify(command)) ?? ((await this.freshness.refresh().catch(() => false)) ? await this.verify(command) : null);
+    // A user, password or role another region recorded a moment ago may not be in this region's copy yet.
+    const who = await lookUpFresh(this.freshness, () => this.verify(command));
     // One answer for an unknown user, a wrong password, a foreign project: nothing to probe.
     if (!who) throw unauthenticated();
     return issueTokenFor(this.executor, this.ids, this.secrets, this.readModel, who, command);

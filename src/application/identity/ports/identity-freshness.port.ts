@@ -10,3 +10,14 @@ export interface IdentityFreshness {
 export const IDENTITY_FRESHNESS = Symbol('IdentityFreshness');
 
 export const ALREADY_FRESH: IdentityFreshness = { refresh: async () => false };
+
+/**
+ * Looks something up, and if it is not found, looks once more after refreshing this region's copy
+ * of identity (if the shared identity cannot be reached, what this region already holds decides).
+ */
+export async function lookUpFresh<T>(freshness: IdentityFreshness, lookUp: () => Promise<T | null>): Promise<T | null> {
+  const found = await lookUp();
+  if (found) return found;
+  const refreshed = await freshness.refresh().catch(() => false);
+  return refreshed ? lookUp() : null;
+}

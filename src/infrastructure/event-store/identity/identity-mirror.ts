@@ -34,16 +34,14 @@ export class IdentityMirror {
     private readonly options: { pollIntervalMs: number; commits?: { on(channel: 'orch_log', listener: () => void): () => void } },
   ) {}
 
-  /** Copies everything the identity log holds now that this region lacks; how many identity events it read (0: it was up to date). */
-  catchUp(): Promise<number> {
+  /** Copies everything the identity log holds now that this region lacks. */
+  catchUp(): Promise<void> {
     return this.mutex.run(async () => {
       let after = Math.max(this.copied, await this.checkpoints.get(CHECKPOINT));
-      let read = 0;
       for (;;) {
         const batch = await this.identity.readAll(after, BATCH);
-        if (batch.length === 0) return read;
+        if (batch.length === 0) return;
         for (const run of streamRuns(batch)) await this.copy(run);
-        read += batch.length;
         after = batch[batch.length - 1].position;
         this.copied = after;
         await this.checkpoints.save(CHECKPOINT, after);

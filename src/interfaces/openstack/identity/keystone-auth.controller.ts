@@ -11,7 +11,7 @@ import { unauthenticated } from '../../../application/shared/application-error';
 import { Principal } from '../../../application/shared/command-context';
 import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { Access, CurrentPrincipal, RequestId } from '../../http/shared/decorators';
-import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
+import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf, regionsAt } from '../shared/openstack.settings';
 import { DEFAULT_DOMAIN, parseAuthRequest } from './keystone-auth-request';
 import { keystoneCatalog } from './keystone-catalog';
 import { keystoneProject, listLinks } from './keystone-views';
@@ -107,7 +107,7 @@ export class KeystoneAuthController {
   @Access('authenticated')
   catalog(@Req() req: Request, @CurrentPrincipal() p: Principal) {
     return {
-      catalog: keystoneCatalog(baseUrlOf(req, this.settings), this.settings.region, p.projectId, this.settings.otherRegions),
+      catalog: keystoneCatalog(regionsAt(baseUrlOf(req, this.settings), this.settings), p.projectId),
       links: listLinks(baseUrlOf(req, this.settings), 'auth/catalog'),
     };
   }
@@ -133,7 +133,7 @@ export class KeystoneAuthController {
         project: { id: t.project.id, name: t.project.name, domain: { ...DEFAULT_DOMAIN } },
         roles: [{ id: t.role, name: t.role }],
         is_domain: false,
-        catalog: keystoneCatalog(base, this.settings.region, t.project.id, this.settings.otherRegions),
+        catalog: keystoneCatalog(regionsAt(base, this.settings), t.project.id),
         audit_ids: [t.tokenId],
         issued_at: t.issuedAt,
         expires_at: t.expiresAt,

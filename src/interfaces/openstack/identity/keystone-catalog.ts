@@ -19,12 +19,8 @@ const INTERFACES = ['public', 'internal', 'admin'] as const;
 /** A stable id for a catalog entry, so that the same cloud always shows the same ids. */
 const idOf = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 
-/**
- * The Keystone catalog of a token's project: every service with public, internal and admin
- * endpoints in this region at the base URL, and in each other region at that region's URL.
- */
-export function keystoneCatalog(base: string, region: string, projectId: string, otherRegions: ReadonlyArray<{ name: string; url: string }> = []) {
-  const regions = [{ name: region, url: base }, ...otherRegions];
+/** The Keystone catalog of a token's project: every service with public, internal and admin endpoints in each region, at its URL. */
+export function keystoneCatalog(regions: ReadonlyArray<{ name: string; url: string }>, projectId: string) {
   return SERVICES.map((s) => ({
     id: idOf(s.type),
     type: s.type,

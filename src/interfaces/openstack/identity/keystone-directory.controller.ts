@@ -7,7 +7,7 @@ import { allItems } from '../../../application/shared/paging';
 import { notFound } from '../../../domain/shared/domain-error';
 import { ROLES, isRole } from '../../../domain/shared/roles';
 import { Access, CurrentPrincipal } from '../../http/shared/decorators';
-import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf } from '../shared/openstack.settings';
+import { OPENSTACK_SETTINGS, OpenStackSettings, baseUrlOf, regionsAt } from '../shared/openstack.settings';
 import { RawQuery, queryValue } from '../shared/openstack-query';
 import { DEFAULT_DOMAIN } from './keystone-auth-request';
 import { keystoneDomain, keystoneProject, keystoneRole, keystoneUser, listLinks } from './keystone-views';
@@ -86,9 +86,13 @@ export class KeystoneDirectoryController {
   @Get('regions')
   regions(@Req() req: Request) {
     const base = baseUrlOf(req, this.settings);
-    const names = [this.settings.region, ...this.settings.otherRegions.map((r) => r.name)];
     return {
-      regions: names.map((id) => ({ id, description: '', parent_region_id: null, links: { self: `${base}/identity/v3/regions/${id}` } })),
+      regions: regionsAt(base, this.settings).map(({ name: id }) => ({
+        id,
+        description: '',
+        parent_region_id: null,
+        links: { self: `${base}/identity/v3/regions/${id}` },
+      })),
       links: listLinks(base, 'regions'),
     };
   }

@@ -16,3 +16,8 @@ export const OPENSTACK_SETTINGS = Symbol('OpenStackSettings');
 export function baseUrlOf(request: Request, settings: OpenStackSettings): string {
   return settings.publicUrl ?? `${request.protocol}://${request.get('host') ?? '127.0.0.1'}`;
 }
+
+/** Every region of the cloud with its base URL: this one at `base`, then the others (ORCH_REGIONS). */
+export function regionsAt(base: string, settings: OpenStackSettings): ReadonlyArray<{ name: string; url: string }> {
+  return [{ name: settings.region, url: base }, ...settings.otherRegions];
+}
