@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, raw } from 'express';
+import { json, raw, Response } from 'express';
 import { OrchestratorModule } from './roles/orchestrator.module';
 import { METRICS, Metrics } from './application/ports/metrics.port';
 import { Config } from './infrastructure/config/config';
@@ -12,6 +12,28 @@ import { HttpRequest } from './interfaces/http/shared/http-request';
 import { bodyErrorMiddleware, requestMiddleware } from './interfaces/http/shared/request-middleware';
 import { validationPipe } from './interfaces/http/shared/validation';
 import { grpcOptions } from './interfaces/grpc/grpc-options';
+import { REQUEST_THROTTLE, RequestThrottle } from './application/ports/request-throttle.port';
+import { addressThrottleMiddleware } from './interfaces/http/shared/address-throttle.middleware';
+import { ec2ErrorOf } from './interfaces/ec2/ec2-error';
+import { ec2ErrorDocument } from './interfaces/ec2/ec2-xml';
+
+/** An error met before any route (a bad body, a rate limit), answered in the shape of the interface the path belongs to. */
+function replyBeforeRoute(error: unknown, req: HttpRequest, res: Response): void {
+  if (req.path === '/ec2' || req.path.startsWith('/ec2/')) {
+    const reply = ec2ErrorOf(error, req.requestId);
+    res
+      .status(reply.status)
+      .set(reply.headers ?? {})
+      .type('text/xml')
+      .send(ec2ErrorDocument(reply.code, reply.message, req.requestId));
+    return;
+  }
+  const { status, body, headers } = errorReplyFor(error, req.path, req.requestId);
+  res
+    .status(status)
+    .set(headers ?? {})
+    .json(body);
+}
 
 /**
  * Builds the application for a configuration (used by main and by the end-to-end tests): the REST API,
@@ -25,21 +47,15 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
   });
   const metrics = app.get<Metrics>(METRICS);
   app.disable('x-powered-by');
+  if (config.trustProxy !== null) app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.use(requestMiddleware(logger, metrics, config.region));
+  app.use(addressThrottleMiddleware(app.get<RequestThrottle>(REQUEST_THROTTLE), replyBeforeRoute));
   // The EC2 Query API signs its body as sent: keep the bytes (its controller reads the form itself).
   app.use('/ec2', raw({ limit: config.bodyLimitBytes, type: () => true }));
   app.use(
     json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json', 'application/openstack-images-v2.1-json-patch'] }),
   );
-  app.use(
-    bodyErrorMiddleware((error, req: HttpRequest, res) => {
-      const { status, body, headers } = errorReplyFor(error, req.path, req.requestId);
-      res
-        .status(status)
-        .set(headers ?? {})
-        .json(body);
-    }),
-  );
+  app.use(bodyErrorMiddleware(replyBeforeRoute));
   app.useGlobalPipes(validationPipe);
   // Not inheriting the HTTP app's global pipes and enhancers: gRPC methods validate, authenticate and map errors themselves.
   if (config.grpcPort !== null) app.connectMicroservice(grpcOptions(config.grpcHost, config.grpcPort), { inheritAppConfig: false });
@@ -55,4 +71,10 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'v1/openapi.json', yamlDocumentUrl: 'v1/openapi.yaml' });
   return app;
+}
+
+/** ORCH_TRUST_PROXY as express reads it: `true`, a number of hops, or addresses and CIDRs (`loopback`, `10.0.0.0/8, …`). */
+function trustProxyValue(raw: string): boolean | number | string {
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }

@@ -5,6 +5,9 @@ import { CLUSTER_VIEW } from '../application/ports/cluster-view.port';
 import { READ_MODEL_PROGRESS } from '../application/ports/read-model-progress.port';
 import { ALL_WORK, WORK_OWNERSHIP } from '../application/ports/work-ownership.port';
 import { METRICS } from '../application/ports/metrics.port';
+import { REQUEST_THROTTLE } from '../application/ports/request-throttle.port';
+import { BucketThrottle } from '../infrastructure/rate-limit/bucket-throttle';
+import { registerRateLimitMetrics } from '../infrastructure/rate-limit/rate-limit-metrics';
 import { ClusterMembership } from '../infrastructure/cluster/cluster-membership';
 import { registerOwnershipMetrics } from '../infrastructure/cluster/cluster-metrics';
 import { ClusterProgress } from '../infrastructure/cluster/cluster-progress';
@@ -23,8 +26,8 @@ import { DATABASE, MEMBERSHIP, NOTIFICATIONS } from './tokens';
 /**
  * What lets several processes share one database: NOTIFY between them, and for orchestrators on
  * PostgreSQL their membership of the cluster (shards of background work and singletons held as
- * advisory locks), read-your-writes whoever runs the projections, and GET /v1/cluster. On the
- * embedded store a process is alone and owns everything.
+ * advisory locks), read-your-writes whoever runs the projections, GET /v1/cluster, and the rate
+ * limits each process holds its share of. On the embedded store a process is alone and owns everything.
  */
 export function clusterProviders(config: Config, logger: JsonLogger, role: ProcessRole): Provider[] {
   const postgres = config.store === 'postgres';
@@ -67,6 +70,17 @@ export function clusterProviders(config: Config, logger: JsonLogger, role: Proce
         if (role.kind !== 'orchestrator') return checkpoints();
         if (!membership) return runner;
         return new ClusterProgress(runner, checkpoints(), () => membership.runs('projections'));
+      },
+    },
+    {
+      provide: REQUEST_THROTTLE,
+      inject: [METRICS, MEMBERSHIP],
+      useFactory: (metrics: PrometheusMetrics, membership: ClusterMembership | null) => {
+        const share = () => 1 / (membership?.liveMembers() ?? 1);
+        let throttle: BucketThrottle | null = null;
+        const refused = registerRateLimitMetrics(metrics.registry, () => throttle?.size() ?? 0, share);
+        throttle = new BucketThrottle({ rules: config.rateLimits, nowMs: () => Date.now(), share, refused });
+        return throttle;
       },
     },
     {

@@ -13,6 +13,7 @@ import { READ_MODEL_PROGRESS } from '../application/ports/read-model-progress.po
 import { SECRETS } from '../application/ports/secrets.port';
 import { CommandExecutor } from '../application/shared/command-executor';
 import { CLUSTER_VIEW } from '../application/ports/cluster-view.port';
+import { REQUEST_THROTTLE } from '../application/ports/request-throttle.port';
 import { WORK_OWNERSHIP } from '../application/ports/work-ownership.port';
 import { WORK_SETTINGS } from '../application/shared/work/work.settings';
 import { Config } from '../infrastructure/config/config';
@@ -57,6 +58,7 @@ const EXPORTS = [
   WORK_SETTINGS,
   WORK_OWNERSHIP,
   CLUSTER_VIEW,
+  REQUEST_THROTTLE,
   NOTIFICATIONS,
   MEMBERSHIP,
   IDENTITY_HOME,

@@ -3,7 +3,14 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { PROTO_FILES, PROTO_LOADER_OPTIONS, protoRoot } from '../../src/interfaces/grpc/grpc-options';
 
-export type GrpcFailure = { code: grpc.status; details: string; errorCode: string | undefined; requestId: string | undefined; errorDetails: unknown };
+export type GrpcFailure = {
+  code: grpc.status;
+  details: string;
+  errorCode: string | undefined;
+  requestId: string | undefined;
+  errorDetails: unknown;
+  retryAfter: string | undefined;
+};
 
 /** A decoded message, as loosely typed as supertest's response bodies (the tests assert its shape). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -75,5 +82,6 @@ export function failureOf(error: grpc.ServiceError): GrpcFailure {
     errorCode: text('error-code'),
     requestId: text('request-id'),
     errorDetails: details ? JSON.parse(details) : [],
+    retryAfter: text('retry-after'),
   };
 }

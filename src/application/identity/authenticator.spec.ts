@@ -1,3 +1,4 @@
+import { UNTHROTTLED } from '../ports/request-throttle.port';
 import { NodeSecrets } from '../../infrastructure/crypto/node-secrets';
 import { ALREADY_FRESH } from './ports/identity-freshness.port';
 import { Authenticator } from './authenticator';
@@ -24,7 +25,7 @@ function authenticatorAt(now: string, overrides: Partial<{ token: TokenRecord; u
       return { token: overrides.token ?? token, userName: u.name, userStatus: u.status, role: 'role' in overrides ? overrides.role : 'member' };
     },
   } as unknown as IdentityReadModel;
-  return new Authenticator(readModel, secrets, { now: () => new Date(now) }, ALREADY_FRESH);
+  return new Authenticator(readModel, secrets, { now: () => new Date(now) }, ALREADY_FRESH, UNTHROTTLED);
 }
 
 describe('Authenticator', () => {

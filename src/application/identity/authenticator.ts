@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '../ports/clock.port';
 import { SECRETS, Secrets } from '../ports/secrets.port';
-import { unauthenticated } from '../shared/application-error';
+import { REQUEST_THROTTLE, RequestThrottle } from '../ports/request-throttle.port';
+import { rateLimited, unauthenticated } from '../shared/application-error';
 import { Principal } from '../shared/command-context';
 import { IDENTITY_READ_MODEL, IdentityReadModel } from './ports/identity-read-model.port';
 import { IDENTITY_FRESHNESS, IdentityFreshness, lookUpFresh } from './ports/identity-freshness.port';
@@ -17,6 +18,7 @@ export class Authenticator {
     @Inject(SECRETS) private readonly secrets: Secrets,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDENTITY_FRESHNESS) private readonly freshness: IdentityFreshness,
+    @Inject(REQUEST_THROTTLE) private readonly throttle: RequestThrottle,
   ) {}
 
   /** A token or key unknown here may have been issued by another region a moment ago: see lookUpFresh. */
@@ -30,7 +32,14 @@ export class Authenticator {
     if (token.revoked || !this.secrets.digestsEqual(this.secrets.digest(secret), token.secretHash)) throw unauthenticated();
     if (token.expiresAt <= this.clock.now().toISOString()) throw unauthenticated();
     if (userStatus !== 'active' || !role) throw unauthenticated();
-    return { userId: token.userId, userName, projectId: token.projectId, role, tokenId };
+    return this.admit({ userId: token.userId, userName, projectId: token.projectId, role, tokenId });
+  }
+
+  /** Counts an authenticated request against its user's rate limit (all of the user's tokens and keys together). */
+  admit(principal: Principal): Principal {
+    const wait = this.throttle.take('user', principal.userId);
+    if (wait !== null) throw rateLimited(wait, `User ${principal.userName} is over the request rate limit`);
+    return principal;
   }
 
   /**

@@ -35,6 +35,7 @@ export class ClusterMembership implements WorkOwnership {
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly singletons: Singleton[] = [];
+  private live = 1;
 
   constructor(
     private readonly settings: MembershipSettings,
@@ -59,6 +60,11 @@ export class ClusterMembership implements WorkOwnership {
     this.watchers.add(watcher);
     if (this.held.size > 0) watcher.gained();
     return () => this.watchers.delete(watcher);
+  }
+
+  /** Orchestrators alive on the database at the last heartbeat, this one included (at least 1). */
+  liveMembers(): number {
+    return this.live;
   }
 
   /** The shards and singletons this process holds now. */
@@ -130,6 +136,7 @@ export class ClusterMembership implements WorkOwnership {
   }
 
   private async rebalance(client: Client, view: LeaseHolders): Promise<void> {
+    this.live = Math.max(1, view.live.length);
     const { acquire, release } = planShares({ shards: this.settings.shards, me: this.settings.member.id, live: view.live, holders: view.shards });
     if (release.length > 0) await this.release(release, client);
     const gained: number[] = [];

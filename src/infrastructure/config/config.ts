@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ClusterConfig, clusterConfig } from './cluster-config';
 import { RegionConfig, regionConfig } from './region-config';
+import { RateLimitConfig, rateLimitConfig } from './rate-limit-config';
 import { ConfigError, integer, oneOf } from './config-values';
 
 export type StoreKind = 'embedded' | 'postgres';
@@ -13,7 +14,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Every setting the orchestrator reads; each is documented in the README. */
 export type Config = ClusterConfig &
-  RegionConfig & {
+  RegionConfig &
+  RateLimitConfig & {
     store: StoreKind;
     dataDir: string;
     databaseUrl: string;
@@ -248,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayBatchSize: integer(env, 'ORCH_RELAY_BATCH_SIZE', 500, 1, 100_000),
     ...clusterConfig(env, store),
     ...regionConfig(env, store),
+    ...rateLimitConfig(env),
   };
 }
 

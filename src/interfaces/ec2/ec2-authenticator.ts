@@ -19,6 +19,7 @@ export class Ec2Authenticator {
     const grant = await this.authenticator.accessKeyGrant(claim.accessKeyId);
     if (!grant) throw new Ec2Error(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials');
     verifySigV4(request, claim, grant.secret);
-    return grant.principal;
+    // Counted only once the signature holds, so no one can spend another user's limit.
+    return this.authenticator.admit(grant.principal);
   }
 }

@@ -41,6 +41,7 @@ const CODES: Record<string, string> = {
   Unauthenticated: 'AuthFailure',
   ValidationFailed: 'InvalidParameterValue',
   ServiceUnavailable: 'Unavailable',
+  RateLimited: 'RequestLimitExceeded',
   InternalError: 'InternalError',
 };
 
@@ -55,8 +56,8 @@ const GENERIC_BY_STATUS: Record<number, string> = {
   503: 'Unavailable',
 };
 
-/** EC2 answers a missing resource with 400, a bad credential with 401/403 and an outage with 503. */
-const statusFor = (ours: number) => (ours === 401 || ours === 403 || ours >= 500 ? ours : 400);
+/** EC2 answers a missing resource with 400, a bad credential with 401/403, an outage and a throttled request (RequestLimitExceeded) with 503. */
+const statusFor = (ours: number) => (ours === 429 ? 503 : ours === 401 || ours === 403 || ours >= 500 ? ours : 400);
 
 export type Ec2ErrorReply = { status: number; code: string; message: string; headers?: Record<string, string> };
 

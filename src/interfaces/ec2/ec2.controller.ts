@@ -57,7 +57,7 @@ export class Ec2Controller {
       res.status(200).send(ec2Response(name, requestId, members));
     } catch (error) {
       const reply = ec2ErrorOf(error, requestId);
-      if (reply.status >= 500)
+      if (reply.status >= 500 && reply.code !== 'RequestLimitExceeded')
         this.log.errorWith('ec2 request failed', { requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       res
         .status(reply.status)

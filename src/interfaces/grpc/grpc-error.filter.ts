@@ -43,10 +43,11 @@ export function asciiJson(value: unknown): string {
 
 /** The error a failed call ends with; its metadata carries the API's error code, details and the request id. */
 export function toGrpcError(error: unknown, requestId: string): { grpc: GrpcError; httpStatus: number } {
-  const { status: httpStatus, body } = toErrorResponse(error, requestId);
+  const { status: httpStatus, body, headers } = toErrorResponse(error, requestId);
   const metadata = new Metadata();
   metadata.set('error-code', body.error.code);
   metadata.set('request-id', requestId);
+  if (headers?.['Retry-After']) metadata.set('retry-after', headers['Retry-After']);
   if (body.error.details.length > 0) metadata.set('error-details', asciiJson(body.error.details));
   return { grpc: { code: grpcCode(httpStatus, body.error.code), details: body.error.message, metadata }, httpStatus };
 }

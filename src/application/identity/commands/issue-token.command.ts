@@ -6,7 +6,8 @@ import { DomainError } from '../../../domain/shared/domain-error';
 import { CommandExecutor } from '../../shared/command-executor';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { SECRETS, Secrets } from '../../ports/secrets.port';
-import { unauthenticated } from '../../shared/application-error';
+import { REQUEST_THROTTLE, RequestThrottle } from '../../ports/request-throttle.port';
+import { rateLimited, unauthenticated } from '../../shared/application-error';
 import { IDENTITY_FRESHNESS, IdentityFreshness, lookUpFresh } from '../ports/identity-freshness.port';
 import { IDENTITY_READ_MODEL, IdentityReadModel, ProjectView, UserView } from '../ports/identity-read-model.port';
 
@@ -27,6 +28,10 @@ export type IssuedToken = { token: string; expiresAt: string; user: UserView; pr
 /** A hash to verify against when the user does not exist, so both failures take the same time. */
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
+/** The user's id, or for a login that names no user, what it named. */
+const failedLoginKey = (userId: string | undefined, username: IssueToken['username']): string =>
+  userId ?? (typeof username === 'string' ? `name:${username}` : `id:${username.id}`);
+
 @CommandHandler(IssueToken)
 export class IssueTokenHandler implements ICommandHandler<IssueToken, IssuedToken> {
   constructor(
@@ -35,18 +40,35 @@ export class IssueTokenHandler implements ICommandHandler<IssueToken, IssuedToke
     @Inject(SECRETS) private readonly secrets: Secrets,
     @Inject(IDENTITY_READ_MODEL) private readonly readModel: IdentityReadModel,
     @Inject(IDENTITY_FRESHNESS) private readonly freshness: IdentityFreshness,
+    @Inject(REQUEST_THROTTLE) private readonly throttle: RequestThrottle,
   ) {}
 
   async execute(command: IssueToken): Promise<IssuedToken> {
     // A user, password or role another region recorded a moment ago may not be in this region's copy yet.
     const who = await lookUpFresh(this.freshness, () => this.verify(command));
     // One answer for an unknown user, a wrong password, a foreign project: nothing to probe.
-    if (!who) throw unauthenticated();
+    if (!who) {
+      this.throttle.take('failedLogin', await this.loginKey(command));
+      throw unauthenticated();
+    }
     return issueTokenFor(this.executor, this.ids, this.secrets, this.readModel, who, command);
+  }
+
+  /**
+   * Failed logins are limited per user (by id, whether named by name or id; an unknown name by that
+   * name), so guessing one user's password is slowed while everyone else logs in as usual.
+   */
+  private async loginKey(command: IssueToken): Promise<string> {
+    const credentials = await this.readModel.findCredentials(typeof command.username === 'string' ? { name: command.username } : command.username);
+    return failedLoginKey(credentials?.id, command.username);
   }
 
   private async verify(command: IssueToken) {
     const credentials = await this.readModel.findCredentials(typeof command.username === 'string' ? { name: command.username } : command.username);
+    const key = failedLoginKey(credentials?.id, command.username);
+    // Refused before the password is even checked: a guess made while slowed tells nothing.
+    const wait = this.throttle.waitFor('failedLogin', key);
+    if (wait !== null) throw rateLimited(wait, 'Too many failed logins for this user');
     const passwordOk = await this.secrets.verifyPassword(command.password, credentials?.passwordHash ?? DUMMY_HASH);
     const project = await projectFor(this.readModel, credentials?.id ?? null, command.project);
     return credentials && passwordOk && project ? { userId: credentials.id, userActive: credentials.status === 'active', project } : null;

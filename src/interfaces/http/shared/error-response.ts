@@ -6,7 +6,14 @@ export type ErrorBody = { error: { code: string; message: string; details: reado
 export type ErrorResponse = { status: number; body: ErrorBody; headers?: Record<string, string> };
 
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, conflict: 409, refused: 422 };
-const APPLICATION_STATUS: Record<ApplicationErrorKind, number> = { unauthenticated: 401, forbidden: 403, conflict: 409, too_large: 413, unavailable: 503 };
+const APPLICATION_STATUS: Record<ApplicationErrorKind, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  conflict: 409,
+  too_large: 413,
+  unavailable: 503,
+  rate_limited: 429,
+};
 
 /** An error with an HTTP meaning raised by this layer (validation, idempotency, limits). */
 export class ApiError extends Error {
@@ -68,7 +75,11 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
   if (error instanceof DomainError) return make(DOMAIN_STATUS[error.kind], error.code, error.message, error.details);
   if (error instanceof ApplicationError) {
     const headers: Record<string, string> | undefined =
-      error.kind === 'unavailable' ? { 'Retry-After': '5' } : error.kind === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer' } : undefined;
+      error.kind === 'unavailable' || error.kind === 'rate_limited'
+        ? { 'Retry-After': String(error.retryAfterSeconds) }
+        : error.kind === 'unauthenticated'
+          ? { 'WWW-Authenticate': 'Bearer' }
+          : undefined;
     return make(APPLICATION_STATUS[error.kind], error.code, error.message, [], headers);
   }
   if (error instanceof ApiError) return make(error.status, error.code, error.message, error.details, error.headers);

@@ -13,6 +13,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Request Entity Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -27,6 +28,7 @@ const NOVA_KEYS: Record<number, string> = {
   409: 'conflictingRequest',
   413: 'overLimit',
   415: 'mediaTypeNotSupported',
+  429: 'overLimit',
   503: 'serviceUnavailable',
 };
 
@@ -53,7 +55,14 @@ export function openStackErrorBody(service: OpenStackService, status: number, re
   switch (service) {
     case 'compute':
     case 'volume': // Cinder writes its errors as Nova does
-      return { [NOVA_KEYS[status] ?? 'computeFault']: { code: status, message: detail } };
+      // Nova's rate limiting said when to come back in the body as well as in Retry-After.
+      return {
+        [NOVA_KEYS[status] ?? 'computeFault']: {
+          code: status,
+          message: detail,
+          ...(status === 429 && response.headers?.['Retry-After'] ? { retryAfter: response.headers['Retry-After'] } : {}),
+        },
+      };
     case 'identity':
       return { error: { code: status, title, message: detail } };
     case 'image':
