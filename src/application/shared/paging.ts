@@ -8,6 +8,16 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
  */
 export const cursorAfter = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
 
+/**
+ * Whether a cursor is one this API could have given out: the exact encoding of an id of printable
+ * ASCII. Anything else is refused (400) rather than read as a position that lists nothing.
+ */
+export function isPageCursor(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]{1,512}$/.test(value)) return false;
+  const id = Buffer.from(value, 'base64url').toString('utf8');
+  return /^[\x21-\x7e]{1,255}$/.test(id) && cursorAfter(id) === value;
+}
+
 /** Every item of a list, page by page (for lists that are small by nature: projects, a user's roles, flavors). */
 export async function allItems<T>(list: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
   const items: T[] = [];

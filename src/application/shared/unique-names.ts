@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/shared/domain-error';
+import { DomainError, conflict } from '../../domain/shared/domain-error';
 import { claimDecider } from '../../domain/shared/unique-claim';
 import { CommandExecutor } from './command-executor';
 import { CommandContext } from './command-context';
@@ -9,6 +9,14 @@ export type ClaimKind = 'project' | 'user' | 'flavor' | 'image' | 'host' | 'keyp
 /** Names are unique regardless of case and of Unicode composition. */
 export const nameKey = (name: string) => name.normalize('NFC').toLowerCase();
 export const nameClaimStream = (kind: ClaimKind, name: string) => `name-${kind}-${nameKey(name)}`;
+
+/**
+ * The refusal a claim of `name` would meet, raised before anything is taken when a read model
+ * already shows the name in use (the claim stays the authority for a race).
+ */
+export function assertNameFree(name: string, holder: { name: string } | null): void {
+  if (holder && nameKey(holder.name) === nameKey(name)) throw conflict('NameTaken', `The name "${nameKey(name)}" is already in use`);
+}
 
 /** Claims `key` on `stream` for `ownerId` (409 NameTaken when someone else holds it). */
 export async function claimKey(executor: CommandExecutor, stream: string, key: string, ownerId: string, ctx: CommandContext) {

@@ -29,4 +29,9 @@ export class Ec2ActionRegistry {
   action(name: string): Ec2Action | undefined {
     return this.byName.get(name);
   }
+
+  /** Every action's name. */
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
 }

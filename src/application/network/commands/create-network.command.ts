@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { networkDecider, networkStream, subnetsLayout } from '../../../domain/network/network/network.decider';
+import { assertVlan, networkDecider, networkStream, subnetsLayout } from '../../../domain/network/network/network.decider';
 import { SubnetRequest } from '../../../domain/network/network/subnet';
 import { refused } from '../../../domain/shared/domain-error';
 import { QuotaLedger, assertCanWrite } from '../../identity/public';
@@ -8,7 +8,7 @@ import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { forbidden } from '../../shared/application-error';
 import { CommandContext, Principal, contextOf, isAdmin } from '../../shared/command-context';
 import { CommandExecutor } from '../../shared/command-executor';
-import { claimFirstFree, claimKey, nameKey, releaseKey } from '../../shared/unique-names';
+import { assertNameFree, claimFirstFree, claimKey, nameKey, releaseKey } from '../../shared/unique-names';
 import { networkNameStream, networkReservation, vlanStream } from '../network-claims';
 import { NETWORK_SETTINGS, NetworkSettings } from '../network.settings';
 import { NETWORK_READ_MODEL, NetworkReadModel, NetworkView } from '../ports/network-read-model.port';
@@ -50,9 +50,13 @@ export class CreateNetworkHandler implements ICommandHandler<CreateNetwork, Netw
       throw forbidden('Only an admin may choose the VLAN of a network or make it external or shared');
     }
     const subnets = asked.map((s) => ({ ...s, subnetId: this.ids.next('subnet') }));
-    subnetsLayout(subnets); // refuse a bad CIDR, gateway or pool before taking anything
+    // Refuse a bad VLAN, CIDR, gateway or pool before taking anything: a refused request appends nothing.
+    if (vlan !== undefined) assertVlan(vlan);
+    subnetsLayout(subnets);
     const networkId = this.ids.next('net');
     const projectId = principal.projectId;
+    const sameName = await this.readModel.getNetwork(name, projectId);
+    assertNameFree(name, sameName?.projectId === projectId ? sameName : null);
     const ctx = { ...contextOf(principal, requestId), projectId };
     const undo: Array<() => Promise<unknown>> = [];
     try {

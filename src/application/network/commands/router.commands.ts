@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import { LiveRouter, RouterCommand, RouterLeg, routerDecider, routerStream } from '../../../domain/network/router/router.decider';
-import { notFound } from '../../../domain/shared/domain-error';
+import { invalid, notFound } from '../../../domain/shared/domain-error';
 import { assertCanWrite } from '../../identity/public';
 import { ID_GENERATOR, IdGenerator } from '../../ports/id-generator.port';
 import { CommandContext, Principal, contextOf, isAdmin } from '../../shared/command-context';
@@ -13,7 +13,8 @@ import { RouterRealizer } from '../router-realizer';
 
 /** What a router's owner may do to it; each returns the router as it then is (or nothing, deleted). */
 export type RouterChange =
-  | { kind: 'create'; name: string }
+  /** With a gateway (a network id or name), set at once: refused before anything is recorded if that network cannot have one. */
+  | { kind: 'create'; name: string; gateway?: string }
   | { kind: 'rename'; name: string }
   /** A network id or name; null clears the gateway. */
   | { kind: 'gateway'; network: string | null }
@@ -45,18 +46,32 @@ export class ChangeRouterHandler implements ICommandHandler<ChangeRouter, Router
 
   async execute({ routerId, change, principal, requestId }: ChangeRouter): Promise<RouterView | null> {
     assertCanWrite(principal);
-    if (change.kind === 'create') {
-      const id = this.ids.next('rtr');
-      const ctx = contextOf(principal, requestId);
-      await this.run(id, { type: 'CreateRouter', routerId: id, projectId: principal.projectId, name: change.name, now: this.executor.now() }, ctx);
-      return this.queries.getRouter(principal, id);
-    }
+    if (change.kind === 'create') return this.create(change, principal, requestId);
     const router = await this.load(principal, routerId ?? '');
     const ctx = { ...contextOf(principal, requestId), projectId: router.projectId };
     const after = await this.change(router, change, principal, ctx);
     const touched = new Set([...router.interfaces, ...(after?.interfaces ?? [])].map((i) => i.networkId));
     await this.realizer.routerChanged(router.routerId, [...touched]);
     return after;
+  }
+
+  private async create({ name, gateway }: Extract<RouterChange, { kind: 'create' }>, principal: Principal, requestId: string | null): Promise<RouterView> {
+    const id = this.ids.next('rtr');
+    const ctx = contextOf(principal, requestId);
+    const network = gateway === undefined ? null : await this.queries.getNetwork(principal, gateway);
+    if (network && !network.external)
+      throw invalid('NetworkNotExternal', `Network ${network.name} is not external; a router's gateway must be on an external network`);
+    await this.run(id, { type: 'CreateRouter', routerId: id, projectId: principal.projectId, name, now: this.executor.now() }, ctx);
+    if (network) {
+      // The gateway's address may still be refused (the pool is full): then the router goes too.
+      const router = await this.load(principal, id);
+      await this.changeGateway(router, network.id, principal, ctx).catch(async (error: unknown) => {
+        await this.run(id, { type: 'DeleteRouter', now: this.executor.now() }, ctx).catch(() => undefined);
+        throw error;
+      });
+      await this.realizer.routerChanged(id, []);
+    }
+    return this.queries.getRouter(principal, id);
   }
 
   private async change(

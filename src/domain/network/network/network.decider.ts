@@ -63,6 +63,13 @@ export const networkStream = (networkId: string) => `network-${networkId}`;
 export const VLAN_MIN = 2;
 export const VLAN_MAX = 4094;
 
+/** A VLAN id a network may have. */
+export function assertVlan(vlan: number): void {
+  if (!Number.isInteger(vlan) || vlan < VLAN_MIN || vlan > VLAN_MAX) {
+    throw invalid('InvalidVlan', `VLAN must be from ${VLAN_MIN} to ${VLAN_MAX}`, [{ field: 'vlan', message: 'out of range' }]);
+  }
+}
+
 /** The subnets a request describes, each checked, none overlapping another. */
 export function subnetsLayout(requests: readonly SubnetRequest[], existing: readonly Subnet[] = []): Subnet[] {
   const subnets = [...existing];
@@ -82,9 +89,7 @@ export const networkDecider: Decider<NetworkState, NetworkCommand, NetworkEvent>
   decide(command, state) {
     if (command.type === 'CreateNetwork') {
       if (state.status !== 'absent') throw conflict('NetworkExists', `Network ${command.networkId} already exists`);
-      if (!Number.isInteger(command.vlan) || command.vlan < VLAN_MIN || command.vlan > VLAN_MAX) {
-        throw invalid('InvalidVlan', `VLAN must be from ${VLAN_MIN} to ${VLAN_MAX}`, [{ field: 'vlan', message: 'out of range' }]);
-      }
+      assertVlan(command.vlan);
       const { networkId, projectId, name, vlan, now } = command;
       const subnets = subnetsLayout(command.subnets);
       return [{ type: 'NetworkCreated', data: { networkId, projectId, name, vlan, external: !!command.external, shared: !!command.shared, subnets, at: now } }];

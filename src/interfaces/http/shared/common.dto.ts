@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { AsOf, parseAsOf } from '../../../application/shared/point-in-time';
-import { PageRequest } from '../../../application/shared/paging';
+import { PageRequest, isPageCursor } from '../../../application/shared/paging';
 
 /** Names: a letter or digit first, then letters, digits, space, dot, dash, underscore; no control characters. */
 export const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,63}$/u;
@@ -26,8 +26,7 @@ export class ListQueryDto {
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @ValidateBy({ name: 'isPageCursor', validator: { validate: isPageCursor, defaultMessage: () => 'cursor must be the nextCursor of a previous page' } })
   cursor?: string;
 }
 

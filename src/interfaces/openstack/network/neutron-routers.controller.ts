@@ -47,8 +47,7 @@ export class NeutronRoutersController {
   @HttpCode(201)
   async create(@Body() body: unknown, @CurrentPrincipal() p: Principal, @RequestId() r: string) {
     const request = routerRequest(body);
-    let router = await this.change(null, { kind: 'create', name: request.name ?? '' }, p, r);
-    if (request.gateway) router = await this.change(router.id, { kind: 'gateway', network: request.gateway }, p, r);
+    const router = await this.change(null, { kind: 'create', name: request.name ?? '', ...(request.gateway ? { gateway: request.gateway } : {}) }, p, r);
     return { router: await this.view(router, p) };
   }
 
