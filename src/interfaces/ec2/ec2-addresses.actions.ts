@@ -42,9 +42,9 @@ export class Ec2AddressActions implements Ec2ActionGroup {
   private async describe({ params, principal }: Ec2Call) {
     const filters = params.filters();
     assertKnownFilters(filters, FILTERS);
-    const byId = new Set(await Promise.all(params.list('AllocationId').map((id) => this.ids.ours('floating-ip', id))));
     const byIp = new Set(params.list('PublicIp'));
     const all = await this.own(principal);
+    const byId = await this.ids.visibleAmong('floating-ip', params.list('AllocationId'), new Set(all.map((f) => f.id)));
     for (const ip of byIp) if (!all.some((f) => f.address === ip)) throw ec2Invalid('InvalidAddress.NotFound', `Address '${ip}' not found.`);
     const shown = all.filter((f) => {
       if (byId.size > 0 && !byId.has(f.id)) return false;

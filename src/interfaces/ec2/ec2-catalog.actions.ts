@@ -144,8 +144,9 @@ export class Ec2CatalogActions implements Ec2ActionGroup {
   private async subnets({ params, principal }: Ec2Call) {
     const vpcId = vpcIdOf(principal.projectId);
     const asked = params.list('SubnetId');
-    const ours = new Set(await Promise.all(asked.map((id) => this.ids.ours('network', id))));
-    const networks = (await this.lookups.ownNetworks(principal)).filter((n) => asked.length === 0 || ours.has(n.id));
+    const own = await this.lookups.ownNetworks(principal);
+    const ours = await this.ids.visibleAmong('network', asked, new Set(own.map((n) => n.id)));
+    const networks = own.filter((n) => asked.length === 0 || ours.has(n.id));
     const shown = filtered(networks, params.filters(), (n: NetworkView) => ({
       'subnet-id': ec2IdOf('network', n.id),
       'vpc-id': vpcId,

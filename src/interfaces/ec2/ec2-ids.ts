@@ -60,6 +60,20 @@ export class Ec2Ids {
     return ids.length === 1 ? ids[0] : null;
   }
 
+  /**
+   * The resources named by EC2 ids, each of which must be among `visible` (the caller's own):
+   * another project's is EC2's NotFound for the kind, exactly as an id nobody has.
+   */
+  async visibleAmong(kind: IndexedKind, asked: readonly string[], visible: ReadonlySet<string>): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const ec2Id of asked) {
+      const ours = await this.find(kind, ec2Id);
+      if (ours === null || !visible.has(ours)) throw this.notFound(kind, ec2Id);
+      found.add(ours);
+    }
+    return found;
+  }
+
   notFound(kind: IndexedKind, ec2Id: string) {
     return ec2Invalid(NAMING[kind].notFound, `The ${kind.replace('-', ' ')} ID '${ec2Id}' does not exist`);
   }

@@ -49,11 +49,11 @@ export class Ec2SecurityGroupActions implements Ec2ActionGroup {
   private async describe({ params, principal }: Ec2Call) {
     const filters = params.filters();
     assertKnownFilters(filters, FILTERS);
-    const byId = new Set(await Promise.all(params.list('GroupId').map((id) => this.ids.ours('security-group', id))));
     const byName = new Set(params.list('GroupName'));
     const groups = (await allItems((page) => this.network.listSecurityGroups(withinOwnProject(principal), page))).filter(
       (g) => g.projectId === principal.projectId,
     );
+    const byId = await this.ids.visibleAmong('security-group', params.list('GroupId'), new Set(groups.map((g) => g.id)));
     for (const name of byName)
       if (!groups.some((g) => g.name === name)) throw ec2Invalid('InvalidGroup.NotFound', `The security group '${name}' does not exist`);
     const vpcId = vpcIdOf(principal.projectId);
