@@ -6,6 +6,7 @@ import { Mutex } from '../../application/shared/mutex';
 import { RawTable, Writer } from './raw-table';
 import { READ_MODEL_TABLES } from '../read-models/read-model-tables';
 import { sleep } from '../../application/shared/sleep';
+import { unavailableIfLost } from './connection-loss';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -95,7 +96,8 @@ export class Database {
       type: 'postgres',
       url,
       entities: READ_MODEL_TABLES,
-      extra: { max: poolSize, ...(scratch ? { options: `-c search_path=${scratch.schema} -c synchronous_commit=off` } : {}) },
+      // A server that does not answer (a partition rather than a refusal) fails a request in 5 s, not at the OS's TCP timeout.
+      extra: { max: poolSize, connectionTimeoutMillis: 5_000, ...(scratch ? { options: `-c search_path=${scratch.schema} -c synchronous_commit=off` } : {}) },
     }).initialize();
     return new Database({ dialect: 'postgres', url, schema: scratch?.schema ?? null }, ds, ds);
   }
@@ -106,7 +108,8 @@ export class Database {
    * would fail with SQLITE_BUSY when another process wrote in between.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.dialect === 'sqlite' ? this.writeMutex.run(() => this.sqliteTransaction(fn)) : this.postgresTransaction(fn);
+    if (this.dialect === 'sqlite') return this.writeMutex.run(() => this.sqliteTransaction(fn));
+    return this.postgresTransaction(fn).catch((error: unknown) => Promise.reject(unavailableIfLost(error)));
   }
 
   private async sqliteTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -128,8 +131,14 @@ export class Database {
 
   private async postgresTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = this.writer.createQueryRunner();
-    const connection = (await runner.connect()) as PgConnection;
-    await runner.startTransaction();
+    let connection: PgConnection;
+    try {
+      connection = (await runner.connect()) as PgConnection;
+      await runner.startTransaction();
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
+    }
     try {
       // Straight to the connection: TypeORM's query path costs more CPU than the round trip.
       const query = async <T>(sql: string, params?: unknown[], name?: string): Promise<T[]> =>
@@ -141,10 +150,11 @@ export class Database {
       await runner.commitTransaction();
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      // On a lost connection the rollback fails too: the first error is the one to report.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
-      await runner.release();
+      await runner.release().catch(() => undefined);
     }
   }
 
@@ -213,7 +223,11 @@ export class Database {
   /** A query outside any transaction, on the reader (PostgreSQL: straight to the pool, past TypeORM's query path). */
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     if (this.dialect === 'sqlite') return this.reader.query(sql, params);
-    return (await this.pool().query({ text: sql, values: params })).rows as T[];
+    try {
+      return (await this.pool().query({ text: sql, values: params })).rows as T[];
+    } catch (error) {
+      throw unavailableIfLost(error);
+    }
   }
 
   private pool(): PgConnection {

@@ -171,17 +171,29 @@ export class SqlEventStore implements EventStore {
       this.tail.markStale();
       this.appended.notify();
     }, this.pollIntervalMs).unref();
+    // A read that fails (the database unreachable) is tried again, waiting longer each time up to 5 s:
+    // an outage pauses followers, it does not end them. Only the handler's own failure ends one.
+    const read = async (): Promise<RecordedEvent[]> => {
+      for (let wait = this.pollIntervalMs; ; wait = Math.min(wait * 2, 5_000)) {
+        try {
+          return await this.tail.read(checkpoint, batchSize);
+        } catch (error) {
+          if (stopped || this.closed) throw error;
+          await sleep(wait);
+        }
+      }
+    };
     const done = (async () => {
       try {
         while (!stopped && !this.closed) {
-          let batch = await this.tail.read(checkpoint, batchSize);
+          let batch = await read();
           if (batch.length === 0) {
             await this.appended.wait(this.pollIntervalMs * 2);
             continue;
           }
           if (batch.length < batchSize && gatherMs > 0) {
             await sleep(gatherMs);
-            batch = await this.tail.read(checkpoint, batchSize);
+            batch = await read();
           }
           await handler(batch);
           checkpoint = batch[batch.length - 1].position;
