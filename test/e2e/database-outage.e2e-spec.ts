@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { postgresReachable as reachable } from '../support/postgres';
 import { ed25519Key } from '../support/ssh-keys';
 import { ADMIN_PASSWORD } from '../support/app';
 import { ClusterBacking, Orchestrator, createClusterBacking, startOrchestrator } from '../support/cluster';
@@ -8,20 +8,6 @@ import { describeWithPostgres } from '../support/services';
 import { TcpCut, tcpRelay } from '../support/tcp-cut';
 
 type Answer = { what: string; status: number; ms: number; retryAfter: string | null; at: number };
-
-/** Whether a PostgreSQL connection through the relay can be made now. */
-async function reachable(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * PostgreSQL unreachable for 20 s (every connection through a relay broken and new ones refused,

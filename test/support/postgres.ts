@@ -3,8 +3,9 @@ import { Client } from 'pg';
 /** The server the tests use; scripts/test.sh makes sure it runs. */
 export const PG_ADMIN_URL = process.env.ORCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export async function postgresReachable(): Promise<boolean> {
-  const client = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+/** Whether a connection to the server (the tests' own, or the one at `url`) can be made and answers now. */
+export async function postgresReachable(url = PG_ADMIN_URL): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
