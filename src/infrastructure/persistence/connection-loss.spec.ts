@@ -1,5 +1,5 @@
 import { ApplicationError } from '../../application/shared/application-error';
-import { isConnectionLoss, unavailableIfLost } from './connection-loss';
+import { isConnectionLoss, isDiskFull, unavailableIfFull, unavailableIfLost } from './connection-loss';
 
 describe('a lost database connection', () => {
   it.each([
@@ -22,5 +22,13 @@ describe('a lost database connection', () => {
     expect(mapped).toMatchObject({ kind: 'unavailable', code: 'StoreUnavailable', retryAfterSeconds: 2 });
     const other = new Error('duplicate key');
     expect(unavailableIfLost(other)).toBe(other);
+  });
+});
+
+describe('a full disk', () => {
+  it('is recognised in SQLite and Node errors only, and becomes 503 StoreFull', () => {
+    expect([{ code: 'SQLITE_FULL' }, new Error('SQLITE_FULL: database or disk is full'), { code: 'ENOSPC' }].every(isDiskFull)).toBe(true);
+    expect([{ code: 'SQLITE_BUSY' }, new Error('no such table'), null].some(isDiskFull)).toBe(false);
+    expect(unavailableIfFull({ code: 'SQLITE_FULL' })).toMatchObject({ kind: 'unavailable', code: 'StoreFull' });
   });
 });

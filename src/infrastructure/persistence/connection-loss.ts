@@ -21,3 +21,20 @@ export function isConnectionLoss(error: unknown): boolean {
 export function unavailableIfLost(error: unknown): unknown {
   return isConnectionLoss(error) ? new ApplicationError('unavailable', 'StoreUnavailable', 'The database cannot be reached; try again shortly', 2) : error;
 }
+
+/** SQLite's disk full (or the quota of its file system): a write refused whole, to be tried again once there is room. */
+export function isDiskFull(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    (e.code === 'SQLITE_FULL' || e.code === 'ENOSPC' || (typeof e.message === 'string' && /SQLITE_FULL|database or disk is full|ENOSPC/.test(e.message)))
+  );
+}
+
+/** The store's disk full, as the API says it: 503 StoreFull with Retry-After; nothing of the refused write was kept. */
+export function unavailableIfFull(error: unknown): unknown {
+  return isDiskFull(error)
+    ? new ApplicationError('unavailable', 'StoreFull', "The store's disk is full; nothing was written; try again once space is freed", 30)
+    : error;
+}

@@ -6,7 +6,7 @@ import { Mutex } from '../../application/shared/mutex';
 import { RawTable, Writer } from './raw-table';
 import { READ_MODEL_TABLES } from '../read-models/read-model-tables';
 import { sleep } from '../../application/shared/sleep';
-import { unavailableIfLost } from './connection-loss';
+import { unavailableIfFull, unavailableIfLost } from './connection-loss';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -108,7 +108,8 @@ export class Database {
    * would fail with SQLITE_BUSY when another process wrote in between.
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    if (this.dialect === 'sqlite') return this.writeMutex.run(() => this.sqliteTransaction(fn));
+    if (this.dialect === 'sqlite')
+      return this.writeMutex.run(() => this.sqliteTransaction(fn)).catch((error: unknown) => Promise.reject(unavailableIfFull(error)));
     return this.postgresTransaction(fn).catch((error: unknown) => Promise.reject(unavailableIfLost(error)));
   }
 
