@@ -28,7 +28,7 @@ export type IssuedToken = { token: string; expiresAt: string; user: UserView; pr
 /** A hash to verify against when the user does not exist, so both failures take the same time. */
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-/** The user's id, or for a login that names no user, what it named. */
+/** A failed login's bucket: the user's id (named by name or by id alike), or for a name no user has, that name. */
 const failedLoginKey = (userId: string | undefined, username: IssueToken['username']): string =>
   userId ?? (typeof username === 'string' ? `name:${username}` : `id:${username.id}`);
 
@@ -44,28 +44,23 @@ export class IssueTokenHandler implements ICommandHandler<IssueToken, IssuedToke
   ) {}
 
   async execute(command: IssueToken): Promise<IssuedToken> {
+    // Failed logins are limited per user (see failedLoginKey): guessing one user's password is
+    // slowed while everyone else logs in as usual. The key is the last lookup's, not read again.
+    let key = failedLoginKey(undefined, command.username);
     // A user, password or role another region recorded a moment ago may not be in this region's copy yet.
-    const who = await lookUpFresh(this.freshness, () => this.verify(command));
+    const who = await lookUpFresh(this.freshness, () => this.verify(command, (found) => (key = found)));
     // One answer for an unknown user, a wrong password, a foreign project: nothing to probe.
     if (!who) {
-      this.throttle.take('failedLogin', await this.loginKey(command));
+      this.throttle.take('failedLogin', key);
       throw unauthenticated();
     }
     return issueTokenFor(this.executor, this.ids, this.secrets, this.readModel, who, command);
   }
 
-  /**
-   * Failed logins are limited per user (by id, whether named by name or id; an unknown name by that
-   * name), so guessing one user's password is slowed while everyone else logs in as usual.
-   */
-  private async loginKey(command: IssueToken): Promise<string> {
-    const credentials = await this.readModel.findCredentials(typeof command.username === 'string' ? { name: command.username } : command.username);
-    return failedLoginKey(credentials?.id, command.username);
-  }
-
-  private async verify(command: IssueToken) {
+  private async verify(command: IssueToken, keyed: (key: string) => void) {
     const credentials = await this.readModel.findCredentials(typeof command.username === 'string' ? { name: command.username } : command.username);
     const key = failedLoginKey(credentials?.id, command.username);
+    keyed(key);
     // Refused before the password is even checked: a guess made while slowed tells nothing.
     const wait = this.throttle.waitFor('failedLogin', key);
     if (wait !== null) throw rateLimited(wait, 'Too many failed logins for this user');
