@@ -18,7 +18,7 @@ fi
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-KERNEL_PKG="$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: \(linux-image-[0-9].*\)/\1/p' | head -n 1)"
+KERNEL_PKG="$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: \(linux-image-[0-9].*\)/\1/p' | sed -n 1p)"
 [ -n "$KERNEL_PKG" ] || { echo "guest image: no linux-image package found" >&2; exit 1; }
 echo "guest image: building from $KERNEL_PKG into $OUT"
 (cd "$WORK" && apt-get download "$KERNEL_PKG" >/dev/null 2>&1) || { apt-get update -qq && (cd "$WORK" && apt-get download "$KERNEL_PKG" >/dev/null 2>&1); }
@@ -29,7 +29,7 @@ ROOT="$WORK/initramfs"
 mkdir -p "$ROOT/bin" "$ROOT/lib/modules" "$ROOT/etc"
 cp "$(dpkg -L busybox-static | grep -m 1 '/bin/busybox$')" "$ROOT/bin/busybox"
 for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk e1000 cdrom isofs button evdev; do
-  f="$(find "$MODULES" -name "$m.ko*" | head -n 1)"
+  f="$(find "$MODULES" -name "$m.ko*" | sed -n 1p)"
   [ -n "$f" ] || { echo "guest image: module $m not in $KERNEL_PKG" >&2; exit 1; }
   case "$f" in
     *.xz) xz -dc "$f" >"$ROOT/lib/modules/$m.ko" ;;

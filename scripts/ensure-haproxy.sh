@@ -9,4 +9,6 @@ ensure_debian_packages "haproxy" haproxy
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet haproxy 2>/dev/null; then
   systemctl stop haproxy || true
 fi
-/usr/sbin/haproxy -v | head -1
+version="$(/usr/sbin/haproxy -v)"
+# Not piped into head: under pipefail, head closing the pipe early makes haproxy die of SIGPIPE.
+echo "${version%%$'\n'*}"
