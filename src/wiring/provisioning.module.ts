@@ -35,6 +35,7 @@ import { CONFIG } from './tokens';
       inject: [CONFIG],
       useFactory: (c: Config) => ({
         spawnTimeoutMs: c.spawnTimeoutMs,
+        hostUnreachableGraceMs: c.hostUnreachableGraceMs,
         maxAttempts: c.scheduleMaxAttempts,
         shutdownTimeoutMs: c.shutdownTimeoutMs,
         softRebootTimeoutMs: c.softRebootTimeoutMs,

@@ -33,7 +33,12 @@ describe('Provisioning under faults (embedded)', () => {
   const everyHost = (fn: (hostId: string) => void) => hosts.forEach(fn);
 
   beforeAll(async () => {
-    backing = await createBacking('embedded', { ORCH_SPAWN_TIMEOUT_MS: '300', ORCH_WORK_BACKOFF_BASE_MS: '20', ORCH_WORK_BACKOFF_CAP_MS: '200' });
+    backing = await createBacking('embedded', {
+      ORCH_SPAWN_TIMEOUT_MS: '300',
+      ORCH_WORK_BACKOFF_BASE_MS: '20',
+      ORCH_WORK_BACKOFF_CAP_MS: '200',
+      ORCH_HOST_UNREACHABLE_GRACE_MS: '2000',
+    });
     running = await startApp(backing);
     admin = await running.login('admin', ADMIN_PASSWORD, 'admin');
     projectId = (await get('/v1/projects')).body.items[0].id;
@@ -106,6 +111,33 @@ describe('Provisioning under faults (embedded)', () => {
       fault.heal();
     }
     expect(await holdings()).toEqual(before);
+  });
+
+  it('waits for a host that stops answering for a moment (shown as waiting), then activates the instance on it', async () => {
+    everyHost((h) => (hv(h).simulation.hostDown = true));
+    let id = '';
+    try {
+      const accepted = await launch({ name: 'patient' });
+      id = accepted.body.instances[0].id;
+      const waiting = await eventually(
+        async () => (await get(`/v1/instances/${id}`)).body,
+        (i) => i.retrying?.waiting === true,
+        'the spawn shown as waiting',
+      );
+      expect(waiting).toMatchObject({ state: 'pending' });
+    } finally {
+      everyHost((h) => (hv(h).simulation.hostDown = false));
+    }
+    const instance = await eventually(
+      async () => (await get(`/v1/instances/${id}`)).body,
+      (i) => i.state === 'active',
+      'active once the host answers',
+    );
+    const types = ((await get(`/v1/instances/${id}/events`)).body.items as Array<{ type: string; data: { hostId?: string } }>).map((e) => e.type);
+    expect(types).toContain('InstanceStepRetrying');
+    expect(types).not.toContain('InstanceSpawnFailed'); // kept on its host, not rescheduled
+    const deleted = await running.http.delete(`/v1/instances/${instance.id}`).set(bearer(admin));
+    expect((await settle(deleted.body.operation.id)).status).toBe('succeeded');
   });
 
   it('fails cleanly when the network has no address left, and works again once one is free', async () => {

@@ -40,6 +40,7 @@ export type Config = ClusterConfig &
     vlanMax: number;
     floatingIpPool: string;
     spawnTimeoutMs: number;
+    hostUnreachableGraceMs: number;
     shutdownTimeoutMs: number;
     softRebootTimeoutMs: number;
     provisionConcurrency: number;
@@ -214,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...vlanRange(env),
     floatingIpPool: floatingIpPool(env),
     spawnTimeoutMs: integer(env, 'ORCH_SPAWN_TIMEOUT_MS', 300_000, 100, 3_600_000),
+    hostUnreachableGraceMs: integer(env, 'ORCH_HOST_UNREACHABLE_GRACE_MS', 120_000, 0, 86_400_000),
     shutdownTimeoutMs: integer(env, 'ORCH_GUEST_SHUTDOWN_TIMEOUT_MS', 60_000, 0, 3_600_000),
     softRebootTimeoutMs: integer(env, 'ORCH_SOFT_REBOOT_TIMEOUT_MS', 120_000, 100, 3_600_000),
     provisionConcurrency: integer(env, 'ORCH_PROVISION_CONCURRENCY', 64, 1, 10_000),

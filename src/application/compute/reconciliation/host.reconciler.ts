@@ -15,7 +15,7 @@ import { HostView } from '../ports/compute-read-model.port';
 import { HOST_SCOPE, HostScope } from '../ports/host-scope.port';
 import { HYPERVISORS, HypervisorDrivers, hostRef } from '../ports/hypervisor-drivers.port';
 import { HostPass } from './host-pass';
-import { BLOCK_STORAGE_KEY, EVENT_DEBOUNCE_MS, RECONCILER_SETTINGS, ReconcilerSettings } from './reconciler.settings';
+import { BLOCK_STORAGE_KEY, EVENT_DEBOUNCE_MS, NOT_YET_VISIBLE_RETRY_MS, RECONCILER_SETTINGS, ReconcilerSettings } from './reconciler.settings';
 
 /** Events after which a host is reconciled at once rather than at its next interval. */
 const HOST_EVENTS = new Set(['HostRegistered', 'FloatingIpAssociated', 'FloatingIpDisassociated']);
@@ -103,7 +103,7 @@ export class HostReconciler {
       return requeueAfter(this.settings.intervalMs);
     }
     const host = await this.hosts.hostOf(key);
-    if (!host) return requeueAfter(this.settings.intervalMs); // registered a moment ago: the read model will show it
+    if (!host) return requeueAfter(Math.min(NOT_YET_VISIBLE_RETRY_MS, this.settings.intervalMs)); // registered a moment ago: the read model will show it
     if (!this.scope.drives(host.id)) return done; // its agent's (kicked again when the agent hands it back)
     this.watch(host);
     await this.pass.host(host);

@@ -6,5 +6,11 @@ export const RECONCILER_SETTINGS = Symbol('ReconcilerSettings');
 /** Lifecycle events trigger a pass of their host at most this often (a launch storm sends one per guest). */
 export const EVENT_DEBOUNCE_MS = 500;
 
+/**
+ * A host registered a moment ago that the read model does not show yet is looked at again this soon
+ * (not a whole interval later: its first pass is what starts watching its lifecycle events).
+ */
+export const NOT_YET_VISIBLE_RETRY_MS = 1_000;
+
 /** Block storage is not per host: its orphans are kept, and its pass is keyed, under this pseudo-host. */
 export const BLOCK_STORAGE_KEY = { id: 'block-storage', name: 'block storage' };

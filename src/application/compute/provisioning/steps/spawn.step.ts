@@ -16,7 +16,9 @@ import { ProvisioningStep } from './provisioning-step';
 /**
  * Defines the guest, starts it paused, plugs its ports, lets it run and waits until it is ready;
  * then activates it. A driver failure on the host frees the host and sends the instance back to
- * scheduling on another one (at most maxAttempts hosts).
+ * scheduling on another one (at most maxAttempts hosts). A host that does not answer (libvirtd
+ * restarting) is waited for instead, the step retried and shown as waiting, for up to
+ * hostUnreachableGraceMs; every step it repeats is idempotent.
  */
 @Injectable()
 export class SpawnStep implements ProvisioningStep {
@@ -60,11 +62,18 @@ export class SpawnStep implements ProvisioningStep {
       }
     } catch (error) {
       if (!(error instanceof DriverError)) throw error;
+      if (error.kind === 'unreachable' && !this.waitedOutGrace(s)) throw error; // waited for: retried, shown as waiting
       await this.cleanup.clean(s, host);
       await this.records.record(s, { type: 'RecordSpawnFailed', reason: `${host.name}: ${error.message}`, now: this.records.now() });
       await this.claims.release(host.id, s.instanceId, this.records.ctx(s));
       return;
     }
     await this.activate.run(s);
+  }
+
+  /** Whether this spawn has been waiting for its unreachable host for longer than the grace. */
+  private waitedOutGrace(s: Present): boolean {
+    if (!s.retrying?.waiting) return false;
+    return Date.parse(this.records.now()) - Date.parse(s.retrying.since) >= this.settings.hostUnreachableGraceMs;
   }
 }
