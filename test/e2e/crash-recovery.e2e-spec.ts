@@ -1,172 +1,162 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import request from 'supertest';
+import { ADMIN_PASSWORD, StoreUnderTest } from '../support/app';
+import { reportChaos } from '../support/chaos-report';
+import { ClusterBacking, Orchestrator, createClusterBacking, startOrchestrator } from '../support/cluster';
+import { Api, api, listAll, prepareSimulatedCloud } from '../support/cluster-cloud';
 import { eventually } from '../support/eventually';
-import { unlimitAdminProject } from '../support/app';
-import { readSimulatedState } from '../support/simulated-state';
-import { freePort } from '../support/processes';
+import { leftovers } from '../support/leftovers';
+import { RunningProcess, freePort, startProcess } from '../support/processes';
+import { describeWithPostgres } from '../support/services';
 
-const ROOT = path.resolve(__dirname, '../..');
-const PASSWORD = 'crash-test-password';
+const KILLS = 10;
+const PER_LAUNCH = 30;
+const HOSTS = 3;
+/** Rounds in which an agent is killed too, while the orchestrator is down. */
+const AGENT_KILLS = new Set([2, 5, 8]);
+
+type Kill = { round: number; at: number; launched: string[]; activeAtKill: number };
 
 /**
- * The orchestrator as a real process, killed with SIGKILL at random points while it provisions
- * 200 instances, and started again each time. Its simulated hosts keep their actual state in a
- * file, as real hosts would keep theirs. In the end every instance is active or in error, and
- * nothing is orphaned: the hosts hold exactly the domains, ports and volumes of the active
- * instances, and claims, addresses and quota match them.
+ * The orchestrator as a real process, SIGKILLed ten times, each time while a launch it accepted is
+ * half done (asserted before the kill, and proven after it by instances of that launch activated
+ * later), and started again. Its hosts are driven by standalone agents (real processes over the
+ * simulated hosts' state files), which go on working while it is dead; three of them are killed
+ * too. Deletes are accepted along the way. In the end every instance accepted is active (or
+ * deleted, if its delete was accepted) and nothing is orphaned: the hosts hold exactly the active
+ * instances' domains, ports and volumes, and claims, addresses, ports and quota match them.
  */
-describe('Crash recovery (embedded, real process kills)', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-crash-'));
-  const stateDir = path.join(dataDir, 'simulated-hosts');
-  let child: ChildProcess | null = null;
-  let port = 0;
-  const log: string[] = [];
+for (const store of ['embedded', 'postgres'] as StoreUnderTest[]) {
+  (store === 'postgres' ? describeWithPostgres : describe)(`Crash recovery with standalone agents (${store}, ten kills in flight)`, () => {
+    let backing: ClusterBacking;
+    let port: number;
+    let orchestrator: Orchestrator | null = null;
+    let admin: Api;
+    const agents = new Map<string, RunningProcess>();
 
-  const start = async () => {
-    port = await freePort();
-    child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        TS_NODE_TRANSPILE_ONLY: 'true',
-        ORCH_DATA_DIR: dataDir,
-        ORCH_HTTP_PORT: String(port),
-        ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
-        ORCH_SIM_STATE_DIR: stateDir,
-        ORCH_SIM_LATENCY_MS: '3',
-        ORCH_RECONCILE_INTERVAL_MS: '3600000',
-        ORCH_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
-    child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
-    await eventually(
-      async () => (await request(`http://127.0.0.1:${port}`).get('/readyz')).status,
-      (s) => s === 200,
-      'the orchestrator to start',
-      60_000,
-    );
-  };
-  const kill = async () => {
-    const dying = child;
-    child = null;
-    if (!dying || dying.exitCode !== null) return;
-    const exited = new Promise((resolve) => dying.once('exit', resolve));
-    dying.kill('SIGKILL');
-    await exited;
-  };
-  const http = () => request(`http://127.0.0.1:${port}`);
-
-  afterAll(async () => {
-    await kill();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it('ends every instance active or in error with nothing orphaned, through three SIGKILLs', async () => {
-    await start();
-    const token = (await http().post('/v1/auth/tokens').send({ username: 'admin', password: PASSWORD, project: 'admin' })).body.token;
-    const auth = { Authorization: `Bearer ${token}` };
-    const projectId = await unlimitAdminProject(http(), token);
-    await http().post('/v1/flavors').set(auth).send({ name: 'tiny', vcpus: 1, ramMiB: 256, diskGiB: 1 });
-    await http().post('/v1/images').set(auth).send({ name: 'img', os: 'linux', minDiskGiB: 0, source: 'x' });
-    for (let h = 0; h < 4; h++)
-      await http()
-        .post('/v1/hosts')
-        .set(auth)
-        .send({ name: `crash-${h}`, driver: 'simulated', vcpus: 8, ramMiB: 32768, diskGiB: 500 });
-    await http().post('/v1/networks').set(auth).send({ name: 'net', cidr: '10.9.0.0/23' });
-
-    const launch = await http()
-      .post('/v1/instances')
-      .set(auth)
-      .send({ name: 'c', flavor: 'tiny', image: 'img', networks: [{ network: 'net' }], minCount: 200, maxCount: 200 });
-    expect(launch.status).toBe(202);
-    for (let k = 0; k < 3; k++) {
-      await new Promise((r) => setTimeout(r, 300 + Math.floor(Math.random() * 2000)));
-      await kill();
-      await start();
-    }
-    const op = await eventually(
-      async () => (await http().get(`/v1/operations/${launch.body.operation.id}`).set(auth)).body,
-      (o) => o.status && o.status !== 'running',
-      'the launch to finish',
-      150_000,
-    );
-    expect(['succeeded', 'failed']).toContain(op.status);
-
-    const instances: Array<{ id: string; state: string; released: boolean; addresses: Array<{ portId: string }>; volumes: string[] }> = (
-      await http().get('/v1/instances?limit=1000').set(auth)
-    ).body.items;
-    expect(instances).toHaveLength(200);
-    expect(instances.every((i) => i.state === 'active' || (i.state === 'error' && i.released))).toBe(true);
-    const active = instances.filter((i) => i.state === 'active');
-
-    const actual = readSimulatedState(stateDir);
-    const domains = Object.values(actual.hypervisors).flat();
-    expect(domains.map((d) => d.spec.instanceId).sort()).toEqual(active.map((i) => i.id).sort());
-    expect(domains.every((d) => d.power === 'running')).toBe(true);
-    const ports = Object.values(actual.switches).flatMap((s) => s.ports.map((p) => p.portId));
-    expect(ports.sort()).toEqual(active.flatMap((i) => i.addresses.map((a) => a.portId)).sort());
-    expect(actual.storage.volumes.map((v) => v.volumeId).sort()).toEqual(active.flatMap((i) => i.volumes).sort());
-
-    const hosts = (await http().get('/v1/hosts').set(auth)).body.items as Array<{ used: { vcpus: number } }>;
-    const held = {
-      claimedVcpus: hosts.reduce((sum, h) => sum + h.used.vcpus, 0),
-      addresses: (await http().get('/v1/networks/net').set(auth)).body.usedIps,
-      ports: (await http().get('/v1/ports?limit=1000').set(auth)).body.items.length,
-      quota: (await http().get(`/v1/projects/${projectId}/usage`).set(auth)).body.instances.used,
+    const startOrchestratorHere = async () => {
+      orchestrator = await startOrchestrator(backing, { ORCH_RELAY: 'off', ORCH_BILLING: 'off' }, port);
     };
-    const n = active.length;
-    if (held.claimedVcpus !== n) {
-      // Name the leaked claims: net claims per instance and host, from the audit log.
-      const net = new Map<string, number>();
-      for (let after = 0; ;) {
-        const page = (await http().get(`/v1/events?limit=1000&after=${after}&type=ResourcesClaimed,ClaimReleased`).set(auth)).body.items;
-        if (page.length === 0) break;
-        for (const e of page)
-          net.set(`${e.data.claimId}@${e.data.hostId}`, (net.get(`${e.data.claimId}@${e.data.hostId}`) ?? 0) + (e.type === 'ResourcesClaimed' ? 1 : -1));
-        after = page[page.length - 1].position;
-      }
-      const activeIds = new Set(active.map((i) => i.id));
-      const byInstance = new Map<string, string[]>();
-      for (const [key, count] of net) if (count > 0) byInstance.set(key.split('@')[0], [...(byInstance.get(key.split('@')[0]) ?? []), key.split('@')[1]]);
-      const leaks = [...byInstance].filter(([id, hosts]) => hosts.length > 1 || !activeIds.has(id));
-      for (const [id] of leaks) {
-        const events = (await http().get(`/v1/instances/${id}/events`).set(auth)).body.items.map(
-          (e: { type: string; data: { hostId?: string } }) => `${e.type}${e.data.hostId ? '@' + e.data.hostId.slice(-4) : ''}`,
-        );
-        process.stdout.write(`LEAK ${id} claims on ${JSON.stringify(byInstance.get(id)?.map((h) => h.slice(-4)))}: ${events.join(' ')}\n`);
-        const claimEvents = (await http().get(`/v1/events?limit=1000&type=ResourcesClaimed&after=0`).set(auth)).body.items.filter(
-          (e: { data: { claimId: string } }) => e.data.claimId === id,
-        );
-        const scheduled = (await http().get(`/v1/instances/${id}/events`).set(auth)).body.items.find((e: { type: string }) => e.type === 'InstanceScheduled');
-        process.stdout.write(
-          log
-            .join('')
-            .split('\n')
-            .filter((l) => l.includes(id))
-            .slice(0, 6)
-            .map((l) => l.slice(0, 200))
-            .join('\n') + '\n',
-        );
-        process.stdout.write(
-          `  claims at ${JSON.stringify(claimEvents.map((e: { position: number; metadata: { at: string } }) => [e.position, e.metadata.at]))} scheduled at ${scheduled.position} ${scheduled.metadata.at}\n`,
-        );
-      }
-    }
-    if (held.claimedVcpus !== n)
-      process.stdout.write(
-        log
-          .join('')
-          .split('\n')
-          .filter((l) => l.includes('warn') || l.includes('error'))
-          .slice(0, 10)
-          .join('\n') + '\n',
+    const startAgent = async (host: string) => {
+      agents.set(
+        host,
+        await startProcess('agent', ['--host', host], { ...backing.env, ORCH_SIM_LATENCY_MS: '25', ORCH_LOG_LEVEL: 'info' }, 'compute agent running'),
       );
-    expect(held).toEqual({ claimedVcpus: n, addresses: n, ports: n, quota: n });
-  }, 300_000);
-});
+    };
+    const agentsOnHosts = async () => ((await admin.get('/v1/hosts')).body.items as Array<{ agent: string | null }>).filter((h) => h.agent).length;
+    const instancesOf = async (ids: string[]) => {
+      const wanted = new Set(ids);
+      return (await listAll(admin, '/v1/instances')).filter((i) => wanted.has(i.id));
+    };
+
+    beforeAll(async () => {
+      backing = await createClusterBacking({ ORCH_LOG_LEVEL: 'warn', ORCH_RECONCILE_INTERVAL_MS: '3600000' }, store);
+      port = await freePort();
+      await startOrchestratorHere();
+      const token = (await api(orchestrator!.url).post('/v1/auth/tokens', { username: 'admin', password: ADMIN_PASSWORD, project: 'admin' })).body.token;
+      admin = api(orchestrator!.url, token);
+      await prepareSimulatedCloud(admin, HOSTS);
+      for (let h = 0; h < HOSTS; h++) await startAgent(`sim-${h}`);
+      await eventually(agentsOnHosts, (n) => n === HOSTS, 'every host taken over by its agent');
+    }, 180_000);
+
+    afterAll(async () => {
+      await orchestrator?.stop('SIGKILL');
+      for (const agent of agents.values()) await agent.stop('SIGKILL');
+      await backing?.destroy();
+    });
+
+    it('loses nothing accepted and orphans nothing through ten SIGKILLs landing mid-launch (and three of agents)', async () => {
+      const launched: string[] = [];
+      const deleted = new Set<string>();
+      const kills: Kill[] = [];
+      let acknowledged = 0;
+      let fiveXx = 0;
+      for (let round = 0; round < KILLS; round++) {
+        const launch = await admin.post('/v1/instances', {
+          name: `r${round}`,
+          flavor: 'tiny',
+          image: 'img',
+          networks: [{ network: 'net' }],
+          minCount: PER_LAUNCH,
+          maxCount: PER_LAUNCH,
+        });
+        expect(launch.status).toBe(202);
+        acknowledged++;
+        const ids: string[] = launch.body.instances.map((i: { id: string }) => i.id);
+        launched.push(...ids);
+        // Deletes of instances earlier rounds left active, accepted while this launch runs.
+        const earlier = (await instancesOf(launched.slice(0, -PER_LAUNCH))).filter((i) => i.state === 'active').slice(0, 4);
+        for (const victim of earlier) {
+          const answer = await admin.delete(`/v1/instances/${victim.id}`);
+          if (answer.status >= 500) fiveXx++;
+          expect(answer.status).toBe(202);
+          acknowledged++;
+          deleted.add(victim.id);
+        }
+        // Kill once the launch has visibly started but is still far from done.
+        const midway = await eventually(
+          async () => (await instancesOf(ids)).filter((i) => i.state === 'active').length,
+          (active) => active >= 1,
+          `round ${round}: the launch under way`,
+          60_000,
+          20,
+        );
+        expect(midway).toBeLessThan(PER_LAUNCH);
+        kills.push({ round, at: Date.now(), launched: ids, activeAtKill: midway });
+        await orchestrator!.stop('SIGKILL');
+        if (AGENT_KILLS.has(round)) {
+          const host = `sim-${round % HOSTS}`;
+          await agents.get(host)!.stop('SIGKILL');
+          await startAgent(host);
+        }
+        await startOrchestratorHere();
+      }
+
+      const all = await eventually(
+        () => listAll(admin, '/v1/instances'),
+        (items) => items.every((i) => !deleted.has(i.id) && (i.state === 'active' || i.state === 'error')),
+        'every instance settled',
+        240_000,
+        500,
+      );
+      const recoverSeconds = (Date.now() - kills[kills.length - 1].at) / 1000;
+      const byId = new Map(all.map((i) => [i.id, i]));
+      // A deleted instance leaves the list; any other accepted one must be there, active.
+      const lost = launched.filter((id) => (deleted.has(id) ? byId.has(id) : byId.get(id)?.state !== 'active'));
+      const left = await leftovers(backing.stateDir, admin, all);
+
+      // Each kill landed while its launch was in flight: instances of it became active only after.
+      for (const kill of kills) {
+        const later = await activatedAfter(admin, kill);
+        expect({ round: kill.round, activatedAfterKill: later > 0 }).toEqual({ round: kill.round, activatedAfterKill: true });
+      }
+      reportChaos({
+        scenario: `orchestrator SIGKILLed mid-launch, agents drive hosts (${store})`,
+        load: `${KILLS} launches of ${PER_LAUNCH} + ${deleted.size} deletes`,
+        faults: `${KILLS} orchestrator kills, ${AGENT_KILLS.size} agent kills`,
+        acknowledged,
+        lost: lost.length + left.missing.length,
+        orphans: left.orphans.length,
+        fiveXx,
+        recoverSeconds,
+      });
+      expect(all.length).toBe(KILLS * PER_LAUNCH - deleted.size);
+      expect(lost.map((id) => `${id} ${byId.get(id)?.state}`)).toEqual([]);
+      expect(left).toEqual({ orphans: [], missing: [] });
+    }, 900_000);
+  });
+}
+
+/** How many instances of the kill's launch were activated after the kill (from the log's record times). */
+async function activatedAfter(admin: Api, kill: Kill): Promise<number> {
+  const ids = new Set(kill.launched);
+  let count = 0;
+  for (let after = 0; ;) {
+    const page = (await admin.get(`/v1/events?limit=1000&after=${after}&type=InstanceActivated`)).body.items as Array<{
+      position: number;
+      data: { instanceId: string; at: string };
+    }>;
+    if (page.length === 0) return count;
+    for (const e of page) if (ids.has(e.data.instanceId) && Date.parse(e.data.at) > kill.at) count++;
+    after = page[page.length - 1].position;
+  }
+}

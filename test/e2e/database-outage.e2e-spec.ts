@@ -2,7 +2,9 @@ import { postgresReachable as reachable } from '../support/postgres';
 import { ed25519Key } from '../support/ssh-keys';
 import { ADMIN_PASSWORD } from '../support/app';
 import { ClusterBacking, Orchestrator, createClusterBacking, startOrchestrator } from '../support/cluster';
-import { Api, InstanceView, api, expectHostsHoldExactly, listAll, prepareSimulatedCloud, unfinished } from '../support/cluster-cloud';
+import { Api, InstanceView, api, listAll, prepareSimulatedCloud, unfinished } from '../support/cluster-cloud';
+import { reportChaos } from '../support/chaos-report';
+import { leftovers } from '../support/leftovers';
 import { eventually } from '../support/eventually';
 import { describeWithPostgres } from '../support/services';
 import { TcpCut, tcpRelay } from '../support/tcp-cut';
@@ -22,7 +24,7 @@ describeWithPostgres('PostgreSQL unreachable for 20 s (a real process)', () => {
   let viaRelay: string;
   let orchestrator: Orchestrator;
   let admin: Api;
-  const figures: Record<string, unknown> = {};
+  const figures: Record<string, number | object> & { launchSettledAfterRestoreMs?: number } = {};
 
   beforeAll(async () => {
     backing = await createClusterBacking({ ORCH_SIM_LATENCY_MS: '40', ORCH_LOG_LEVEL: 'warn' });
@@ -140,7 +142,19 @@ describeWithPostgres('PostgreSQL unreachable for 20 s (a real process)', () => {
       250,
     );
     figures.launchSettledAfterRestoreMs = Date.now() - settledAt + recoveredMs;
+    const left = await leftovers(backing.stateDir, admin, await listAll(admin, '/v1/instances'));
+    const lostKeys = acknowledgedKeys.filter((k) => !keys.includes(k));
+    reportChaos({
+      scenario: 'PostgreSQL unreachable for 20 s',
+      load: `launch of ${launched.length} + ${answers.length} steady requests`,
+      faults: 'every connection cut',
+      acknowledged: 1 + acknowledgedKeys.length,
+      lost: lostKeys.length + instances.filter((i) => i.state !== 'active').length + left.missing.length,
+      orphans: left.orphans.length,
+      fiveXx: answers.filter((a) => a.status === -1 || (a.status >= 500 && !(a.status === 503 && Number(a.retryAfter) >= 1))).length,
+      recoverSeconds: figures.launchSettledAfterRestoreMs / 1000,
+    });
     expect(instances.filter((i: InstanceView) => i.state !== 'active').map((i) => [i.name, i.state])).toEqual([]);
-    await expectHostsHoldExactly(backing.stateDir, admin, await listAll(admin, '/v1/instances'));
+    expect(left).toEqual({ orphans: [], missing: [] });
   }, 240_000);
 });

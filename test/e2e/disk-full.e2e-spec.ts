@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } from '../support/app';
+import { reportChaos } from '../support/chaos-report';
 import { ed25519Key } from '../support/ssh-keys';
 
 /** A tmpfs of `mib` MiB (needs root, as the test command runs in CI). */
@@ -80,6 +81,7 @@ const isRoot = process.getuid?.() === 0;
     expect((await running.http.get('/v1/keypairs').set(bearer(token))).status).toBe(200);
 
     fs.rmSync(filler);
+    const freedAt = Date.now();
     for (let i = 0; i < 5; i++) {
       const response = await makeKey(`after-${i}`, 5000 + i);
       expect(response.status).toBe(201);
@@ -93,6 +95,18 @@ const isRoot = process.getuid?.() === 0;
     token = await running.login('admin', ADMIN_PASSWORD, 'admin');
     await running.readModelsCaughtUp();
     const names = ((await running.http.get('/v1/keypairs?limit=1000').set(bearer(token))).body.items as Array<{ name: string }>).map((k) => k.name).sort();
+    const recoverSeconds = (Date.now() - freedAt) / 1000;
+    const kept = new Set(names);
+    reportChaos({
+      scenario: 'embedded store on a full disk',
+      load: `${statuses.length + 10} key pair writes`,
+      faults: '16 MiB tmpfs filled, then freed; restart',
+      acknowledged: acknowledged.length,
+      lost: acknowledged.filter((name) => !kept.has(name)).length,
+      orphans: names.filter((name) => !acknowledged.includes(name)).length,
+      fiveXx: statuses.filter((status) => status >= 500 && status !== 503).length,
+      recoverSeconds,
+    });
     expect(names).toEqual([...acknowledged].sort());
     const verify = await running.http.get('/v1/audit/verify').set(bearer(token));
     expect(verify.status).toBe(200);

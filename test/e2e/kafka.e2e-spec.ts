@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp, unlimitAdminProject } from '../support/app';
+import { reportChaos } from '../support/chaos-report';
 import { eventually } from '../support/eventually';
 import { RunningProcess, startProcess } from '../support/processes';
 import { KAFKA_BROKERS, describeWithPostgresAndKafka } from '../support/services';
@@ -170,10 +171,23 @@ describeWithPostgresAndKafka('Kafka: relay and billing through a real broker (Po
     expect(await brokerAnswers()).toBe(false);
     expect(whileDown.filter((id) => seen.has(id))).toEqual([]);
     startBroker();
+    const restartedAt = Date.now();
     const duplicatesBefore = duplicates();
-    for (let i = 0; i < 3; i++) await launch(10, `after-${i}`);
-    await everyEventOnKafka(180_000);
+    const after: number[] = [];
+    for (let i = 0; i < 3; i++) after.push((await launch(10, `after-${i}`)).status);
+    const ids = await everyEventOnKafka(180_000);
     await billingEqualsLog();
+    reportChaos({
+      scenario: 'Kafka broker down for 30 s mid-burst',
+      load: '13 launches of 10 (relay and billing as processes)',
+      faults: 'broker SIGKILLed, restarted 30 s later',
+      acknowledged: ids.length,
+      lost: ids.filter((id) => !seen.has(id)).length,
+      orphans: null,
+      fiveXx: after.filter((status) => status >= 500).length,
+      recoverSeconds: (Date.now() - restartedAt) / 1000,
+      notes: `acknowledged = events in the log; ${duplicates() - duplicatesBefore} duplicates on the topics; billing exact`,
+    });
     expect(relay?.child.exitCode).toBeNull(); // the relay waited for the broker rather than dying
     figures.brokerDown = { eventsWhileDown: whileDown.length, duplicatesAfter: duplicates() - duplicatesBefore };
   }, 300_000);
@@ -181,6 +195,7 @@ describeWithPostgresAndKafka('Kafka: relay and billing through a real broker (Po
   it('loses nothing and bills exactly when the relay and the billing consumer are killed at random points', async () => {
     const rounds = 4;
     const duplicatesBefore = duplicates();
+    const statuses: number[] = [];
     for (let round = 0; round < rounds; round++) {
       const launching = launch(20, `kill-${round}`);
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 400)));
@@ -189,12 +204,24 @@ describeWithPostgresAndKafka('Kafka: relay and billing through a real broker (Po
         await v?.stop('SIGKILL');
         await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 300)));
       }
-      await launching;
+      statuses.push((await launching).status);
       await startRelay();
       await startBilling();
     }
-    await everyEventOnKafka(180_000);
+    const lastRestart = Date.now();
+    const ids = await everyEventOnKafka(180_000);
     await billingEqualsLog();
+    reportChaos({
+      scenario: 'relay and billing consumer SIGKILLed',
+      load: `${rounds} launches of 20`,
+      faults: `${rounds * 2} kills at random points`,
+      acknowledged: ids.length,
+      lost: ids.filter((id) => !seen.has(id)).length,
+      orphans: null,
+      fiveXx: statuses.filter((status) => status >= 500).length,
+      recoverSeconds: (Date.now() - lastRestart) / 1000,
+      notes: `acknowledged = events in the log; ${duplicates() - duplicatesBefore} duplicates on the topics; billing exact`,
+    });
     figures.relayAndBillingKilled = { rounds, duplicatesAfter: duplicates() - duplicatesBefore };
   }, 300_000);
 });

@@ -6,6 +6,7 @@ export type Api = {
   get(path: string): Promise<request.Response>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<request.Response>;
   patch(path: string, body: unknown): Promise<request.Response>;
+  delete(path: string): Promise<request.Response>;
 };
 
 export function api(url: string, token?: string): Api {
@@ -22,6 +23,7 @@ export function api(url: string, token?: string): Api {
         .patch(path)
         .set(auth)
         .send(body as object),
+    delete: (path) => request(url).delete(path).set(auth),
   };
 }
 

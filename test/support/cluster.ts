@@ -1,22 +1,25 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ADMIN_PASSWORD } from './app';
+import { ADMIN_PASSWORD, StoreUnderTest } from './app';
 import { createTestDatabase } from './postgres';
 import { RunningProcess, freePort, startProcess } from './processes';
 
-/** Several orchestrator processes on one PostgreSQL database, their simulated hosts shared through a state directory. */
+/**
+ * Several orchestrator processes on one PostgreSQL database (or processes on one machine's embedded
+ * store: an orchestrator and its agents), their simulated hosts shared through a state directory.
+ */
 export type ClusterBacking = { env: NodeJS.ProcessEnv; stateDir: string; destroy(): Promise<void> };
 
-export async function createClusterBacking(overrides: NodeJS.ProcessEnv = {}): Promise<ClusterBacking> {
-  const database = await createTestDatabase('orch_cluster');
+export async function createClusterBacking(overrides: NodeJS.ProcessEnv = {}, store: StoreUnderTest = 'postgres'): Promise<ClusterBacking> {
+  const database = store === 'postgres' ? await createTestDatabase('orch_cluster') : null;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-cluster-'));
   // The hosts' state is not the orchestrator's data: kept in memory (tmpfs) where there is one, as
   // on ext4 the renames and lock files of every driver call took more CPU than the orchestrator.
   const stateDir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'orch-sim-hosts-'));
   const env: NodeJS.ProcessEnv = {
-    ORCH_STORE: 'postgres',
-    ORCH_DATABASE_URL: database.url,
+    ORCH_STORE: store,
+    ...(database ? { ORCH_DATABASE_URL: database.url } : {}),
     ORCH_DATA_DIR: dataDir,
     ORCH_SECRET_KEY: 'c1'.repeat(32),
     ORCH_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
@@ -30,7 +33,7 @@ export async function createClusterBacking(overrides: NodeJS.ProcessEnv = {}): P
     env,
     stateDir,
     destroy: async () => {
-      await database.drop();
+      await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
