@@ -3,7 +3,7 @@
  * latency), on the embedded store and on PostgreSQL. Prints time until all are active,
  * instances/s, events appended, the POST latency of the big request and p50/p99 of 200 single
  * launches (10 at a time, from a client process of its own over keep-alive sockets), peak RSS; beside it the floor: the same number of events appended
- * straight to the same store (single-event appends, 64 writers), and the ratio floor/provisioning.
+ * straight to the same store (single-event appends, 64 writers) once provisioning has settled, and the ratio floor/provisioning.
  * Last line (PostgreSQL): `instances_per_s=<n> ratio_to_floor=<r>`. Prints figures, checks nothing.
  * Knobs: BENCH_INSTANCES (1000), BENCH_CONCURRENCY (worker concurrency, 64), BENCH_PG_POOL (20),
  * BENCH_STORES (embedded,postgres).
@@ -38,6 +38,22 @@ type Result = {
   floorSeconds: number;
   ratio: number;
 };
+
+/** Until no instance is still being provisioned and the log has stopped growing for a second. */
+async function untilSettled(http: ReturnType<typeof request>, auth: Record<string, string>, eventStore: EventStore): Promise<void> {
+  for (;;) {
+    let busy = false;
+    for (let cursor = ''; ;) {
+      const page = (await http.get(`/v1/instances?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).set(auth)).body;
+      busy ||= (page.items as Array<{ state: string }>).some((i) => i.state !== 'active');
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const head = await eventStore.headPosition();
+    await new Promise((r) => setTimeout(r, 1_000));
+    if (!busy && (await eventStore.headPosition()) === head) return;
+  }
+}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -96,7 +112,10 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
     const latencies = await launchLoad(baseUrl, token, 20, 10);
     latencies.sort((a, b) => a - b);
 
-    // Floor: the same number of events, appended straight to the same store by 64 writers.
+    // Floor: the same number of events, appended straight to the same store by 64 writers, once
+    // provisioning has settled (the single launches done, nothing appended for a second), so that
+    // the floor does not share the machine with provisioning still at work.
+    await untilSettled(http, auth, eventStore);
     const floorStarted = process.hrtime.bigint();
     let next = 0;
     await Promise.all(

@@ -1,7 +1,8 @@
 /**
  * npm run bench:relay: how long an event takes from its commit to a Kafka consumer, through the
  * outbox relay (the log itself, relayed from its checkpoint), with the orchestrator running as in
- * production (relay in-process, KAFKA_BROKERS set, the production poll interval).
+ * production (KAFKA_BROKERS set, the production poll interval), the relay in-process and then as a
+ * process of its own (`npm run relay`, ORCH_RELAY=off in the orchestrator), each measured alike.
  *   lag:   BENCH_RELAY_RATE (2,000) events/s appended for BENCH_RELAY_SECONDS (60), in appends of
  *          two events to random streams; for each event, the time from its append's commit to its
  *          arrival at a plain kafkajs consumer: p50/p90/p99/max, and any event lost or duplicated.
@@ -17,7 +18,8 @@ import { EventRelay } from '../../src/application/integration/event-relay';
 import { toBusMessage } from '../../src/application/integration/integration-events';
 import { topicOf } from '../../src/application/shared/integration-message';
 import { EventStore, NewEvent, RecordedEvent } from '../../src/application/ports/event-store.port';
-import { createBacking, startApp } from '../support/app';
+import { RunningApp, createBacking, startApp } from '../support/app';
+import { RunningProcess, startProcess } from '../support/processes';
 
 const RATE = Number(process.env.BENCH_RELAY_RATE ?? 2_000);
 const SECONDS = Number(process.env.BENCH_RELAY_SECONDS ?? 60);
@@ -62,6 +64,15 @@ class LagMeter {
   private readonly seen = new Set<string>();
   readonly lags: number[] = [];
   duplicates = 0;
+  /** When the latest first delivery arrived, and when the first one after `markFirst()` did. */
+  lastArrival = 0;
+  firstAfterMark: number | null = null;
+  private marked = false;
+
+  markFirst(): void {
+    this.marked = true;
+    this.firstAfterMark = null;
+  }
 
   commit(id: string, at: number): void {
     const arrival = this.arrived.get(id);
@@ -78,6 +89,8 @@ class LagMeter {
       return;
     }
     this.seen.add(id);
+    this.lastArrival = at;
+    if (this.marked && this.firstAfterMark === null) this.firstAfterMark = at;
     const commit = this.committed.get(id);
     if (commit === undefined) this.arrived.set(id, at);
     else {
@@ -172,24 +185,43 @@ async function rawProducerRate(prefix: string, events: RecordedEvent[]): Promise
   return rate;
 }
 
-async function benchmark(store: 'embedded' | 'postgres') {
+type Placement = 'in-process' | 'own process';
+type RelayHandle = { start(): Promise<void>; stop(): Promise<void> };
+
+/** The relay inside the orchestrator, or `npm run relay` as a process of its own on the same store. */
+async function relayOf(placement: Placement, running: RunningApp, env: NodeJS.ProcessEnv): Promise<RelayHandle> {
+  if (placement === 'in-process') {
+    const relay = running.app.get(EventRelay);
+    return { start: () => relay.start(), stop: () => relay.stop() };
+  }
+  let child: RunningProcess | null = null;
+  const handle = {
+    start: async () => void (child = await startProcess('relay', [], { ...env, ORCH_LOG_LEVEL: 'info' }, 'relay running')),
+    stop: async () => child?.stop('SIGTERM'),
+  };
+  await handle.start();
+  return handle;
+}
+
+async function benchmark(store: 'embedded' | 'postgres', placement: Placement) {
   const prefix = `benchrelay${randomBytes(4).toString('hex')}`;
   const backing = await createBacking(store, {
     KAFKA_BROKERS: BROKERS.join(','),
     ORCH_KAFKA_TOPIC_PREFIX: prefix,
-    ORCH_RELAY: 'in-process',
+    ORCH_RELAY: placement === 'in-process' ? 'in-process' : 'off',
     ORCH_BILLING: 'off',
     ORCH_POLL_INTERVAL_MS: '250',
     ORCH_PG_POOL_SIZE: '20',
   });
   const running = await startApp(backing);
+  const relay = await relayOf(placement, running, backing.env);
   try {
     const meter = new LagMeter();
     const topic = topicOf(prefix, 'compute');
     await createTopic(topic);
     const consumer = await startConsumer(topic, meter);
 
-    process.stdout.write(`${store}: warming up\n`);
+    process.stdout.write(`${store}, relay ${placement}: warming up\n`);
     for (let i = 0; i < 100; i++) await append(running.store, meter);
     await until('the warm-up events', () => meter.received >= 200, 60_000);
     meter.lags.length = 0;
@@ -201,17 +233,17 @@ async function benchmark(store: 'embedded' | 'postgres') {
     const lags = [...meter.lags].sort((a, b) => a - b);
 
     process.stdout.write(`${store}: draining a backlog of ${BACKLOG} events\n`);
-    const relay = running.app.get(EventRelay);
     await relay.stop();
     const head = await running.store.headPosition();
     for (let i = 0; i < BACKLOG / 100; i++) {
       await running.store.append(streamName(), Array.from({ length: 100 }, benchEvent), 'any');
     }
     const backlogStart = meter.received;
-    const draining = now();
+    meter.markFirst();
     await relay.start();
     await until('the backlog', () => meter.received >= backlogStart + BACKLOG, 300_000);
-    const drainPerSecond = BACKLOG / ((now() - draining) / 1000);
+    // From the first backlog event's arrival to the last: a relay process's start-up is not counted.
+    const drainPerSecond = (BACKLOG - 1) / ((meter.lastArrival - (meter.firstAfterMark as number)) / 1000);
     await consumer.disconnect();
 
     const backlogEvents: RecordedEvent[] = [];
@@ -223,7 +255,7 @@ async function benchmark(store: 'embedded' | 'postgres') {
     const rawPerSecond = await rawProducerRate(`${prefix}raw`, backlogEvents);
 
     return {
-      store,
+      store: `${store}, ${placement}`,
       sent: load.events,
       offered: load.offeredPerSecond,
       received: meter.received - before - BACKLOG,
@@ -237,6 +269,7 @@ async function benchmark(store: 'embedded' | 'postgres') {
       rawPerSecond,
     };
   } finally {
+    await relay.stop();
     await running.close();
     await backing.destroy();
   }
@@ -244,20 +277,22 @@ async function benchmark(store: 'embedded' | 'postgres') {
 
 async function main(): Promise<void> {
   const results = [];
-  for (const store of STORES) results.push(await benchmark(store));
+  for (const store of STORES) for (const placement of ['in-process', 'own process'] as const) results.push(await benchmark(store, placement));
   const f = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  process.stdout.write('\nstore     sent     offered/s  lost  dup   lag p50 ms  p90 ms  p99 ms  max ms   drain ev/s  raw producer ev/s  drain/raw\n');
+  process.stdout.write(
+    '\nstore, relay           sent     offered/s  lost  dup   lag p50 ms  p90 ms  p99 ms  max ms   drain ev/s  raw producer ev/s  drain/raw\n',
+  );
   for (const r of results) {
     process.stdout.write(
-      `${r.store.padEnd(9)} ${f(r.sent).padStart(8)} ${f(r.offered).padStart(10)} ${String(r.lost).padStart(5)} ${String(r.duplicates).padStart(4)}` +
+      `${r.store.padEnd(22)} ${f(r.sent).padStart(8)} ${f(r.offered).padStart(10)} ${String(r.lost).padStart(5)} ${String(r.duplicates).padStart(4)}` +
         ` ${f(r.p50, 1).padStart(11)} ${f(r.p90, 1).padStart(7)} ${f(r.p99, 1).padStart(7)} ${f(r.max, 1).padStart(7)}` +
         ` ${f(r.drainPerSecond).padStart(12)} ${f(r.rawPerSecond).padStart(18)} ${(r.drainPerSecond / r.rawPerSecond).toFixed(2).padStart(10)}\n`,
     );
   }
-  const last = results[results.length - 1];
-  process.stdout.write(
-    `${last.store}: lag_p50_ms=${last.p50.toFixed(1)} lag_p99_ms=${last.p99.toFixed(1)} relay_drain_per_s=${Math.round(last.drainPerSecond)} raw_producer_per_s=${Math.round(last.rawPerSecond)}\n`,
-  );
+  for (const last of results)
+    process.stdout.write(
+      `${last.store}: lag_p50_ms=${last.p50.toFixed(1)} lag_p99_ms=${last.p99.toFixed(1)} relay_drain_per_s=${Math.round(last.drainPerSecond)} raw_producer_per_s=${Math.round(last.rawPerSecond)}\n`,
+    );
 }
 
 main().then(

@@ -3,7 +3,8 @@
  * BENCH_REPLAY_EVENTS (1,000,000) events, into fresh tables, as `npm run replay` does, and checks
  * that the result equals the live read models; beside it the floor: a raw sequential read of the
  * same rows (plain SQL, same page size, same driver). Prints events/s of both and their ratio, and
- * for the record the raw read of only the columns the replay reads (see EventStore.readCores).
+ * for the record the raw read of only the columns the replay reads (see EventStore.readCores), and
+ * the fair floor: a raw read of the same columns and only the event types the projections fold.
  *
  * The log is real: a workload runs once through the HTTP API (a project, a user, a keypair, a
  * network, a security group, 5 instances launched, stopped, started, rebooted and 2 deleted, a
@@ -17,11 +18,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
-import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../../src/application/ports/event-store.port';
+import { EVENT_STORE, EventStore, EventTypes, NewEvent, RecordedEvent } from '../../src/application/ports/event-store.port';
 import { createHttpApp } from '../../src/http-app';
 import { Config, loadConfig } from '../../src/infrastructure/config/config';
 import { createEventStore } from '../../src/infrastructure/event-store/event-store.factory';
 import { EVENT_COLUMNS } from '../../src/infrastructure/event-store/sql/event-rows';
+import { typesCondition } from '../../src/infrastructure/event-store/sql/sql-dialect';
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 import { Database } from '../../src/infrastructure/persistence/database';
 import { openDatabase } from '../../src/infrastructure/persistence/open-database';
@@ -51,6 +53,7 @@ type Figures = {
   replayPerSecond: number;
   rawPerSecond: number;
   rawCoresPerSecond: number;
+  rawFoldedPerSecond: number;
   compareSeconds: number;
   equal: boolean;
 };
@@ -165,21 +168,31 @@ async function appendCopy(store: EventStore, template: readonly RecordedEvent[],
   return template.length;
 }
 
-/** The columns the replay reads (EventStore.readCores): position, type, data and the time (kept from the metadata in a column of its own). */
-const CORE_COLUMNS = 'position, type, data, at';
+/** The columns the replay reads (EventStore.readCores): position, type, schema version, data and the time (kept from the metadata in a column of its own). */
+const CORE_COLUMNS = 'position, type, schema_version, data, at';
 
-/** Events/s of a plain keyset read of the whole log in pages of `page`. */
-async function rawSequentialRead(db: Database, head: number, page: number, columns = EVENT_COLUMNS): Promise<number> {
-  const sql = `SELECT ${columns} FROM events WHERE position > ${db.param(1)} ORDER BY position LIMIT ${page}`;
+/** The types some projection folds: what the replay's threads read, all together. */
+const FOLDED: EventTypes = {
+  types: [...new Set(PROJECTIONS.flatMap((p) => p.reads.types))],
+  prefixes: [...new Set(PROJECTIONS.flatMap((p) => p.reads.prefixes))],
+};
+
+/**
+ * Events/s of a plain keyset read of the whole log in pages of `page` (of `types` only, if given:
+ * then the rate counts the log's events, as the replay's does, not only the rows read).
+ */
+async function rawSequentialRead(db: Database, head: number, page: number, columns = EVENT_COLUMNS, types?: EventTypes): Promise<number> {
+  const selected = types ? typesCondition(types, 1, (n) => db.param(n)) : null;
+  const sql = `SELECT ${columns} FROM events WHERE position > ${db.param(1)}${selected ? ` AND ${selected.condition}` : ''} ORDER BY position LIMIT ${page}`;
   const started = process.hrtime.bigint();
   let rows = 0;
   for (let position = 0; position < head;) {
-    const page = await db.query<{ position: number }>(sql, [position]);
+    const page = await db.query<{ position: number }>(sql, [position, ...(selected?.params ?? [])]);
     if (page.length === 0) break;
     rows += page.length;
     position = Number(page[page.length - 1].position);
   }
-  return rows / (Number(process.hrtime.bigint() - started) / 1e9);
+  return (types ? head : rows) / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
 async function run(store: 'embedded' | 'postgres'): Promise<Figures> {
@@ -234,6 +247,8 @@ async function run(store: 'embedded' | 'postgres'): Promise<Figures> {
         for (const page of new Set([PAGE, 2_000, 10_000])) rawPerSecond = Math.max(rawPerSecond, await rawSequentialRead(db, head, page));
         // Beside it, for the record, the same read of only the columns the replay reads.
         const rawCoresPerSecond = await rawSequentialRead(db, head, PAGE, CORE_COLUMNS);
+        // The fair floor: the same columns and the same event types, one thread.
+        const rawFoldedPerSecond = await rawSequentialRead(db, head, PAGE, CORE_COLUMNS, FOLDED);
         return {
           store,
           events: report.events,
@@ -243,6 +258,7 @@ async function run(store: 'embedded' | 'postgres'): Promise<Figures> {
           replayPerSecond: report.eventsPerSecond,
           rawPerSecond,
           rawCoresPerSecond,
+          rawFoldedPerSecond,
           compareSeconds: report.compareSeconds,
           equal: report.equal,
         };
@@ -268,15 +284,17 @@ async function main(): Promise<void> {
     }
     results.push(await run(store as 'embedded' | 'postgres'));
   }
-  process.stdout.write('\nstore      events  threads  replay ev/s  raw read ev/s  ratio  raw core-columns ev/s  live catch-up ev/s  compare s  equal\n');
+  process.stdout.write(
+    '\nstore      events  threads  replay ev/s  raw read ev/s  ratio  raw core-columns ev/s  raw same columns+types ev/s  ratio  live catch-up ev/s  compare s  equal\n',
+  );
   for (const r of results) {
     process.stdout.write(
-      `${r.store.padEnd(9)} ${String(r.events).padStart(8)} ${String(r.threads).padStart(8)} ${Math.round(r.replayPerSecond).toLocaleString('en').padStart(12)} ${Math.round(r.rawPerSecond).toLocaleString('en').padStart(14)} ${(r.replayPerSecond / r.rawPerSecond).toFixed(2).padStart(6)} ${Math.round(r.rawCoresPerSecond).toLocaleString('en').padStart(22)} ${Math.round(r.liveCatchUpPerSecond).toLocaleString('en').padStart(19)} ${r.compareSeconds.toFixed(1).padStart(10)}  ${r.equal}\n`,
+      `${r.store.padEnd(9)} ${String(r.events).padStart(8)} ${String(r.threads).padStart(8)} ${Math.round(r.replayPerSecond).toLocaleString('en').padStart(12)} ${Math.round(r.rawPerSecond).toLocaleString('en').padStart(14)} ${(r.replayPerSecond / r.rawPerSecond).toFixed(2).padStart(6)} ${Math.round(r.rawCoresPerSecond).toLocaleString('en').padStart(22)} ${Math.round(r.rawFoldedPerSecond).toLocaleString('en').padStart(28)} ${(r.replayPerSecond / r.rawFoldedPerSecond).toFixed(2).padStart(6)} ${Math.round(r.liveCatchUpPerSecond).toLocaleString('en').padStart(19)} ${r.compareSeconds.toFixed(1).padStart(10)}  ${r.equal}\n`,
     );
   }
   for (const r of results)
     process.stdout.write(
-      `${r.store}: events=${r.events} threads=${r.threads} replay_events_per_s=${Math.round(r.replayPerSecond)} ratio_to_raw=${(r.replayPerSecond / r.rawPerSecond).toFixed(2)} ratio_to_raw_core_columns=${(r.replayPerSecond / r.rawCoresPerSecond).toFixed(2)}\n`,
+      `${r.store}: events=${r.events} threads=${r.threads} replay_events_per_s=${Math.round(r.replayPerSecond)} ratio_to_raw=${(r.replayPerSecond / r.rawPerSecond).toFixed(2)} ratio_to_raw_core_columns=${(r.replayPerSecond / r.rawCoresPerSecond).toFixed(2)} ratio_to_raw_same_columns_and_types=${(r.replayPerSecond / r.rawFoldedPerSecond).toFixed(2)}\n`,
     );
 }
 

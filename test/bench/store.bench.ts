@@ -1,7 +1,9 @@
 /**
  * npm run bench:store: throughput of each event-store adapter beside the raw floor (the same rows
  * written/read with plain SQL through the same driver), and the ratio store/raw.
- *   single: appends/s, one event each, 16 concurrent writers on distinct streams
+ *   single: appends/s, one event each, 16 concurrent writers on distinct streams; two raw floors:
+ *           one commit per row, and the fair one for the store's group commit: the same rows with
+ *           one commit per round of the 16 writers (one multi-row INSERT)
  *   batch:  events/s, appends of 100 events, 4 concurrent writers
  *   replay: events/s, readAll in pages of 1,000 over >= 200,000 events
  * A benchmark, not a test: it prints figures and checks nothing.
@@ -26,6 +28,7 @@ type Figures = {
   adapter: string;
   singleStore: number;
   singleRaw: number;
+  singleRawGrouped: number;
   batchStore: number;
   batchRaw: number;
   replayStore: number;
@@ -99,6 +102,16 @@ async function benchAdapter(adapter: string, db: Database, store: EventStore, si
     return WRITERS * singlePerWriter;
   });
 
+  // The fair floor for group commit: the same rows, one commit per round holding each writer's row of that round.
+  const singleRawGrouped = await timed(async () => {
+    const sql = insertSql(db, WRITERS);
+    for (let i = 0; i < singlePerWriter; i++) {
+      const params = Array.from({ length: WRITERS }, (_, w) => rowParams(`grouped-${tag}-${w}`, i + 1, event(i))).flat();
+      await db.writer.query(sql, params);
+    }
+    return WRITERS * singlePerWriter;
+  });
+
   const batchStore = await timed(async () => {
     await parallel(BATCH_WRITERS, async (w) => {
       for (let b = 0; b < batchesPerWriter; b++) {
@@ -154,14 +167,15 @@ async function benchAdapter(adapter: string, db: Database, store: EventStore, si
     }
     return count;
   });
-  return { adapter, singleStore, singleRaw, batchStore, batchRaw, replayStore, replayRaw, replayed };
+  return { adapter, singleStore, singleRaw, singleRawGrouped, batchStore, batchRaw, replayStore, replayRaw, replayed };
 }
 
 function print(f: Figures): void {
   const row = (what: string, store: number, raw: number, unit: string) =>
     `  ${what.padEnd(34)} store ${Math.round(store).toString().padStart(8)} ${unit}   raw ${Math.round(raw).toString().padStart(8)} ${unit}   ratio ${(store / raw).toFixed(2)}`;
   process.stdout.write(`\n${f.adapter}\n`);
-  process.stdout.write(`${row(`single appends (${WRITERS} writers)`, f.singleStore, f.singleRaw, 'appends/s')}\n`);
+  process.stdout.write(`${row(`single appends (${WRITERS} writers)`, f.singleStore, f.singleRaw, 'appends/s')}   (raw: one commit per row)\n`);
+  process.stdout.write(`${row(`single appends (${WRITERS} writers)`, f.singleStore, f.singleRawGrouped, 'appends/s')}   (raw: ${WRITERS} rows per commit)\n`);
   process.stdout.write(`${row(`batch appends (${BATCH}/append, ${BATCH_WRITERS} writers)`, f.batchStore, f.batchRaw, 'events/s ')}\n`);
   process.stdout.write(`${row(`readAll replay (${f.replayed} events)`, f.replayStore, f.replayRaw, 'events/s ')}\n`);
 }

@@ -1,0 +1,143 @@
+/**
+ * npm run bench:soak: the orchestrator as its own process (embedded store, 4 simulated hosts), under
+ * SOAK_MINUTES (10) of mixed load from autocannon at SOAK_RATE requests/s (120) over
+ * SOAK_CONNECTIONS (8): each connection launches an instance, lists, reads the event log, looks at
+ * it, reboots it, deletes it (test/bench/soak-requests.ts), while one client follows the SSE event
+ * stream throughout. Prints one row per minute (requests, errors, p50/p99, the server's RSS) and
+ * checks the targets: 0 errors, RSS growth under 10% after the first minute (warm-up), p99 steady,
+ * every instance gone at the end and the stream still live. Exits 1 if a target is missed.
+ * Last line: `minutes=<n> requests=<n> errors=<n> rss_growth_pct=<g> p99_first_ms=<a> p99_last_ms=<b>`.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import autocannon from 'autocannon';
+import { api, listAll, prepareSimulatedCloud } from '../support/cluster-cloud';
+import { freePort, startProcess } from '../support/processes';
+import { SoakCounts, soakSequence } from './soak-requests';
+
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
+const RATE = Number(process.env.SOAK_RATE ?? 120);
+const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 8);
+const PASSWORD = 'soak-password-123';
+
+const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/** Follows the SSE stream, counting events; `alive()` says whether it is still open. */
+function followEvents(url: string, token: string): { events(): number; alive(): boolean; stop(): void } {
+  const abort = new AbortController();
+  let events = 0;
+  let open = true;
+  void (async () => {
+    try {
+      const response = await fetch(`${url}/v1/events/stream`, { headers: { Authorization: `Bearer ${token}` }, signal: abort.signal });
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) events += (decoder.decode(chunk).match(/^id: /gm) ?? []).length;
+    } catch {
+      // aborted at the end, or broken (then alive() says so)
+    }
+    open = false;
+  })();
+  return { events: () => events, alive: () => open, stop: () => abort.abort() };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-soak-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startProcess(
+    'main',
+    [],
+    {
+      ORCH_STORE: 'embedded',
+      ORCH_DATA_DIR: dataDir,
+      ORCH_HTTP_HOST: '127.0.0.1',
+      ORCH_HTTP_PORT: String(port),
+      ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
+      ORCH_GRPC_PORT: 'off',
+      ORCH_LOG_LEVEL: 'warn',
+      ORCH_SIM_LATENCY_MS: '2',
+    },
+    async () => (await fetch(`${url}/readyz`).catch(() => null))?.status === 200,
+  );
+  const pid = server.child.pid as number;
+  try {
+    const token = (await api(url).post('/v1/auth/tokens', { username: 'admin', password: PASSWORD, project: 'admin' })).body.token as string;
+    const admin = api(url, token);
+    await prepareSimulatedCloud(admin, 4);
+    const stream = followEvents(url, token);
+    const counts: SoakCounts = { launched: 0, acted: 0, actionsDeferred: 0, deleted: 0 };
+    const requests = soakSequence(counts);
+    const rows: Array<{ minute: number; requests: number; errors: number; p50: number; p99: number; rss: number }> = [];
+    process.stdout.write(
+      `soak: ${MINUTES} min at ${RATE} req/s over ${CONNECTIONS} connections, server pid ${pid}, RSS ${rssMiB(pid).toFixed(0)} MiB at start\n`,
+    );
+    process.stdout.write('minute | requests | errors (non-2xx, failed, timeouts) | p50 ms | p99 ms | server RSS MiB\n');
+    for (let minute = 1; minute <= MINUTES; minute++) {
+      const result = await autocannon({
+        url,
+        connections: CONNECTIONS,
+        overallRate: RATE,
+        duration: 60,
+        headers: { Authorization: `Bearer ${token}` },
+        requests,
+        timeout: 10,
+      });
+      const errors = result.non2xx + result.errors + result.timeouts;
+      const row = { minute, requests: result.requests.total, errors, p50: result.latency.p50, p99: result.latency.p99, rss: rssMiB(pid) };
+      rows.push(row);
+      const codes = Object.entries(result.statusCodeStats ?? {})
+        .filter(([code]) => !code.startsWith('2'))
+        .map(([code, s]) => `${code}x${(s as { count: number }).count}`);
+      process.stdout.write(
+        `${minute} | ${row.requests} | ${errors} (${result.non2xx}, ${result.errors}, ${result.timeouts}${codes.length ? ` ${codes.join(' ')}` : ''}) | ${row.p50} | ${row.p99} | ${row.rss.toFixed(1)}\n`,
+      );
+    }
+    // Nothing stuck: every instance launched is deleted once the last deletes have run.
+    const deadline = Date.now() + 60_000;
+    let left = await listAll(admin, '/v1/instances');
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      left = await listAll(admin, '/v1/instances');
+    }
+    const streamAlive = stream.alive();
+    const streamed = stream.events();
+    stream.stop();
+
+    const warm = rows[0];
+    const last = rows[rows.length - 1];
+    const growth = ((last.rss - warm.rss) / warm.rss) * 100;
+    const errors = rows.reduce((sum, r) => sum + r.errors, 0);
+    const total = rows.reduce((sum, r) => sum + r.requests, 0);
+    const p99s = rows.slice(1).map((r) => r.p99);
+    const p99Steady = rows.length < 3 || Math.max(...p99s) <= 2 * Math.max(warm.p99, Math.min(...p99s), 5);
+    process.stdout.write(
+      `instances launched ${counts.launched}, rebooted ${counts.acted} (${counts.actionsDeferred} not yet active at their turn: a read instead), deleted ${counts.deleted}, left ${left.length}; ` +
+        `SSE stream ${streamAlive ? 'still open' : 'CLOSED'} with ${streamed} events\n`,
+    );
+    const targets = {
+      'no errors': errors === 0,
+      'RSS growth < 10%': growth < 10,
+      'p99 steady (max ≤ 2× the steadiest)': p99Steady,
+      'nothing left': left.length === 0,
+      'stream live': streamAlive,
+    };
+    process.stdout.write(
+      `targets: ${Object.entries(targets)
+        .map(([name, ok]) => `${name}: ${ok ? 'met' : 'MISSED'}`)
+        .join('; ')}\n`,
+    );
+    process.stdout.write(
+      `minutes=${MINUTES} requests=${total} errors=${errors} rss_growth_pct=${growth.toFixed(1)} p99_first_ms=${warm.p99} p99_last_ms=${last.p99}\n`,
+    );
+    if (Object.values(targets).includes(false)) process.exitCode = 1;
+  } finally {
+    await server.stop('SIGTERM');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
