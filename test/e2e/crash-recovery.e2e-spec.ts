@@ -138,6 +138,7 @@ for (const store of ['embedded', 'postgres'] as StoreUnderTest[]) {
         orphans: left.orphans.length,
         fiveXx,
         recoverSeconds,
+        notes: `acknowledged = launch and delete requests (${launched.length} instances); time to recover from the last kill`,
       });
       expect(all.length).toBe(KILLS * PER_LAUNCH - deleted.size);
       expect(lost.map((id) => `${id} ${byId.get(id)?.state}`)).toEqual([]);
