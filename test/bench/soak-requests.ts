@@ -37,6 +37,8 @@ export function soakSequence(counts: SoakCounts): autocannon.Request[] {
     { method: 'GET', path: '/v1/events?limit=50' },
     { method: 'GET', path: '/v1/hosts' },
     { method: 'GET', path: '/v1/instances?limit=20' },
+    { method: 'GET', path: '/v1/events?limit=50' },
+    { method: 'GET', path: '/v1/hosts' },
     { method: 'GET', setupRequest: own(), onResponse: remember },
     {
       method: 'POST',
@@ -49,7 +51,9 @@ export function soakSequence(counts: SoakCounts): autocannon.Request[] {
           return { ...request, path: `/v1/instances/${c.id}/actions` };
         }
         counts.actionsDeferred++;
-        return { method: 'GET', path: `/v1/instances/${c.id}` };
+        // A read in its place: without the body, and so without the body's length and type.
+        const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([name]) => !/^content-(length|type)$/i.test(name)));
+        return { ...request, method: 'GET', path: `/v1/instances/${c.id}`, body: undefined, headers };
       },
     },
     { method: 'GET', path: '/v1/events?limit=50' },

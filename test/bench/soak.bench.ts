@@ -93,12 +93,21 @@ async function main(): Promise<void> {
         `${minute} | ${row.requests} | ${errors} (${result.non2xx}, ${result.errors}, ${result.timeouts}${codes.length ? ` ${codes.join(' ')}` : ''}) | ${row.p50} | ${row.p99} | ${row.rss.toFixed(1)}\n`,
       );
     }
-    // Nothing stuck: every instance launched is deleted once the last deletes have run.
-    const deadline = Date.now() + 60_000;
+    // Nothing stuck: the load stops mid-loop, so each connection may leave its last instance; every
+    // one left must settle (active, within 30 s), and then go when deleted.
+    const settleBy = Date.now() + 30_000;
     let left = await listAll(admin, '/v1/instances');
-    while (left.length > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 1_000));
+    while (left.some((i) => i.state !== 'active') && Date.now() < settleBy) {
+      await new Promise((r) => setTimeout(r, 500));
       left = await listAll(admin, '/v1/instances');
+    }
+    const unsettled = left.filter((i) => i.state !== 'active');
+    for (const i of left) await admin.delete(`/v1/instances/${i.id}`);
+    const deadline = Date.now() + 60_000;
+    let remaining = left.length;
+    while (remaining > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      remaining = (await listAll(admin, '/v1/instances')).length;
     }
     const streamAlive = stream.alive();
     const streamed = stream.events();
@@ -112,14 +121,14 @@ async function main(): Promise<void> {
     const p99s = rows.slice(1).map((r) => r.p99);
     const p99Steady = rows.length < 3 || Math.max(...p99s) <= 2 * Math.max(warm.p99, Math.min(...p99s), 5);
     process.stdout.write(
-      `instances launched ${counts.launched}, rebooted ${counts.acted} (${counts.actionsDeferred} not yet active at their turn: a read instead), deleted ${counts.deleted}, left ${left.length}; ` +
+      `instances launched ${counts.launched}, rebooted ${counts.acted} (${counts.actionsDeferred} not yet active at their turn: a read instead), deleted ${counts.deleted}; left by the last loops ${left.length} (${unsettled.length} not active), ${remaining} of them still there after deleting; ` +
         `SSE stream ${streamAlive ? 'still open' : 'CLOSED'} with ${streamed} events\n`,
     );
     const targets = {
       'no errors': errors === 0,
       'RSS growth < 10%': growth < 10,
       'p99 steady (max ≤ 2× the steadiest)': p99Steady,
-      'nothing left': left.length === 0,
+      'nothing stuck': unsettled.length === 0 && remaining === 0,
       'stream live': streamAlive,
     };
     process.stdout.write(
