@@ -10,6 +10,7 @@ import { eventually } from '../support/eventually';
 import { GUEST_IMAGE_DIR } from '../support/guest-image';
 import { describeWithVirt } from '../support/services';
 import { run, succeeds } from '../support/shell';
+import { removeVirtLeftovers } from '../support/virt-cleanup';
 
 const URI = 'qemu:///system';
 const GUESTS = 8;
@@ -91,14 +92,7 @@ describeWithVirt('libvirtd restarted during a boot storm (embedded store, real g
 
   afterAll(async () => {
     await running?.close();
-    for (const id of launched) {
-      succeeds('virsh', '-c', URI, 'destroy', domainName(id));
-      succeeds('virsh', '-c', URI, 'undefine', domainName(id));
-    }
-    succeeds('ovs-vsctl', '--if-exists', 'del-br', bridge);
-    if (vlan) succeeds('ip', 'netns', 'delete', gatewayNamespace(vlan));
-    succeeds('virsh', '-c', URI, 'pool-destroy', pool);
-    succeeds('virsh', '-c', URI, 'pool-undefine', pool);
+    removeVirtLeftovers({ instanceIds: launched, bridge, namespaces: vlan ? [gatewayNamespace(vlan)] : [], pool });
     await backing?.destroy();
     fs.rmSync(work, { recursive: true, force: true });
   }, 120_000);

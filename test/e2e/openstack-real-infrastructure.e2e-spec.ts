@@ -11,6 +11,7 @@ import { eventually } from '../support/eventually';
 import { GUEST_IMAGE_DIR } from '../support/guest-image';
 import { baseUrlOf, openStackEnv, openstackJson, runClient } from '../support/openstack-clients';
 import { describeWithOpenStackClients, describeWithVirt } from '../support/services';
+import { removeVirtLeftovers } from '../support/virt-cleanup';
 
 const URI = 'qemu:///system';
 const describeHere = describeWithVirt === describe ? describeWithOpenStackClients : describe.skip;
@@ -58,14 +59,7 @@ describeHere('The openstack CLI on libvirt and Open vSwitch (embedded store)', (
 
   afterAll(async () => {
     await running?.close();
-    if (serverId) {
-      succeeds('virsh', '-c', URI, 'destroy', domainName(serverId));
-      succeeds('virsh', '-c', URI, 'undefine', domainName(serverId));
-    }
-    succeeds('ovs-vsctl', '--if-exists', 'del-br', bridge);
-    if (vlan) succeeds('ip', 'netns', 'delete', gatewayNamespace(vlan));
-    succeeds('virsh', '-c', URI, 'pool-destroy', pool);
-    succeeds('virsh', '-c', URI, 'pool-undefine', pool);
+    removeVirtLeftovers({ instanceIds: serverId ? [serverId] : [], bridge, namespaces: vlan ? [gatewayNamespace(vlan)] : [], pool });
     await backing?.destroy();
     fs.rmSync(work, { recursive: true, force: true });
   }, 120_000);

@@ -9,6 +9,7 @@ import { ADMIN_PASSWORD, Backing, RunningApp, bearer, createBacking, startApp } 
 import { eventually, settled } from '../support/eventually';
 import { GUEST_IMAGE_DIR } from '../support/guest-image';
 import { describeWithVirt } from '../support/services';
+import { removeVirtLeftovers } from '../support/virt-cleanup';
 
 const URI = 'qemu:///system';
 
@@ -81,16 +82,12 @@ describeWithVirt('Real infrastructure: libvirt guests, Open vSwitch networks, po
 
   afterAll(async () => {
     await running?.close();
-    for (const name of run('virsh', '-c', URI, 'list', '--all', '--name').split('\n')) {
-      if (Object.values(instances).some((i) => name.trim() === domainName(i.id))) {
-        succeeds('virsh', '-c', URI, 'destroy', name.trim());
-        succeeds('virsh', '-c', URI, 'undefine', name.trim());
-      }
-    }
-    succeeds('ovs-vsctl', '--if-exists', 'del-br', bridge);
-    for (const n of Object.values(networks)) succeeds('ip', 'netns', 'delete', gatewayNamespace(n.vlan));
-    succeeds('virsh', '-c', URI, 'pool-destroy', pool);
-    succeeds('virsh', '-c', URI, 'pool-undefine', pool);
+    removeVirtLeftovers({
+      instanceIds: Object.values(instances).map((i) => i.id),
+      bridge,
+      namespaces: Object.values(networks).map((n) => gatewayNamespace(n.vlan)),
+      pool,
+    });
     await backing?.destroy();
     fs.rmSync(work, { recursive: true, force: true });
   }, 120_000);
