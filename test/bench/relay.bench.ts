@@ -34,13 +34,14 @@ const kafka = new Kafka({ clientId: 'bench-relay', brokers: BROKERS, logLevel: l
 
 const benchEvent = (): NewEvent => ({
   id: randomUUID(),
-  type: 'InstancePowerStateObserved',
+  // A compute event the relay knows (an unknown type would go to the platform topic, which the bench does not read).
+  type: 'InstancePowerStateDrifted',
   schemaVersion: 1,
   data: {
     instanceId: `ins-${randomBytes(10).toString('hex')}`,
-    hostId: 'hst-0123456789abcdef0123',
-    powerState: 'running',
-    observedAt: new Date().toISOString(),
+    expected: 'running',
+    observed: 'shutoff',
+    at: new Date().toISOString(),
   },
   metadata: {
     principal: 'system:bench',
