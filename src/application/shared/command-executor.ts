@@ -8,6 +8,8 @@ import { METRICS, Metrics } from '../ports/metrics.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-progress.port';
 import { ApplicationError } from './application-error';
 import { CommandContext } from './command-context';
+import { sleep } from './sleep';
+import { Backoff, backoffDelay } from './work/backoff';
 
 export type Execution<S, E> = {
   readonly state: S;
@@ -16,7 +18,14 @@ export type Execution<S, E> = {
   readonly position: number;
 };
 
-export const MAX_COMMAND_ATTEMPTS = 5;
+export const MAX_COMMAND_ATTEMPTS = 10;
+
+/**
+ * The wait before deciding again after another process won the append: jittered so that the
+ * processes contending for one hot stream (a project's quota under a burst) do not collide again
+ * in lockstep; ten attempts span about half a second at worst.
+ */
+const CONFLICT_BACKOFF: Backoff = { baseMs: 2, capMs: 100 };
 
 /** Folded states kept in memory (least recently used evicted beyond this many streams). */
 export const STATE_CACHE_STREAMS = 20_000;
@@ -215,7 +224,10 @@ export class CommandExecutor {
       } catch (error) {
         if (error instanceof WrongExpectedVersion) {
           this.metrics.commandConflict();
-          if (attempt < MAX_COMMAND_ATTEMPTS) continue;
+          if (attempt < MAX_COMMAND_ATTEMPTS) {
+            await sleep(backoffDelay(attempt, CONFLICT_BACKOFF, Math.random));
+            continue;
+          }
           const conflict = new ApplicationError('conflict', 'ConcurrentModification', `${stream} was modified concurrently; try again`);
           return group.forEach((item) => item.reject(conflict));
         }
