@@ -8,7 +8,7 @@ const FRAMEWORKS = '^(@nestjs|typeorm|pg|better-sqlite3|kafkajs|@eventstore|expr
 const NODE_IO = '^(fs|node:fs|net|node:net|http|node:http|https|node:https|child_process|node:child_process|crypto|node:crypto|os|node:os|path|node:path|worker_threads|node:worker_threads)$';
 const CONTEXTS = ['compute', 'network', 'storage', 'identity', 'billing'];
 /** Application code above the contexts: it may use every context, through their public entries. */
-const PLATFORM_FEATURES = ['events', 'integration', 'operations'];
+const PLATFORM_FEATURES = ['events', 'integration', 'operations', 'demo'];
 const others = (context) => CONTEXTS.filter((c) => c !== context).join('|');
 
 module.exports = {
@@ -40,6 +40,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/interfaces' },
       to: { path: '^src/(infrastructure|wiring|roles)' },
+    },
+    {
+      name: 'cli-is-a-client',
+      comment: 'The orch CLI talks to a cloud over its public HTTP API only: it imports nothing of the server',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/', pathNot: '^src/cli/' },
     },
     {
       name: 'infrastructure-not-on-interfaces',

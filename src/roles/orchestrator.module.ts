@@ -4,6 +4,7 @@ import { HOST_SCOPE, HostScope } from '../application/compute/ports/host-scope.p
 import { ProvisioningWorker } from '../application/compute/provisioning/provisioning.worker';
 import { HostReconciler } from '../application/compute/reconciliation/host.reconciler';
 import { BootstrapAdmin } from '../application/identity/bootstrap-admin';
+import { DemoCloud } from '../application/demo/demo-cloud';
 import { EventRelay } from '../application/integration/event-relay';
 import { SecurityGroupWorker } from '../application/network/security-group.worker';
 import { EventStore } from '../application/ports/event-store.port';
@@ -65,6 +66,7 @@ export class OrchestratorModule {
             EventRelay,
             ProjectionRunner,
             BootstrapAdmin,
+            DemoCloud,
             HOST_SCOPE,
             ProvisioningWorker,
             VolumeWorker,
@@ -82,6 +84,7 @@ export class OrchestratorModule {
             relay: EventRelay,
             projections: ProjectionRunner,
             bootstrap: BootstrapAdmin,
+            demo: DemoCloud,
             scope: HostScope,
             provisioning: ProvisioningWorker,
             volumes: VolumeWorker,
@@ -92,7 +95,7 @@ export class OrchestratorModule {
             ...platformParts(db, store, bus, notifications),
             ...identityParts(identityHome),
             ...alonePerCluster(config, membership, { billing, relay, projections }),
-            starting('bootstrap', () => (identityHome?.db ?? db).exclusively(BOOTSTRAP_LOCK, () => bootstrapAdmin(bootstrap, config, logger))),
+            starting('bootstrap', () => (identityHome?.db ?? db).exclusively(BOOTSTRAP_LOCK, () => bootstrapAdmin(bootstrap, demo, config, logger))),
             part('host scope', scope),
             part('provisioning', provisioning),
             part('volumes', volumes),
@@ -100,6 +103,7 @@ export class OrchestratorModule {
             part('reconciler', reconciler),
           ],
         },
+        DemoCloud,
         Lifecycle,
       ],
     };
@@ -146,11 +150,25 @@ function inOrder(parts: ProcessPart[]): { start(): Promise<void>; stop(): Promis
   };
 }
 
-/** Creates project and user `admin` when the store is empty, and prints a generated password once. */
-async function bootstrapAdmin(bootstrap: BootstrapAdmin, config: Config, logger: JsonLogger): Promise<void> {
+/**
+ * Creates project and user `admin` when the store is empty, and prints a generated password once;
+ * then, with ORCH_DEMO on, seeds the demo cloud and prints the commands that launch an instance.
+ */
+async function bootstrapAdmin(bootstrap: BootstrapAdmin, demo: DemoCloud, config: Config, logger: JsonLogger): Promise<void> {
   const result = await bootstrap.run(config.bootstrapPassword);
   if (!result.created) return;
   logger.info('bootstrap: created project "admin" and user "admin" (role admin)', {
     ...(result.generated ? { generatedPassword: result.password, note: 'shown once; set ORCH_BOOTSTRAP_PASSWORD to choose it' } : {}),
+  });
+  if (!config.demo) return;
+  const seeded = await demo.seed(result.admin);
+  const url = config.publicUrl ?? `http://${config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost}:${config.httpPort}`;
+  const password = result.generated ? result.password : '<ORCH_BOOTSTRAP_PASSWORD>';
+  logger.info('demo cloud ready (ORCH_DEMO=off to start empty)', {
+    ...seeded,
+    next: [
+      `npx orch login --url ${url} --user admin --password '${password}'`,
+      'npx orch launch demo --flavor m1.tiny --image cirros --network private --wait',
+    ],
   });
 }

@@ -42,6 +42,7 @@ export async function startBenchCloud(store: 'embedded' | 'postgres', databaseUr
     ORCH_DATA_DIR: dataDir,
     ORCH_DATABASE_URL: databaseUrl,
     ORCH_BOOTSTRAP_PASSWORD: BENCH_PASSWORD,
+    ORCH_DEMO: 'off',
     ORCH_POLL_INTERVAL_MS: '20',
     ORCH_GRPC_PORT: 'off',
   });

@@ -135,6 +135,7 @@ async function orchestrator(work: string) {
   const config = loadConfig({
     ORCH_DATA_DIR: path.join(work, 'data'),
     ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
+    ORCH_DEMO: 'off',
     ORCH_LOG_LEVEL: 'error',
     ORCH_BLOCK_STORAGE: 'libvirt',
     ORCH_VOLUME_DIR: path.join(work, 'volumes'),

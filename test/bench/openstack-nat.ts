@@ -37,6 +37,7 @@ export async function natFigures(rounds: number): Promise<NatFigures> {
     ORCH_STORE: 'embedded',
     ORCH_DATA_DIR: path.join(work, 'data'),
     ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
+    ORCH_DEMO: 'off',
     ORCH_GRPC_PORT: 'off',
     ORCH_BLOCK_STORAGE: 'libvirt',
     ORCH_VOLUME_DIR: path.join(work, 'volumes'),

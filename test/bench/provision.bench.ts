@@ -64,6 +64,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
     ORCH_DATA_DIR: dataDir,
     ORCH_DATABASE_URL: databaseUrl,
     ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
+    ORCH_DEMO: 'off',
     ORCH_LOG_LEVEL: 'error',
     ORCH_POLL_INTERVAL_MS: '20',
     ORCH_PROVISION_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64',

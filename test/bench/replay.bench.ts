@@ -203,6 +203,7 @@ async function run(store: 'embedded' | 'postgres'): Promise<Figures> {
     ORCH_DATA_DIR: dataDir,
     ORCH_DATABASE_URL: database?.url,
     ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
+    ORCH_DEMO: 'off',
     ORCH_LOG_LEVEL: 'error',
     ORCH_POLL_INTERVAL_MS: '20',
     ORCH_PG_POOL_SIZE: '20',

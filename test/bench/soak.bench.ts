@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       ORCH_HTTP_HOST: '127.0.0.1',
       ORCH_HTTP_PORT: String(port),
       ORCH_BOOTSTRAP_PASSWORD: PASSWORD,
+      ORCH_DEMO: 'off',
       ORCH_GRPC_PORT: 'off',
       ORCH_LOG_LEVEL: 'warn',
       ORCH_SIM_LATENCY_MS: '2',

@@ -40,7 +40,7 @@ describe('Services the contexts offer each other (embedded)', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-services-'));
-    const config = loadConfig({ ORCH_STORE: 'embedded', ORCH_DATA_DIR: dir, ORCH_GRPC_PORT: 'off' });
+    const config = loadConfig({ ORCH_STORE: 'embedded', ORCH_DATA_DIR: dir, ORCH_GRPC_PORT: 'off', ORCH_DEMO: 'off' });
     const logger = new JsonLogger('error', () => undefined);
     @Module({
       imports: [

@@ -29,6 +29,7 @@ export async function createBacking(store: StoreUnderTest, overrides: NodeJS.Pro
     ORCH_DATA_DIR: dataDir,
     ...(database ? { ORCH_DATABASE_URL: database.url } : {}),
     ORCH_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
+    ORCH_DEMO: 'off',
     ORCH_POLL_INTERVAL_MS: '20',
     ORCH_PG_POOL_SIZE: '10',
     ORCH_GRPC_PORT: 'off',

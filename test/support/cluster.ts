@@ -23,6 +23,7 @@ export async function createClusterBacking(overrides: NodeJS.ProcessEnv = {}, st
     ORCH_DATA_DIR: dataDir,
     ORCH_SECRET_KEY: 'c1'.repeat(32),
     ORCH_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
+    ORCH_DEMO: 'off',
     ORCH_GRPC_PORT: 'off',
     ORCH_PG_POOL_SIZE: '10',
     ORCH_SIM_STATE_DIR: stateDir,

@@ -13,3 +13,6 @@ export type { InstanceView, OperationRecord } from './ports/instance-read-model.
 export { COMPUTE_EVENT_TYPES } from '../../domain/compute/compute-events';
 export { activeImage } from './provisioning/active-image';
 export type { ActiveImage } from './provisioning/active-image';
+export { CreateFlavor } from './commands/create-flavor.command';
+export { RegisterHost } from './commands/register-host.command';
+export { RegisterImage } from './commands/register-image.command';

@@ -19,6 +19,11 @@ export class EventLogQueries {
     };
   }
 
+  /** The position of the last event appended: where a client starts following what happens next. */
+  async head(): Promise<{ position: number }> {
+    return { position: await this.store.headPosition() };
+  }
+
   /** The filter as the caller may apply it: an admin filters by any project, anyone else sees their own. */
   private scoped(p: Principal, filter: EventLogFilter): EventLogFilter {
     // Times as the events carry them (with milliseconds), so that comparing the text is comparing the times.

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore } from '../ports/event-store.port';
 import { SECRETS, Secrets } from '../ports/secrets.port';
-import { systemContext } from '../shared/command-context';
+import { Principal, systemContext } from '../shared/command-context';
 import { CreateProject } from './commands/create-project.command';
 import { CreateUser } from './commands/create-user.command';
 import { IDENTITY_READ_MODEL, IdentityReadModel } from './ports/identity-read-model.port';
@@ -10,7 +10,7 @@ import { nameClaimStream } from '../shared/unique-names';
 
 export const ADMIN_NAME = 'admin';
 
-export type BootstrapResult = { created: false } | { created: true; password: string; generated: boolean };
+export type BootstrapResult = { created: false } | { created: true; password: string; generated: boolean; admin: Principal };
 
 /**
  * On first start with an empty store: project `admin` and user `admin` (role admin). Each step is
@@ -34,7 +34,8 @@ export class BootstrapAdmin {
     const project = await this.readModel.findProjectByName(ADMIN_NAME);
     if (!project) throw new Error('Bootstrap: the admin project is missing from the read model');
     const password = configuredPassword ?? this.secrets.randomSecret(18);
-    await this.commandBus.execute(new CreateUser(ADMIN_NAME, password, project.id, 'admin', null, null, ctx));
-    return { created: true, password, generated: configuredPassword === undefined };
+    const user = await this.commandBus.execute(new CreateUser(ADMIN_NAME, password, project.id, 'admin', null, null, ctx));
+    const admin: Principal = { userId: user.id, userName: ADMIN_NAME, projectId: project.id, role: 'admin', tokenId: null };
+    return { created: true, password, generated: configuredPassword === undefined, admin };
   }
 }

@@ -2,3 +2,4 @@
 export { QuotaLedger } from './quota-ledger';
 export { assertAdmin, assertCanWrite, assertInScope, listingScope } from './access';
 export { IDENTITY_EVENT_TYPES } from '../../domain/identity/identity-events';
+export { UpdateProjectQuotas } from './commands/update-project-quotas.command';

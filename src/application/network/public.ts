@@ -9,3 +9,4 @@ export { SWITCHES } from './ports/switch-drivers.port';
 export type { SwitchDrivers } from './ports/switch-drivers.port';
 export type { ActualPort, SwitchDriver } from './ports/switch-driver.port';
 export { NETWORK_EVENT_TYPES } from '../../domain/network/network-events';
+export { CreateNetwork } from './commands/create-network.command';

@@ -28,6 +28,8 @@ export type Config = ClusterConfig &
     /** A port serving only the EC2 Query API, at `/` (libcloud's default path); null: EC2 only at /ec2 of the HTTP port. */
     ec2Port: number | null;
     bootstrapPassword: string | undefined;
+    /** Seed a demo cloud (hosts, flavors, an image, a network) on the start that bootstraps the admin. */
+    demo: boolean;
     tokenTtlSeconds: number;
     /** The externally visible base URL of the HTTP server (catalog endpoints, links); null: the Host the client used. */
     publicUrl: string | null;
@@ -194,6 +196,7 @@ function publicUrl(env: NodeJS.ProcessEnv): string | null {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.ORCH_DATA_DIR || './data');
   const store = oneOf(env, 'ORCH_STORE', ['embedded', 'postgres'] as const, 'embedded');
+  const demo = oneOf(env, 'ORCH_DEMO', ['on', 'off'] as const, store === 'embedded' ? 'on' : 'off') === 'on';
   return {
     store,
     dataDir,
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     grpcPort: env.ORCH_GRPC_PORT === 'off' ? null : integer(env, 'ORCH_GRPC_PORT', 9090, 1, 65535),
     ec2Port: !env.ORCH_EC2_PORT || env.ORCH_EC2_PORT === 'off' ? null : integer(env, 'ORCH_EC2_PORT', 8773, 0, 65535),
     bootstrapPassword: env.ORCH_BOOTSTRAP_PASSWORD || undefined,
+    demo,
     tokenTtlSeconds: integer(env, 'ORCH_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
     publicUrl: publicUrl(env),
     bodyLimitBytes: integer(env, 'ORCH_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
@@ -221,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provisionConcurrency: integer(env, 'ORCH_PROVISION_CONCURRENCY', 64, 1, 10_000),
     schedulerWeigher: oneOf(env, 'ORCH_SCHEDULER_WEIGHER', ['spread', 'pack'] as const, 'spread'),
     simulatedLatencyMs: integer(env, 'ORCH_SIM_LATENCY_MS', 0, 0, 600_000),
-    simulatedStateDir: env.ORCH_SIM_STATE_DIR ? path.resolve(env.ORCH_SIM_STATE_DIR) : null,
+    simulatedStateDir: simulatedStateDir(env, dataDir, demo),
     reconcileIntervalMs: integer(env, 'ORCH_RECONCILE_INTERVAL_MS', 10_000, 50, 3_600_000),
     orphanGraceMs: integer(env, 'ORCH_ORPHAN_GRACE_MS', 300_000, 0, 7 * 24 * 3_600_000),
     powerDriftPolicy: oneOf(env, 'ORCH_POWER_DRIFT_POLICY', ['accept', 'restore'] as const, 'accept'),
@@ -254,6 +258,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...regionConfig(env, store),
     ...rateLimitConfig(env),
   };
+}
+
+/**
+ * Where simulated hosts keep their state: ORCH_SIM_STATE_DIR; with the demo cloud on, under the
+ * data directory (so that its instances outlive a restart, as a real host's guests would); else in memory.
+ */
+function simulatedStateDir(env: NodeJS.ProcessEnv, dataDir: string, demo: boolean): string | null {
+  if (env.ORCH_SIM_STATE_DIR) return path.resolve(env.ORCH_SIM_STATE_DIR);
+  return demo ? path.join(dataDir, 'simulated-hosts') : null;
 }
 
 /** `ORCH_WORK_BACKOFF_BASE_MS` and `ORCH_WORK_BACKOFF_CAP_MS`: the first retry's delay and the longest one (the cap at least the base). */

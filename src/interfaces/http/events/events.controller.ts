@@ -25,6 +25,12 @@ export class EventsController implements BeforeApplicationShutdown {
     return this.events.list(principal, q.after ?? Number(q.cursor ?? 0), q.limit ?? 100, filterOf(q));
   }
 
+  @Get('head')
+  @ApiOperation({ summary: "The last event's position: follow the stream from it to see only what happens next" })
+  head() {
+    return this.events.head();
+  }
+
   @Get('stream')
   @ApiOperation({ summary: 'The audit log as Server-Sent Events, live; resumable with Last-Event-ID' })
   stream(
