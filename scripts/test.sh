@@ -30,6 +30,7 @@ provision "a Kafka broker" bash scripts/ensure-kafka.sh
 provision "the OpenStack clients" bash scripts/ensure-openstack-clients.sh
 provision "the AWS clients" bash scripts/ensure-aws-clients.sh
 provision "haproxy" bash scripts/ensure-haproxy.sh
+provision "Prometheus (server and promtool)" bash scripts/ensure-prometheus.sh
 
 echo "== dependency rules";   npx depcruise src --config .dependency-cruiser.js
 echo "== type check";         npx tsc --noEmit -p tsconfig.json

@@ -8,7 +8,10 @@ import { IDEMPOTENCY_STORE } from '../application/ports/idempotency.port';
 import { INTEGRATION_BUS } from '../application/ports/integration-bus.port';
 import { LOG_INTEGRITY } from '../application/ports/log-integrity.port';
 import { LOGGER } from '../application/ports/logger.port';
-import { METRICS } from '../application/ports/metrics.port';
+import { METRICS, Metrics } from '../application/ports/metrics.port';
+import { COMPUTE_EVENT_TYPES } from '../domain/compute/compute-events';
+import { NETWORK_EVENT_TYPES } from '../domain/network/network-events';
+import { STORAGE_EVENT_TYPES } from '../domain/storage/storage-events';
 import { READ_MODEL_PROGRESS } from '../application/ports/read-model-progress.port';
 import { SECRETS } from '../application/ports/secrets.port';
 import { CommandExecutor } from '../application/shared/command-executor';
@@ -81,7 +84,7 @@ export class PlatformModule {
         { provide: CONFIG, useValue: config },
         { provide: LOGGER_INSTANCE, useValue: logger },
         { provide: LOGGER, useValue: logger },
-        { provide: METRICS, useValue: new PrometheusMetrics() },
+        { provide: METRICS, useValue: new PrometheusMetrics(FAILURE_EVENT_TYPES) },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         { provide: SECRETS, useValue: new NodeSecrets(config.masterKey) },
@@ -96,8 +99,12 @@ export class PlatformModule {
         { provide: IDENTITY_HOME, inject: [STORES], useFactory: (stores: Stores) => stores.home },
         {
           provide: ProjectionRunner,
-          inject: [DATABASE, EVENT_STORE],
-          useFactory: (db: Database, store: EventStore) => new ProjectionRunner(db, store, PROJECTIONS, logger),
+          inject: [DATABASE, EVENT_STORE, METRICS],
+          useFactory: (db: Database, store: EventStore, metrics: Metrics) => {
+            const runner = new ProjectionRunner(db, store, PROJECTIONS, logger);
+            metrics.projectionLag(async () => (runner.isRunning() ? Math.max(0, (await store.headPosition()) - runner.position()) : null));
+            return runner;
+          },
         },
         ...clusterProviders(config, logger, role),
         CommandExecutor,
@@ -124,3 +131,6 @@ export class PlatformModule {
     };
   }
 }
+
+/** Event types that record a failure: counted by type in orch_failure_events_total. */
+const FAILURE_EVENT_TYPES = [...COMPUTE_EVENT_TYPES, ...NETWORK_EVENT_TYPES, ...STORAGE_EVENT_TYPES].filter((type) => type.endsWith('Failed'));

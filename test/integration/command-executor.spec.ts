@@ -17,7 +17,8 @@ import { describeWithPostgres } from '../support/services';
 const countingMetrics = () => {
   const counts = { appended: 0, conflicts: 0 };
   const metrics: Metrics = {
-    eventsAppended: (n) => (counts.appended += n),
+    eventsAppended: (types) => (counts.appended += types.length),
+    projectionLag: () => undefined,
     commandConflict: () => counts.conflicts++,
     httpRequest: () => undefined,
     workLoop: () => undefined,

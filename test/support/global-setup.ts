@@ -66,6 +66,10 @@ export default async function globalSetup(): Promise<void> {
   const haproxy = fs.existsSync(HAPROXY);
   if (!haproxy && process.env.CI === 'true') throw new Error(`${HAPROXY} is not installed; CI=true forbids skipping the multi-process suites`);
   process.env.ORCH_TEST_HAPROXY = haproxy ? '1' : '0';
+  const prometheus = fs.existsSync('/usr/bin/prometheus') && fs.existsSync('/usr/bin/promtool');
+  if (!prometheus && process.env.CI === 'true') throw new Error('prometheus and promtool are not installed; CI=true forbids skipping their suite');
+  process.env.ORCH_TEST_PROMETHEUS = prometheus ? '1' : '0';
+  if (!prometheus) process.stdout.write('\n!!! SKIPPED: the Prometheus suite (scripts/ensure-prometheus.sh installs it) !!!\n');
   if (!haproxy) process.stdout.write('\n!!! SKIPPED: every multi-process suite behind haproxy (scripts/ensure-haproxy.sh installs it) !!!\n');
   if (!aws) process.stdout.write('\n!!! SKIPPED: every AWS client suite (scripts/ensure-aws-clients.sh installs them) !!!\n');
   if (!clients) process.stdout.write('\n!!! SKIPPED: every OpenStack client suite (scripts/ensure-openstack-clients.sh installs them) !!!\n');

@@ -29,3 +29,6 @@ export const describeWithPostgresAndHaproxy: jest.Describe =
 /** PostgreSQL and the OpenStack clients: regions reached by the real `openstack` CLI and novaclient. */
 export const describeWithPostgresAndOpenStackClients: jest.Describe =
   process.env.ORCH_TEST_PG === '1' && process.env.ORCH_TEST_OPENSTACK === '1' ? describe : describe.skip;
+
+/** Debian's prometheus and promtool (scripts/ensure-prometheus.sh). */
+export const describeWithPrometheus: jest.Describe = process.env.ORCH_TEST_PROMETHEUS === '1' ? describe : describe.skip;

@@ -11,7 +11,8 @@ export type WorkLoopStats = {
 };
 
 export interface Metrics {
-  eventsAppended(count: number): void;
+  /** Events appended, by type (those ending in `Failed` are also counted as failures, by type). */
+  eventsAppended(types: readonly string[]): void;
   commandConflict(): void;
   httpRequest(method: string, route: string, status: number, seconds: number): void;
   /** A reconcile loop whose stats are read at every scrape. */
@@ -20,6 +21,8 @@ export interface Metrics {
   workFailed(loop: string, waiting: boolean): void;
   /** A key that kept failing was given up on and its terminal state recorded. */
   workGaveUp(loop: string): void;
+  /** How far the read models are behind the log, read at every scrape; null where the projections do not run in this process. */
+  projectionLag(read: () => Promise<number | null>): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<{ contentType: string; body: string }>;
 }

@@ -233,7 +233,7 @@ export class CommandExecutor {
         }
         return group.forEach((item) => item.reject(error));
       }
-      this.metrics.eventsAppended(events.length);
+      this.metrics.eventsAppended(events.map((e) => e.type));
       this.remember(stream, decider, current, result.nextVersion);
       return group.forEach((item, i) => {
         const o = outcomes[i];

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Metrics, WorkLoopStats } from '../../application/ports/metrics.port';
 import { WorkLoopMetrics } from './work-loop-metrics';
 
@@ -25,10 +25,32 @@ export class PrometheusMetrics implements Metrics {
     registers: [this.registry],
   });
 
+  private readonly failures = new Counter({
+    name: 'orch_failure_events_total',
+    help: 'Events recording a failure (types ending in Failed: InstanceFailed, InstanceSpawnFailed, VolumeAttachFailed, ...), by type',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+  private lag: (() => Promise<number | null>) | null = null;
+
   private readonly work = new WorkLoopMetrics(this.registry);
 
-  constructor() {
+  /** `failureTypes`: the event types counted as failures, exported at 0 from the start (an alert on `increase` needs the zero). */
+  constructor(failureTypes: readonly string[] = []) {
     collectDefaultMetrics({ register: this.registry, prefix: 'orch_' });
+    for (const type of failureTypes) this.failures.inc({ type }, 0);
+    const lag = () => this.lag;
+    new Gauge({
+      name: 'orch_projection_lag_events',
+      help: 'Events appended to the log that the read models have not folded yet (only from the process running the projections)',
+      registers: [this.registry],
+      async collect() {
+        const read = lag();
+        const value = read ? await read() : null;
+        if (value === null) this.reset();
+        else this.set(value);
+      },
+    });
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
@@ -36,8 +58,13 @@ export class PrometheusMetrics implements Metrics {
     this.latency.observe({ method, route }, seconds);
   }
 
-  eventsAppended(count: number): void {
-    this.appended.inc(count);
+  eventsAppended(types: readonly string[]): void {
+    this.appended.inc(types.length);
+    for (const type of types) if (type.endsWith('Failed')) this.failures.inc({ type });
+  }
+
+  projectionLag(read: () => Promise<number | null>): void {
+    this.lag = read;
   }
 
   commandConflict(): void {

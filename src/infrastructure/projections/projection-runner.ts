@@ -59,6 +59,11 @@ export class ProjectionRunner implements ReadModelProgress {
     this.waiters = [];
   }
 
+  /** Whether the projections run in this process now (in a cluster, in one process at a time). */
+  isRunning(): boolean {
+    return this.running;
+  }
+
   /** The lowest position every projection has processed. */
   position(): number {
     return Math.min(...this.projections.map((p) => this.positions.get(p.name) ?? 0));

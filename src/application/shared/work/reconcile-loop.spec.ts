@@ -18,6 +18,7 @@ const metrics = () => {
   const counts = { failed: 0, waiting: 0, gaveUp: 0 };
   const m: Metrics = {
     eventsAppended: () => undefined,
+    projectionLag: () => undefined,
     commandConflict: () => undefined,
     httpRequest: () => undefined,
     workLoop: () => undefined,
