@@ -27,6 +27,7 @@ provision() {
 provision "PostgreSQL" bash scripts/ensure-postgres.sh
 provision "libvirt, Open vSwitch and the test guest image" bash -c 'bash scripts/ensure-virt.sh && bash scripts/build-guest-image.sh'
 provision "a Kafka broker" bash scripts/ensure-kafka.sh
+provision "a Zipkin server" bash scripts/ensure-zipkin.sh
 provision "the OpenStack clients" bash scripts/ensure-openstack-clients.sh
 provision "the AWS clients" bash scripts/ensure-aws-clients.sh
 provision "haproxy" bash scripts/ensure-haproxy.sh

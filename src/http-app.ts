@@ -6,6 +6,8 @@ import { json, raw, Response } from 'express';
 import { OrchestratorModule } from './roles/orchestrator.module';
 import { METRICS, Metrics } from './application/ports/metrics.port';
 import { Config } from './infrastructure/config/config';
+import { TRACING, Tracing } from './application/ports/tracing.port';
+import { tracingMiddleware } from './interfaces/http/shared/tracing-middleware';
 import { JsonLogger } from './infrastructure/logging/json-logger';
 import { errorReplyFor } from './interfaces/openstack/shared/openstack-errors';
 import { HttpRequest } from './interfaces/http/shared/http-request';
@@ -49,6 +51,8 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
   app.disable('x-powered-by');
   if (config.trustProxy !== null) app.set('trust proxy', trustProxyValue(config.trustProxy));
   app.use(requestMiddleware(logger, metrics, config.region));
+  const tracing = app.get<Tracing>(TRACING);
+  if (tracing.enabled) app.use(tracingMiddleware(tracing));
   app.use(addressThrottleMiddleware(app.get<RequestThrottle>(REQUEST_THROTTLE), replyBeforeRoute));
   // The EC2 Query API signs its body as sent: keep the bytes (its controller reads the form itself).
   app.use('/ec2', raw({ limit: config.bodyLimitBytes, type: () => true }));

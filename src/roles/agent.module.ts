@@ -5,6 +5,7 @@ import { HostReconciler } from '../application/compute/reconciliation/host.recon
 import { SecurityGroupWorker } from '../application/network/security-group.worker';
 import { EventStore } from '../application/ports/event-store.port';
 import { IntegrationBus } from '../application/ports/integration-bus.port';
+import { Tracing } from '../application/ports/tracing.port';
 import { Config } from '../infrastructure/config/config';
 import { JsonLogger } from '../infrastructure/logging/json-logger';
 import { Database } from '../infrastructure/persistence/database';
@@ -47,12 +48,13 @@ export class AgentModule {
             store: EventStore,
             bus: IntegrationBus,
             notifications: PgNotifications | null,
+            tracing: Tracing,
             scope: HostScope,
             provisioning: ProvisioningWorker,
             securityGroups: SecurityGroupWorker,
             reconciler: HostReconciler,
           ): ProcessPart[] => [
-            ...platformParts(db, store, bus, notifications),
+            ...platformParts(db, store, bus, notifications, tracing),
             part('host scope', scope),
             part('provisioning', provisioning),
             part('security groups', securityGroups),

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BillingConsumer } from '../application/billing/billing.consumer';
 import { EventStore } from '../application/ports/event-store.port';
 import { IntegrationBus } from '../application/ports/integration-bus.port';
+import { Tracing } from '../application/ports/tracing.port';
 import { Config } from '../infrastructure/config/config';
 import { JsonLogger } from '../infrastructure/logging/json-logger';
 import { Database } from '../infrastructure/persistence/database';
@@ -30,8 +31,9 @@ export class BillingRoleModule {
             store: EventStore,
             bus: IntegrationBus,
             notifications: PgNotifications | null,
+            tracing: Tracing,
             billing: BillingConsumer,
-          ): ProcessPart[] => [...platformParts(db, store, bus, notifications), part('billing consumer', billing)],
+          ): ProcessPart[] => [...platformParts(db, store, bus, notifications, tracing), part('billing consumer', billing)],
         },
         Lifecycle,
       ],

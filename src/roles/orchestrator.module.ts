@@ -9,6 +9,7 @@ import { EventRelay } from '../application/integration/event-relay';
 import { SecurityGroupWorker } from '../application/network/security-group.worker';
 import { EventStore } from '../application/ports/event-store.port';
 import { IntegrationBus } from '../application/ports/integration-bus.port';
+import { Tracing } from '../application/ports/tracing.port';
 import { VolumeWorker } from '../application/storage/volume.worker';
 import { Config } from '../infrastructure/config/config';
 import { JsonLogger } from '../infrastructure/logging/json-logger';
@@ -79,6 +80,7 @@ export class OrchestratorModule {
             store: EventStore,
             bus: IntegrationBus,
             notifications: PgNotifications | null,
+            tracing: Tracing,
             membership: ClusterMembership | null,
             billing: BillingConsumer,
             relay: EventRelay,
@@ -92,7 +94,7 @@ export class OrchestratorModule {
             reconciler: HostReconciler,
             identityHome: IdentityHome | null,
           ): ProcessPart[] => [
-            ...platformParts(db, store, bus, notifications),
+            ...platformParts(db, store, bus, notifications, tracing),
             ...identityParts(identityHome),
             ...alonePerCluster(config, membership, { billing, relay, projections }),
             starting('bootstrap', () => (identityHome?.db ?? db).exclusively(BOOTSTRAP_LOCK, () => bootstrapAdmin(bootstrap, demo, config, logger))),

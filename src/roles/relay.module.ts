@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventRelay } from '../application/integration/event-relay';
 import { EventStore } from '../application/ports/event-store.port';
 import { IntegrationBus } from '../application/ports/integration-bus.port';
+import { Tracing } from '../application/ports/tracing.port';
 import { Config } from '../infrastructure/config/config';
 import { JsonLogger } from '../infrastructure/logging/json-logger';
 import { Database } from '../infrastructure/persistence/database';
@@ -23,10 +24,14 @@ export class RelayModule {
         {
           provide: PROCESS_PARTS,
           inject: [...PLATFORM_PARTS_INJECT, EventRelay],
-          useFactory: (db: Database, store: EventStore, bus: IntegrationBus, notifications: PgNotifications | null, relay: EventRelay): ProcessPart[] => [
-            ...platformParts(db, store, bus, notifications),
-            part('relay', relay),
-          ],
+          useFactory: (
+            db: Database,
+            store: EventStore,
+            bus: IntegrationBus,
+            notifications: PgNotifications | null,
+            tracing: Tracing,
+            relay: EventRelay,
+          ): ProcessPart[] => [...platformParts(db, store, bus, notifications, tracing), part('relay', relay)],
         },
         Lifecycle,
       ],

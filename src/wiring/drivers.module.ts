@@ -2,7 +2,9 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { HYPERVISORS } from '../application/compute/ports/hypervisor-drivers.port';
 import { SWITCHES } from '../application/network/ports/switch-drivers.port';
 import { BLOCK_STORAGE } from '../application/storage/ports/block-storage-driver.port';
+import { TRACING, Tracing } from '../application/ports/tracing.port';
 import { Config } from '../infrastructure/config/config';
+import { tracedDrivers } from '../infrastructure/tracing/traced-drivers';
 import { ConfiguredHostDrivers } from '../infrastructure/drivers/configured-host-drivers';
 import { HOST_DRIVERS, HostDrivers } from '../infrastructure/drivers/host-drivers';
 import { SimulatedHostDrivers } from '../infrastructure/simulation/simulated-host-drivers';
@@ -21,7 +23,11 @@ export class DriversModule {
       providers: [
         {
           provide: HOST_DRIVERS,
-          useFactory: () => new ConfiguredHostDrivers(new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }, config.simulatedStateDir), config),
+          inject: [TRACING],
+          useFactory: (tracing: Tracing) => {
+            const drivers = new ConfiguredHostDrivers(new SimulatedHostDrivers({ latencyMs: config.simulatedLatencyMs }, config.simulatedStateDir), config);
+            return tracing.enabled ? tracedDrivers(drivers, tracing) : drivers;
+          },
         },
         { provide: HYPERVISORS, useExisting: HOST_DRIVERS },
         { provide: SWITCHES, useExisting: HOST_DRIVERS },

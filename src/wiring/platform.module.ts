@@ -9,6 +9,8 @@ import { INTEGRATION_BUS } from '../application/ports/integration-bus.port';
 import { LOG_INTEGRITY } from '../application/ports/log-integrity.port';
 import { LOGGER } from '../application/ports/logger.port';
 import { METRICS, Metrics } from '../application/ports/metrics.port';
+import { TRACING } from '../application/ports/tracing.port';
+import { tracingFor } from '../infrastructure/tracing/tracing-factory';
 import { COMPUTE_EVENT_TYPES } from '../domain/compute/compute-events';
 import { NETWORK_EVENT_TYPES } from '../domain/network/network-events';
 import { STORAGE_EVENT_TYPES } from '../domain/storage/storage-events';
@@ -45,6 +47,7 @@ const EXPORTS = [
   LOGGER_INSTANCE,
   LOGGER,
   METRICS,
+  TRACING,
   CLOCK,
   ID_GENERATOR,
   SECRETS,
@@ -85,6 +88,7 @@ export class PlatformModule {
         { provide: LOGGER_INSTANCE, useValue: logger },
         { provide: LOGGER, useValue: logger },
         { provide: METRICS, useValue: new PrometheusMetrics(FAILURE_EVENT_TYPES) },
+        { provide: TRACING, useValue: tracingFor(config.zipkinUrl, role.kind) },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         { provide: SECRETS, useValue: new NodeSecrets(config.masterKey) },

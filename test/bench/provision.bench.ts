@@ -5,8 +5,10 @@
  * launches (10 at a time, from a client process of its own over keep-alive sockets), peak RSS; beside it the floor: the same number of events appended
  * straight to the same store (single-event appends, 64 writers) once provisioning has settled, and the ratio floor/provisioning.
  * Last line (PostgreSQL): `instances_per_s=<n> ratio_to_floor=<r>`. Prints figures, checks nothing.
+ * Tracing's cost: on the embedded store, the same run again with tracing on (ORCH_ZIPKIN_URL, spans
+ * exported to the Zipkin that scripts/ensure-zipkin.sh starts), and the slowdown in instances/s.
  * Knobs: BENCH_INSTANCES (1000), BENCH_CONCURRENCY (worker concurrency, 64), BENCH_PG_POOL (20),
- * BENCH_STORES (embedded,postgres).
+ * BENCH_STORES (embedded,postgres), BENCH_TRACING (compare; off to skip), BENCH_ZIPKIN_URL (http://127.0.0.1:9411).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,9 +27,12 @@ const COUNT = Number(process.env.BENCH_INSTANCES ?? 1000);
 const HOSTS = 20;
 const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const PASSWORD = 'bench-password-123';
+const TRACING = process.env.BENCH_TRACING ?? 'compare';
+const ZIPKIN_URL = process.env.BENCH_ZIPKIN_URL ?? 'http://127.0.0.1:9411';
 
 type Result = {
   store: string;
+  tracing: boolean;
   seconds: number;
   instancesPerSecond: number;
   events: number;
@@ -57,7 +62,7 @@ async function untilSettled(http: ReturnType<typeof request>, auth: Record<strin
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promise<Result> {
+async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing = false): Promise<Result> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-prov-'));
   const config = loadConfig({
     ORCH_STORE: store,
@@ -69,6 +74,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
     ORCH_POLL_INTERVAL_MS: '20',
     ORCH_PROVISION_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64',
     ORCH_PG_POOL_SIZE: process.env.BENCH_PG_POOL ?? '20',
+    ORCH_ZIPKIN_URL: tracing ? ZIPKIN_URL : undefined,
   });
   const app = await createHttpApp(config, new JsonLogger('error'));
   await app.listen(0, '127.0.0.1');
@@ -142,6 +148,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string): Promis
     const floorSeconds = Number(process.hrtime.bigint() - floorStarted) / 1e9;
     return {
       store,
+      tracing,
       seconds,
       instancesPerSecond: COUNT / seconds,
       events,
@@ -176,7 +183,7 @@ function launchLoad(baseUrl: string, token: string, rounds: number, concurrency:
 
 function print(r: Result): void {
   process.stdout.write(
-    `\n${r.store}: ${COUNT} instances active in ${r.seconds.toFixed(2)} s = ${r.instancesPerSecond.toFixed(1)} instances/s; ${r.events} events appended\n` +
+    `\n${r.store}${r.tracing ? ' with tracing on' : ''}: ${COUNT} instances active in ${r.seconds.toFixed(2)} s = ${r.instancesPerSecond.toFixed(1)} instances/s; ${r.events} events appended\n` +
       `  POST of ${COUNT}: ${r.postMs.toFixed(0)} ms; single POSTs (200, 10 at a time): p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms\n` +
       `  peak RSS ${r.peakRssMiB.toFixed(0)} MiB; floor (same events appended directly) ${r.floorSeconds.toFixed(2)} s; ratio floor/provisioning ${r.ratio.toFixed(2)}\n`,
   );
@@ -187,6 +194,16 @@ async function main(): Promise<void> {
   if (STORES.includes('embedded')) {
     results.push(await run('embedded'));
     print(results[0]);
+    if (TRACING === 'compare') {
+      const traced = await run('embedded', undefined, true);
+      print(traced);
+      results.push(traced);
+      const slower = (1 - traced.instancesPerSecond / results[0].instancesPerSecond) * 100;
+      process.stdout.write(
+        `\ntracing cost (embedded): ${slower.toFixed(1)}% fewer instances/s with tracing on (${traced.instancesPerSecond.toFixed(1)} against ${results[0].instancesPerSecond.toFixed(1)}); ` +
+          `single POST p50 ${traced.p50.toFixed(1)} against ${results[0].p50.toFixed(1)} ms, p99 ${traced.p99.toFixed(1)} against ${results[0].p99.toFixed(1)} ms\n`,
+      );
+    }
   }
   if (!STORES.includes('postgres')) {
     // not asked for

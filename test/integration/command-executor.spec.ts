@@ -1,3 +1,4 @@
+import { NO_TRACING } from '../../src/application/ports/tracing.port';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -54,9 +55,9 @@ function withReadBarrier(store: EventStore, stream: string, readers: number): Ev
 async function raceReservations(store: EventStore, processes = 1) {
   const { counts, metrics } = countingMetrics();
   const stream = projectStream('prj-race');
-  const executor = new CommandExecutor(store, randomIds, systemClock, metrics, noWait);
+  const executor = new CommandExecutor(store, randomIds, systemClock, metrics, noWait, NO_TRACING);
   const shared = processes > 1 ? withReadBarrier(store, stream, processes) : store;
-  const racing = Array.from({ length: processes }, () => new CommandExecutor(shared, randomIds, systemClock, metrics, noWait));
+  const racing = Array.from({ length: processes }, () => new CommandExecutor(shared, randomIds, systemClock, metrics, noWait, NO_TRACING));
   await executor.execute(
     projectDecider,
     stream,
@@ -86,6 +87,16 @@ function quotaRaceSuite(open: () => Promise<{ store: EventStore; close(): Promis
       expect(codes.filter((c) => c === 'ok')).toHaveLength(10);
       expect(codes.filter((c) => c !== 'ok').every((c) => c === 'QuotaExceeded' || c === 'ConcurrentModification')).toBe(true);
       expect(events.filter((e) => e.type === 'QuotaReserved')).toHaveLength(10);
+    } finally {
+      await close();
+    }
+  });
+
+  it('records no traceparent with tracing off (the default): events are as they were', async () => {
+    const { store, close } = await open();
+    try {
+      const { events } = await raceReservations(store);
+      expect(events.filter((e) => 'traceparent' in e.metadata)).toEqual([]);
     } finally {
       await close();
     }
@@ -124,7 +135,7 @@ describe('CommandExecutor on the embedded store', () => {
       },
     } as unknown as EventStore;
     const { counts, metrics } = countingMetrics();
-    const executor = new CommandExecutor(alwaysConflicting, randomIds, systemClock, metrics, noWait);
+    const executor = new CommandExecutor(alwaysConflicting, randomIds, systemClock, metrics, noWait, NO_TRACING);
     await expect(
       executor.execute(projectDecider, 'project-x', { type: 'CreateProject', projectId: 'x', name: 'x', quotas: {}, now: executor.now() }, ctx),
     ).rejects.toMatchObject({ kind: 'conflict', code: 'ConcurrentModification' });

@@ -66,6 +66,10 @@ export default async function globalSetup(): Promise<void> {
   const haproxy = fs.existsSync(HAPROXY);
   if (!haproxy && process.env.CI === 'true') throw new Error(`${HAPROXY} is not installed; CI=true forbids skipping the multi-process suites`);
   process.env.ORCH_TEST_HAPROXY = haproxy ? '1' : '0';
+  const zipkin = (await fetch(`${process.env.ZIPKIN_TEST_URL || 'http://127.0.0.1:9411'}/health`).catch(() => null))?.status === 200;
+  if (!zipkin && process.env.CI === 'true') throw new Error('the Zipkin server does not answer; CI=true forbids skipping the tracing suite');
+  process.env.ORCH_TEST_ZIPKIN = zipkin ? '1' : '0';
+  if (!zipkin) process.stdout.write('\n!!! SKIPPED: the tracing suite (no Zipkin answers; scripts/ensure-zipkin.sh starts one) !!!\n');
   const prometheus = fs.existsSync('/usr/bin/prometheus') && fs.existsSync('/usr/bin/promtool');
   if (!prometheus && process.env.CI === 'true') throw new Error('prometheus and promtool are not installed; CI=true forbids skipping their suite');
   process.env.ORCH_TEST_PROMETHEUS = prometheus ? '1' : '0';

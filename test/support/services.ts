@@ -32,3 +32,6 @@ export const describeWithPostgresAndOpenStackClients: jest.Describe =
 
 /** Debian's prometheus and promtool (scripts/ensure-prometheus.sh). */
 export const describeWithPrometheus: jest.Describe = process.env.ORCH_TEST_PROMETHEUS === '1' ? describe : describe.skip;
+
+/** A Kafka broker and a Zipkin server (scripts/ensure-kafka.sh, scripts/ensure-zipkin.sh). */
+export const describeWithKafkaAndZipkin: jest.Describe = process.env.ORCH_TEST_KAFKA === '1' && process.env.ORCH_TEST_ZIPKIN === '1' ? describe : describe.skip;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TRACING, Tracing } from '../ports/tracing.port';
 import { METERED_TYPES, MeterState, UsageRecord, meterEvent, meteredResource } from '../../domain/billing/meter';
 import { fromBusMessage, topicOf } from '../shared/integration-message';
 import { BusMessage, BusSubscription, INTEGRATION_BUS, IntegrationBus } from '../ports/integration-bus.port';
@@ -33,6 +34,7 @@ export class BillingConsumer {
     @Inject(BILLING_STORE) private readonly store: BillingStore,
     @Inject(BILLING_SETTINGS) private readonly settings: BillingSettings,
     @Inject(LOGGER) private readonly log: AppLogger,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   get count(): number {
@@ -51,11 +53,19 @@ export class BillingConsumer {
   }
 
   async handle(messages: readonly BusMessage[]): Promise<void> {
-    const events: MeteredIntegrationEvent[] = messages
-      .filter((m) => METERED_TYPES.has(m.headers['event-type'] ?? ''))
-      .map(fromBusMessage)
-      .map((e) => ({ id: e.id, type: e.type, data: e.data }));
+    const metered = messages.filter((m) => METERED_TYPES.has(m.headers['event-type'] ?? ''));
+    const events: MeteredIntegrationEvent[] = metered.map(fromBusMessage).map((e) => ({ id: e.id, type: e.type, data: e.data }));
     const resources = events.map((e) => meteredResource(e)).filter((r): r is string => r !== undefined);
-    this.metered += await this.store.meterOnce(events, resources, meterAll);
+    // With tracing on: a consumer span per metered message that came with a trace, as a child of the relay's span.
+    const spans = metered.map((m) =>
+      m.headers.traceparent ? this.tracing.start(`billing meter ${m.headers['event-type']}`, { kind: 'consumer', parent: m.headers.traceparent }) : null,
+    );
+    try {
+      this.metered += await this.store.meterOnce(events, resources, meterAll);
+      spans.forEach((span) => span?.end());
+    } catch (error) {
+      spans.forEach((span) => span?.end(error));
+      throw error;
+    }
   }
 }

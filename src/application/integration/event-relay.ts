@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store.port';
-import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store.port';
+import { TRACING, Tracing } from '../ports/tracing.port';
+import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store.port';
 import { INTEGRATION_BUS, IntegrationBus } from '../ports/integration-bus.port';
 import { AppLogger, LOGGER } from '../ports/logger.port';
 import { toBusMessage } from './integration-events';
@@ -30,6 +31,7 @@ export class EventRelay {
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     @Inject(RELAY_SETTINGS) private readonly settings: RelaySettings,
     @Inject(LOGGER) private readonly log: AppLogger,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   /** Events published since start (a figure for logs and benchmarks). */
@@ -45,7 +47,7 @@ export class EventRelay {
       async (batch) => {
         // Events from before regions carry none: theirs is this region.
         const recordedHere = batch.filter((e) => (e.metadata.region ?? this.settings.region) === this.settings.region);
-        if (recordedHere.length > 0) await this.publishUntilAccepted(recordedHere.map((e) => toBusMessage(this.settings.topicPrefix, e)));
+        if (recordedHere.length > 0) await this.publishTraced(recordedHere);
         await this.checkpoints.save(this.settings.name, batch[batch.length - 1].position);
         this.published += recordedHere.length;
       },
@@ -59,6 +61,30 @@ export class EventRelay {
     this.stopped = true;
     await this.subscription?.stop();
     this.subscription = null;
+  }
+
+  /**
+   * With tracing on, each event that carries a trace is published in a producer span of that trace,
+   * and its message carries the span's traceparent (header `traceparent`) for the consumers.
+   */
+  private async publishTraced(events: RecordedEvent[]): Promise<void> {
+    const spans = events.map((e) =>
+      e.metadata.traceparent
+        ? this.tracing.start(`relay publish ${e.type}`, { kind: 'producer', parent: e.metadata.traceparent, attributes: { position: e.position } })
+        : null,
+    );
+    const messages = events.map((e, i) => {
+      const message = toBusMessage(this.settings.topicPrefix, e);
+      const traceparent = spans[i]?.traceparent;
+      return traceparent ? { ...message, headers: { ...message.headers, traceparent } } : message;
+    });
+    try {
+      await this.publishUntilAccepted(messages);
+      spans.forEach((span) => span?.end());
+    } catch (error) {
+      spans.forEach((span) => span?.end(error));
+      throw error;
+    }
   }
 
   private async publishUntilAccepted(messages: Parameters<IntegrationBus['publish']>[0]): Promise<void> {

@@ -8,6 +8,8 @@ export type EventMetadata = {
   readonly at: string;
   /** The region whose store recorded it (ORCH_REGION), stamped by the store; absent on events older than regions. */
   readonly region?: string;
+  /** The W3C traceparent of the span that appended it, when tracing is on: the work it triggers continues that trace. */
+  readonly traceparent?: string;
 };
 
 /** An event ready to be appended: the store assigns version and position. */

@@ -5,6 +5,7 @@ import { CLOCK, Clock } from '../ports/clock.port';
 import { AppendResult, EVENT_STORE, EventStore, NewEvent, WrongExpectedVersion } from '../ports/event-store.port';
 import { ID_GENERATOR, IdGenerator } from '../ports/id-generator.port';
 import { METRICS, Metrics } from '../ports/metrics.port';
+import { TRACING, Tracing } from '../ports/tracing.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-progress.port';
 import { ApplicationError } from './application-error';
 import { CommandContext } from './command-context';
@@ -43,6 +44,8 @@ type Queued = {
   newStream: boolean;
   resolve: (execution: Execution<unknown, DomainEvent>) => void;
   reject: (error: unknown) => void;
+  /** The trace the command was given in, carried by its events (metadata.traceparent). */
+  traceparent: string | undefined;
 };
 
 /**
@@ -70,6 +73,7 @@ export class CommandExecutor {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(READ_MODEL_PROGRESS) private readonly progress: ReadModelProgress,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   /** The current time as the ISO string that commands carry. */
@@ -145,8 +149,19 @@ export class CommandExecutor {
       newStream?: boolean;
     } = {},
   ): Promise<Execution<S, E>> {
+    return this.tracing.span(`command ${stream.split('-')[0]}`, { attributes: { stream } }, () => this.run(decider, stream, command, context, options));
+  }
+
+  private async run<S, C, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    stream: string,
+    command: C | ((state: S) => C),
+    context: CommandContext,
+    options: { waitForReadModels?: boolean; newStream?: boolean },
+  ): Promise<Execution<S, E>> {
     const execution = await new Promise<Execution<S, E>>((resolve, reject) => {
-      const item = { decider, command, context, newStream: options.newStream === true, resolve, reject } as unknown as Queued;
+      const traceparent = this.tracing.traceparent();
+      const item = { decider, command, context, newStream: options.newStream === true, resolve, reject, traceparent } as unknown as Queued;
       const queue = this.queues.get(stream);
       if (queue) return void queue.push(item);
       this.queues.set(stream, [item]);
@@ -202,7 +217,7 @@ export class CommandExecutor {
           const from = events.length;
           current = own.reduce(decider.evolve, current);
           events.push(...own);
-          envelopes.push(...own.map((e) => this.envelope(e, item.context)));
+          envelopes.push(...own.map((e) => this.envelope(e, item.context, item.traceparent)));
           return { ok: true as const, own, from, state: current };
         } catch (error) {
           return { ok: false as const, error };
@@ -220,7 +235,10 @@ export class CommandExecutor {
       }
       let result: AppendResult;
       try {
-        result = await this.store.append(stream, envelopes, loaded.version === 0 ? 'no_stream' : loaded.version);
+        const expected = loaded.version === 0 ? 'no_stream' : loaded.version;
+        result = await this.tracing.span('append', { kind: 'client', attributes: { stream, events: envelopes.length } }, () =>
+          this.store.append(stream, envelopes, expected),
+        );
       } catch (error) {
         if (error instanceof WrongExpectedVersion) {
           this.metrics.commandConflict();
@@ -244,13 +262,13 @@ export class CommandExecutor {
     }
   }
 
-  private envelope(event: DomainEvent, context: CommandContext): NewEvent {
+  private envelope(event: DomainEvent, context: CommandContext, traceparent: string | undefined): NewEvent {
     return {
       id: this.ids.uuid(),
       type: event.type,
       schemaVersion: EVENT_SCHEMAS.currentVersion(event.type),
       data: event.data,
-      metadata: { ...context, at: this.now() },
+      metadata: traceparent ? { ...context, at: this.now(), traceparent } : { ...context, at: this.now() },
     };
   }
 }

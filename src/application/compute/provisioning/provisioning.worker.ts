@@ -5,6 +5,7 @@ import { InstanceCommand } from '../../../domain/compute/instance/instance.event
 import { EVENT_STORE, EventStore, Subscription } from '../../ports/event-store.port';
 import { AppLogger, LOGGER } from '../../ports/logger.port';
 import { METRICS, Metrics } from '../../ports/metrics.port';
+import { TRACING, Tracing } from '../../ports/tracing.port';
 import { WORK_OWNERSHIP, WorkOwnership } from '../../ports/work-ownership.port';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../../ports/read-model-progress.port';
 import { CommandExecutor } from '../../shared/command-executor';
@@ -21,6 +22,9 @@ import { HOST_SCOPE, HostScope } from '../ports/host-scope.port';
 import { InstanceRecords, Present } from './instance-records';
 import { PROVISIONING_SETTINGS, ProvisioningSettings } from './provisioning.settings';
 import { ProvisioningSteps, WORK_LABELS } from './provisioning-steps';
+
+/** Traces remembered for instances whose work has not run yet (most recent kept). */
+const MAX_TRACED_INSTANCES = 10_000;
 
 /** Events after which an instance has work to do. */
 const TRIGGERS = new Set([
@@ -51,6 +55,8 @@ export class ProvisioningWorker {
   private subscription: Subscription | null = null;
   private unwatch: () => void = () => undefined;
   private readonly triggers = new TriggerVersions();
+  /** With tracing on: the trace each instance's work continues (that of the event that triggered it). */
+  private readonly traces = new Map<string, string>();
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -66,6 +72,7 @@ export class ProvisioningWorker {
     @Inject(METRICS) metrics: Metrics,
     @Inject(WORK_SETTINGS) work: WorkSettings,
     @Inject(PROVISIONING_SETTINGS) settings: ProvisioningSettings,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {
     this.loop = new ReconcileLoop(
       {
@@ -97,7 +104,11 @@ export class ProvisioningWorker {
       this.loop,
       {
         triggers: TRIGGERS,
-        keyOf: (event) => this.triggers.note((event.data as { instanceId: string }).instanceId, event.version),
+        keyOf: (event) => {
+          const instanceId = (event.data as { instanceId: string }).instanceId;
+          if (event.metadata.traceparent) this.noteTrace(instanceId, event.metadata.traceparent);
+          return this.triggers.note(instanceId, event.version);
+        },
         unfinished: () => this.instances.listUnfinished(),
       },
       this.ownership,
@@ -123,12 +134,22 @@ export class ProvisioningWorker {
       async (first) => {
         const s = await this.load(instanceId, first ? { minVersion: triggeredAt } : { cached: true });
         const step = s && this.steps.for(s);
-        if (!s || !step) return false;
-        await step.run(s);
+        if (!s || !step) {
+          this.traces.delete(instanceId);
+          return false;
+        }
+        const parent = this.traces.get(instanceId);
+        await this.tracing.span(`provisioning ${workOf(s) ?? 'step'}`, { parent, attributes: { instance: instanceId } }, () => step.run(s));
         return true;
       },
       () => this.loop.forget(instanceId),
     );
+  }
+
+  private noteTrace(instanceId: string, traceparent: string): void {
+    this.traces.delete(instanceId);
+    this.traces.set(instanceId, traceparent);
+    if (this.traces.size > MAX_TRACED_INSTANCES) this.traces.delete(this.traces.keys().next().value as string);
   }
 
   /** The instance, if this process drives it (not one placed on a standalone agent's host). */

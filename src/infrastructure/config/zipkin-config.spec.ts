@@ -1,0 +1,21 @@
+import { loadConfig } from './config';
+import { ConfigError } from './config-values';
+
+describe('ORCH_ZIPKIN_URL', () => {
+  const base = { ORCH_SECRET_KEY: 'ab'.repeat(32), ORCH_DEMO: 'off' };
+
+  it('is off unless set', () => {
+    expect(loadConfig(base).zipkinUrl).toBeNull();
+    expect(loadConfig({ ...base, ORCH_ZIPKIN_URL: 'off' }).zipkinUrl).toBeNull();
+  });
+
+  it("takes Zipkin's base URL (adding its span endpoint) or the endpoint itself", () => {
+    expect(loadConfig({ ...base, ORCH_ZIPKIN_URL: 'http://127.0.0.1:9411' }).zipkinUrl).toBe('http://127.0.0.1:9411/api/v2/spans');
+    expect(loadConfig({ ...base, ORCH_ZIPKIN_URL: 'https://zipkin.example.org/api/v2/spans' }).zipkinUrl).toBe('https://zipkin.example.org/api/v2/spans');
+  });
+
+  it('refuses what is not an http(s) URL', () => {
+    expect(() => loadConfig({ ...base, ORCH_ZIPKIN_URL: 'zipkin:9411' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, ORCH_ZIPKIN_URL: 'not a url' })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { ADMIN_PASSWORD } from '../support/app';
+import { ClusterBacking, Orchestrator, createClusterBacking, startOrchestrator } from '../support/cluster';
+import { Api, api, prepareSimulatedCloud } from '../support/cluster-cloud';
+import { eventually } from '../support/eventually';
+import { KAFKA_BROKERS, describeWithKafkaAndZipkin } from '../support/services';
+
+const ZIPKIN = process.env.ZIPKIN_TEST_URL || 'http://127.0.0.1:9411';
+
+type ZipkinSpan = { id: string; parentId?: string; name: string; timestamp: number; duration?: number; kind?: string; localEndpoint?: { serviceName: string } };
+
+/**
+ * One trace from an API request to the billing consumer, in a real Zipkin server (in-memory, started
+ * by the test command): an orchestrator process with ORCH_ZIPKIN_URL set and the relay and billing
+ * on a real Kafka broker. The launch is sent with a W3C traceparent, so the whole trace has a known id.
+ */
+describeWithKafkaAndZipkin('Tracing to Zipkin (real processes, Kafka and Zipkin)', () => {
+  let backing: ClusterBacking;
+  let orchestrator: Orchestrator;
+  let admin: Api;
+
+  beforeAll(async () => {
+    backing = await createClusterBacking({
+      ORCH_ZIPKIN_URL: ZIPKIN,
+      KAFKA_BROKERS,
+      ORCH_KAFKA_TOPIC_PREFIX: `trace${randomBytes(4).toString('hex')}`,
+      ORCH_SIM_LATENCY_MS: '5',
+    });
+    orchestrator = await startOrchestrator(backing);
+    const token = (await api(orchestrator.url).post('/v1/auth/tokens', { username: 'admin', password: ADMIN_PASSWORD, project: 'admin' })).body.token as string;
+    admin = api(orchestrator.url, token);
+    await prepareSimulatedCloud(admin, 1);
+  }, 120_000);
+
+  afterAll(async () => {
+    await orchestrator?.stop('SIGTERM');
+    await backing?.destroy();
+  });
+
+  it('follows a launch from the request through the command, the append, every saga step and driver call, the relay and the billing consumer', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const launched = await admin.post(
+      '/v1/instances',
+      { name: 'traced', flavor: 'tiny', image: 'img', networks: [{ network: 'net' }] },
+      { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    );
+    expect(launched.status).toBe(202);
+    const instanceId = launched.body.instances[0].id as string;
+    // The events of the launch carry the trace they were appended in.
+    const events = (await admin.get(`/v1/events?stream=instance-${instanceId}`)).body.items as Array<{ type: string; metadata: { traceparent?: string } }>;
+    expect(events[0].metadata.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+
+    const has = (spans: ZipkinSpan[], name: string) => spans.some((s) => s.name === name);
+    const spans = await eventually(
+      async () => {
+        const answer = await fetch(`${ZIPKIN}/api/v2/trace/${traceId}`);
+        return answer.status === 200 ? ((await answer.json()) as ZipkinSpan[]) : [];
+      },
+      (s) => has(s, 'billing meter instanceactivated') && has(s, 'hypervisor.waituntilready'),
+      'the whole trace in Zipkin',
+      60_000,
+      500,
+    );
+    const first = (name: string) => {
+      const found = spans.filter((s) => s.name === name).sort((a, b) => a.timestamp - b.timestamp)[0];
+      if (!found) throw new Error(`no span "${name}" in ${JSON.stringify(spans.map((s) => s.name).sort())}`);
+      return found;
+    };
+    const request = first('post /v1/instances');
+    expect(request.kind).toBe('SERVER');
+    const command = first('command instance');
+    const append = spans.find((s) => s.name === 'append' && s.parentId !== undefined && isUnder(spans, s, request)) as ZipkinSpan;
+    expect(append).toBeDefined();
+    expect(isUnder(spans, command, request)).toBe(true);
+    // The saga's steps, in order, each continuing the trace through the event that triggered it.
+    const steps = ['provisioning scheduling', 'provisioning networking', 'provisioning block_device_mapping', 'provisioning spawning'].map(first);
+    expect(steps.map((s) => s.timestamp)).toEqual([...steps.map((s) => s.timestamp)].sort((a, b) => a - b));
+    expect(steps.every((s) => isUnder(spans, s, request))).toBe(true);
+    expect(steps[0].timestamp).toBeGreaterThanOrEqual(request.timestamp);
+    // Driver calls inside the spawn step.
+    for (const name of ['hypervisor.define', 'hypervisor.start', 'hypervisor.waituntilready']) expect(isUnder(spans, first(name), steps[3])).toBe(true);
+    expect(isUnder(spans, first('switch.plugport'), request)).toBe(true);
+    // Across Kafka: the relay's producer span, and the billing consumer's span as its child.
+    const relayed = first('relay publish instanceactivated');
+    const billed = first('billing meter instanceactivated');
+    expect(relayed.kind).toBe('PRODUCER');
+    expect(billed.kind).toBe('CONSUMER');
+    expect(billed.parentId).toBe(relayed.id);
+    expect(isUnder(spans, relayed, steps[3])).toBe(true);
+    expect(billed.timestamp).toBeGreaterThanOrEqual(relayed.timestamp);
+    expect(new Set(spans.map((s) => s.localEndpoint?.serviceName))).toEqual(new Set(['orchestrator']));
+  }, 120_000);
+});
+
+/** Whether `span` descends from `ancestor` through parent ids within the trace. */
+function isUnder(spans: ZipkinSpan[], span: ZipkinSpan, ancestor: ZipkinSpan): boolean {
+  const byId = new Map(spans.map((s) => [s.id, s]));
+  for (let at: ZipkinSpan | undefined = span; at; at = at.parentId ? byId.get(at.parentId) : undefined) if (at.id === ancestor.id) return true;
+  return false;
+}
