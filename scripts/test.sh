@@ -32,11 +32,12 @@ provision "the OpenStack clients" bash scripts/ensure-openstack-clients.sh
 provision "the AWS clients" bash scripts/ensure-aws-clients.sh
 provision "haproxy" bash scripts/ensure-haproxy.sh
 provision "Prometheus (server and promtool)" bash scripts/ensure-prometheus.sh
+provision "chromium" bash scripts/ensure-chromium.sh
 
 echo "== dependency rules";   npx depcruise src --config .dependency-cruiser.js
-echo "== type check";         npx tsc --noEmit -p tsconfig.json
-echo "== lint";               npx eslint src test
-echo "== format";             npx prettier --check "src/**/*.ts" "test/**/*.ts"
+echo "== type check";         npx tsc --noEmit -p tsconfig.json && npx tsc -p console/tsconfig.json
+echo "== lint";               npx eslint src test console/src
+echo "== format";             npx prettier --check "src/**/*.ts" "test/**/*.ts" "console/src/**/*.ts"
 echo "== tests"
 # --forceExit: a suite that fails while starting the app must not keep the run alive on open handles.
 npx jest --ci --forceExit "$@"

@@ -8,6 +8,7 @@ import { METRICS, Metrics } from './application/ports/metrics.port';
 import { Config } from './infrastructure/config/config';
 import { TRACING, Tracing } from './application/ports/tracing.port';
 import { tracingMiddleware } from './interfaces/http/shared/tracing-middleware';
+import { consoleStatic } from './interfaces/http/shared/console-static';
 import { JsonLogger } from './infrastructure/logging/json-logger';
 import { errorReplyFor } from './interfaces/openstack/shared/openstack-errors';
 import { HttpRequest } from './interfaces/http/shared/http-request';
@@ -60,6 +61,7 @@ export async function createHttpApp(config: Config, logger: JsonLogger): Promise
     json({ limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json', 'application/openstack-images-v2.1-json-patch'] }),
   );
   app.use(bodyErrorMiddleware(replyBeforeRoute));
+  app.use('/console', consoleStatic());
   app.useGlobalPipes(validationPipe);
   // Not inheriting the HTTP app's global pipes and enhancers: gRPC methods validate, authenticate and map errors themselves.
   if (config.grpcPort !== null) app.connectMicroservice(grpcOptions(config.grpcHost, config.grpcPort), { inheritAppConfig: false });

@@ -70,6 +70,10 @@ export default async function globalSetup(): Promise<void> {
   if (!zipkin && process.env.CI === 'true') throw new Error('the Zipkin server does not answer; CI=true forbids skipping the tracing suite');
   process.env.ORCH_TEST_ZIPKIN = zipkin ? '1' : '0';
   if (!zipkin) process.stdout.write('\n!!! SKIPPED: the tracing suite (no Zipkin answers; scripts/ensure-zipkin.sh starts one) !!!\n');
+  const browser = fs.existsSync('/usr/bin/chromium');
+  if (!browser && process.env.CI === 'true') throw new Error('chromium is not installed; CI=true forbids skipping the web console suite');
+  process.env.ORCH_TEST_CHROMIUM = browser ? '1' : '0';
+  if (!browser) process.stdout.write('\n!!! SKIPPED: the web console suite (scripts/ensure-chromium.sh installs chromium) !!!\n');
   const prometheus = fs.existsSync('/usr/bin/prometheus') && fs.existsSync('/usr/bin/promtool');
   if (!prometheus && process.env.CI === 'true') throw new Error('prometheus and promtool are not installed; CI=true forbids skipping their suite');
   process.env.ORCH_TEST_PROMETHEUS = prometheus ? '1' : '0';

@@ -35,3 +35,6 @@ export const describeWithPrometheus: jest.Describe = process.env.ORCH_TEST_PROME
 
 /** A Kafka broker and a Zipkin server (scripts/ensure-kafka.sh, scripts/ensure-zipkin.sh). */
 export const describeWithKafkaAndZipkin: jest.Describe = process.env.ORCH_TEST_KAFKA === '1' && process.env.ORCH_TEST_ZIPKIN === '1' ? describe : describe.skip;
+
+/** Debian's chromium (scripts/ensure-chromium.sh), driven by playwright-core. */
+export const describeWithChromium: jest.Describe = process.env.ORCH_TEST_CHROMIUM === '1' ? describe : describe.skip;
