@@ -4,6 +4,7 @@ import { CliError, EXIT } from './cli-error';
 import { instanceActionCommands } from './commands/instance-action.commands';
 import { launchCommand } from './commands/launch.command';
 import { logCommands } from './commands/log.commands';
+import { replayCommand } from './commands/replay.command';
 import { resourceCommands } from './commands/resource.commands';
 import { sessionCommands } from './commands/session.commands';
 
@@ -20,6 +21,7 @@ function program(): Command {
   launchCommand(root);
   instanceActionCommands(root);
   logCommands(root);
+  replayCommand(root);
   return root;
 }
 

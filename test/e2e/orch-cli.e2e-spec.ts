@@ -172,6 +172,13 @@ describe('orch CLI against a demo cloud (real processes)', () => {
     expect((await orch(['ls', 'hosts', '--profile', 'default'], cliEnv)).code).toBe(0);
   });
 
+  it('replays the read models from the log on the machine holding the store, with progress, and finds them equal', async () => {
+    const replay = await orch(['replay'], { ...cliEnv, ...backing.env, ...OWN_DEFAULTS, ORCH_LOG_LEVEL: 'info' });
+    expect({ code: replay.code, stderr: replay.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/replay: (\d+) of \1 events\n$/) });
+    expect(replay.stdout).toMatch(/replayed \d+ events/);
+    expect(replay.stdout).toContain('read models equal their replay');
+  }, 120_000);
+
   it('seeds the demo once: a restart adds nothing, and the demo instances are still active', async () => {
     const admin = api(orchestrator.url, token());
     const head = (await admin.get('/v1/events/head')).body.position as number;
