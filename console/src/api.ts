@@ -1,3 +1,5 @@
+import { takeServerSentData } from '../../src/cli/shared/event-stream-messages';
+
 /** The orchestrator's REST API, with the token kept for the browser tab (sessionStorage). */
 export type RecordedEvent = { position: number; type: string; stream: string; data: Record<string, unknown>; metadata: { at: string; principal: string } };
 
@@ -71,18 +73,9 @@ export async function follow(after: number, onEvents: (events: RecordedEvent[]) 
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        const batch: RecordedEvent[] = [];
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const data = buffer
-            .slice(0, end)
-            .split('\n')
-            .filter((line) => line.startsWith('data: '))
-            .map((line) => line.slice(6))
-            .join('\n');
-          buffer = buffer.slice(end + 2);
-          if (data) batch.push(JSON.parse(data) as RecordedEvent);
-        }
+        const taken = takeServerSentData(buffer + decoder.decode(value, { stream: true }));
+        buffer = taken.rest;
+        const batch = taken.data.map((data) => JSON.parse(data) as RecordedEvent);
         if (batch.length > 0) {
           last = batch[batch.length - 1].position;
           onEvents(batch);

@@ -1,4 +1,5 @@
 import { CloudClient, RecordedEvent } from './cloud-client';
+import { takeServerSentData } from './shared/event-stream-messages';
 
 export type FollowOptions = { after: number; stream?: string; types?: string[] };
 
@@ -51,16 +52,8 @@ async function* serverSentEvents(response: Response): AsyncGenerator<RecordedEve
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const message = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = message
-        .split('\n')
-        .filter((line) => line.startsWith('data: '))
-        .map((line) => line.slice(6))
-        .join('\n');
-      if (data) yield JSON.parse(data) as RecordedEvent;
-    }
+    const taken = takeServerSentData(buffer + decoder.decode(value, { stream: true }));
+    buffer = taken.rest;
+    for (const data of taken.data) yield JSON.parse(data) as RecordedEvent;
   }
 }

@@ -1,17 +1,5 @@
 import cliProgress from 'cli-progress';
-
-/** The states a launch goes through, as the CLI shows them, in order; the last two end it. */
-export const LAUNCH_STATES = ['pending', 'scheduled', 'networked', 'spawning', 'active', 'error'] as const;
-export type LaunchState = (typeof LAUNCH_STATES)[number];
-
-/** The state an instance is in after each event of its launch (others leave it where it is). */
-export const STATE_AFTER: Record<string, LaunchState> = {
-  InstanceScheduled: 'scheduled',
-  InstanceNetworked: 'networked',
-  InstanceRootVolumeReady: 'spawning',
-  InstanceActivated: 'active',
-  InstanceFailed: 'error',
-};
+import { LAUNCH_STATES, LaunchState } from './shared/event-stream-messages';
 
 export type Counts = Record<LaunchState, number>;
 

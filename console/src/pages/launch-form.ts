@@ -1,14 +1,6 @@
 import { ApiError, RecordedEvent, call, follow, get, list } from '../api';
 import { field, h, replace } from '../dom';
-
-/** The state an instance is in after each event of its launch, as the progress shows it. */
-const STATE_AFTER: Record<string, string> = {
-  InstanceScheduled: 'scheduled',
-  InstanceNetworked: 'networked',
-  InstanceRootVolumeReady: 'spawning',
-  InstanceActivated: 'active',
-  InstanceFailed: 'error',
-};
+import { LAUNCH_STATES, STATE_AFTER } from '../../../src/cli/shared/event-stream-messages';
 
 type Named = { id: string; name: string };
 
@@ -44,7 +36,7 @@ export async function launchForm(signal: AbortSignal): Promise<HTMLElement> {
         for (const s of states.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
         const finished = (counts.get('active') ?? 0) + (counts.get('error') ?? 0);
         bar.value = finished;
-        text.textContent = `Launch of ${n}: ${['pending', 'scheduled', 'networked', 'spawning', 'active', 'error'].map((s) => `${counts.get(s) ?? 0} ${s}`).join(', ')}`;
+        text.textContent = `Launch of ${n}: ${LAUNCH_STATES.map((s) => `${counts.get(s) ?? 0} ${s}`).join(', ')}`;
         return finished === n;
       };
       draw();

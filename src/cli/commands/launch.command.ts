@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { CliError, EXIT } from '../cli-error';
 import { clientOf, globalOptions, seconds } from '../cli-context';
 import { followEvents } from '../event-stream';
-import { LaunchState, STATE_AFTER, countStates, launchProgress } from '../launch-progress';
+import { countStates, launchProgress } from '../launch-progress';
+import { LaunchState, STATE_AFTER } from '../shared/event-stream-messages';
 import { printList } from '../output';
 
 type Accepted = { operation: { id: string }; instances: Array<{ id: string; name: string; state: string }> };
