@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
 import { ADMIN_PASSWORD } from '../support/app';
 import { ClusterBacking, Orchestrator, createClusterBacking, startOrchestrator } from '../support/cluster';
-import { buildCli } from '../support/orch-cli';
 import { REPO_ROOT } from '../support/processes';
 import { describeWithChromium } from '../support/services';
 
@@ -24,7 +23,6 @@ describeWithChromium('Web console (real chromium, real orchestrator process)', (
   const stateOf = (list: string, name: string) => page.locator(`table[data-list="${list}"] [data-instance="${name}"]`);
 
   beforeAll(async () => {
-    buildCli();
     fs.rmSync(ARTIFACTS, { recursive: true, force: true });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     backing = await createClusterBacking({ ORCH_DEMO: 'on', ORCH_SIM_LATENCY_MS: '40' });

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClusterBacking, Orchestrator, createClusterBacking, startOrchestrator } from '../support/cluster';
 import { api } from '../support/cluster-cloud';
-import { buildCli, orch, orchOnTerminal } from '../support/orch-cli';
+import { orch, orchOnTerminal } from '../support/orch-cli';
 
 type Row = { id: string; name: string; state: string };
 
@@ -22,7 +22,6 @@ describe('orch CLI against a demo cloud (real processes)', () => {
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-cli-'));
 
   beforeAll(async () => {
-    buildCli();
     // No ORCH_BOOTSTRAP_PASSWORD: the password is generated and printed, as on a first `npm start`.
     backing = await createClusterBacking({ ORCH_DEMO: 'on', ORCH_BOOTSTRAP_PASSWORD: '', ORCH_SIM_LATENCY_MS: '50' });
     orchestrator = await startOrchestrator(backing, OWN_DEFAULTS);

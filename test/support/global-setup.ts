@@ -5,6 +5,7 @@ import { postgresReachable, PG_ADMIN_URL } from './postgres';
 import { GUEST_IMAGE_DIR } from './guest-image';
 import * as net from 'node:net';
 import { HAPROXY } from './load-balancer';
+import { ensureBuilt } from './orch-cli';
 
 /** Something answers on the Kafka broker's port (scripts/ensure-kafka.sh). */
 function kafkaAnswers(): Promise<boolean> {
@@ -44,6 +45,8 @@ function clientsReady(imports: string, program: string): boolean {
  * workers through the environment. With CI=true an unreachable server fails the run.
  */
 export default async function globalSetup(): Promise<void> {
+  // The CLI and console suites run what `npm run build` made (built once here, if sources changed).
+  ensureBuilt();
   const reachable = await postgresReachable();
   if (!reachable && process.env.CI === 'true') {
     throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL}; CI=true forbids skipping its suites`);

@@ -1,14 +1,32 @@
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './processes';
 
 /** The built CLI, as `npx orch` runs it. */
 export const ORCH_BIN = path.join(REPO_ROOT, 'dist/cli/orch.js');
 
-/** Builds the project (the CLI as the package's bin is the compiled one), as `npm ci` does through `prepare`. */
-export function buildCli(): void {
-  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 });
+/**
+ * Builds the project (the CLI as the package's bin and the web console are the compiled ones), as
+ * `npm ci` does through `prepare`, unless the build is newer than every source. Called once, from
+ * the global setup: a build deletes dist first, so suites must not build while others use it.
+ */
+export function ensureBuilt(): void {
+  const built = [ORCH_BIN, path.join(REPO_ROOT, 'dist/console/index.html')].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
+  const sources = newestMtime([path.join(REPO_ROOT, 'src'), path.join(REPO_ROOT, 'console')]);
+  if (Math.min(...built) > sources) return;
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
   if (result.status !== 0) throw new Error(`npm run build failed: ${result.stdout}${result.stderr}`);
+}
+
+function newestMtime(dirs: string[]): number {
+  let newest = 0;
+  for (const dir of dirs) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
 }
 
 export type OrchRun = { code: number | null; stdout: string; stderr: string };
