@@ -4,6 +4,7 @@ import { h, replace } from './dom';
 import { auditPage } from './pages/audit';
 import { billingPage } from './pages/billing';
 import { dashboardPage } from './pages/dashboard';
+import { historyPage } from './pages/history';
 import { instancePage } from './pages/instance';
 import { instancesPage } from './pages/instances';
 import { loginPage } from './pages/login';
@@ -28,6 +29,7 @@ function route(): { page: Page; param?: string } {
   if (!session.token || name === 'login') return { page: loginPage };
   if (name === 'instances') return { page: instancesPage };
   if (name === 'instance' && param) return { page: instancePage, param };
+  if (name === 'history' && param) return { page: historyPage, param };
   if (name === 'billing') return { page: billingPage };
   if (name === 'audit') return { page: auditPage };
   if (name && RESOURCE_PAGES[name]) return { page: resourcePage(name) };

@@ -117,7 +117,25 @@ describeWithChromium('Web console (real chromium, real orchestrator process)', (
       await page.getByRole('table', { name: table }).waitFor();
       await shot(`08-${link.toLowerCase().replace(/ /g, '-')}`);
     }
-    await page.getByRole('table', { name: 'Key pairs' }).waitFor();
+    // Create a volume from its form, see it in the live list, then read its history and its slider.
+    await page.getByRole('link', { name: 'Volumes', exact: true }).click();
+    await page.getByLabel('Volume name').fill('data');
+    await page.getByLabel('Size (GiB)').fill('1');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expectText(page.getByRole('table', { name: 'Volumes' }).getByRole('row').filter({ hasText: 'data' }), 'available');
+    await page.getByRole('link', { name: 'history of data' }).click();
+    await page.getByRole('cell', { name: 'VolumeCreated', exact: true }).waitFor();
+    const slider = page.getByLabel('Moment (event position)');
+    const first = (await slider.getAttribute('min')) as string;
+    await slider.fill(first);
+    await expectText(
+      page
+        .getByRole('table', { name: `As of position ${first}` })
+        .getByRole('row')
+        .filter({ hasText: 'status' }),
+      'creating',
+    );
+    await shot('08-volume-history');
     await page.getByRole('link', { name: 'Networks', exact: true }).click();
     await page.getByRole('table', { name: 'Networks' }).getByText('private').waitFor();
     await page.getByRole('link', { name: 'Billing' }).click();

@@ -11,6 +11,8 @@ type ResourceDefinition = {
   create: Array<{ label: string; key: string; attributes: Record<string, string | number | boolean> }>;
   body?: (values: Record<string, string>) => unknown;
   events: RegExp;
+  /** The event stream of one resource (its history page); none for key pairs, kept by name. */
+  stream?: (i: Item) => string;
 };
 
 const text = (key: string) => (i: Item) => (i[key] === null || i[key] === undefined ? '' : String(i[key]));
@@ -31,6 +33,7 @@ export const RESOURCE_PAGES: Record<string, ResourceDefinition> = {
     ],
     body: (v) => ({ name: v.name, sizeGiB: Number(v.sizeGiB) }),
     events: /^Volume/,
+    stream: (i) => `volume-${i.id}`,
   },
   networks: {
     title: 'Networks',
@@ -46,6 +49,7 @@ export const RESOURCE_PAGES: Record<string, ResourceDefinition> = {
       { label: 'CIDR', key: 'cidr', attributes: { required: true, placeholder: '10.1.0.0/24' } },
     ],
     events: /^(Network|Ip)/,
+    stream: (i) => `network-${i.id}`,
   },
   'security-groups': {
     title: 'Security groups',
@@ -56,6 +60,7 @@ export const RESOURCE_PAGES: Record<string, ResourceDefinition> = {
     ],
     create: [{ label: 'Group name', key: 'name', attributes: { required: true } }],
     events: /^SecurityGroup/,
+    stream: (i) => `security-group-${i.id}`,
   },
   'floating-ips': {
     title: 'Floating IPs',
@@ -68,6 +73,7 @@ export const RESOURCE_PAGES: Record<string, ResourceDefinition> = {
     create: [],
     body: () => ({}),
     events: /^FloatingIp/,
+    stream: (i) => `floating-ip-${i.id}`,
   },
   keypairs: {
     title: 'Key pairs',
@@ -122,7 +128,13 @@ export const resourcePage =
           [...def.columns.map(([header]) => header), 'Actions'],
           items.map((i) => [
             ...def.columns.map(([, value]) => value(i)),
-            h('button', { type: 'button', 'aria-label': `delete ${label(i)}`, onclick: () => void remove(i) }, 'delete'),
+            h(
+              'span',
+              {},
+              def.stream ? h('a', { href: `#/history/${encodeURIComponent(def.stream(i))}`, 'aria-label': `history of ${label(i)}` }, 'history') : null,
+              ' ',
+              h('button', { type: 'button', 'aria-label': `delete ${label(i)}`, onclick: () => void remove(i) }, 'delete'),
+            ),
           ]),
         ),
       );
