@@ -1,4 +1,3 @@
-import { NO_TRACING } from '../../src/application/ports/tracing.port';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -82,7 +81,7 @@ describe('Identity mirror and the relay of a region', () => {
     const bus = new InProcessBus();
     const heard: BusMessage[] = [];
     await bus.subscribe('test', ['orch.identity.events', 'orch.compute.events'], async (messages) => void heard.push(...messages));
-    const relay = new EventRelay(region.store, bus, checkpoints, { topicPrefix: 'orch', name: 'relay', batchSize: 10, region: 'RegionTwo' }, quiet, NO_TRACING);
+    const relay = new EventRelay(region.store, bus, checkpoints, { topicPrefix: 'orch', name: 'relay', batchSize: 10, region: 'RegionTwo' }, quiet);
     await relay.start();
     await eventually(
       async () => heard.length,

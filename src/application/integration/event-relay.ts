@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store.port';
-import { TRACING, Tracing } from '../ports/tracing.port';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store.port';
 import { INTEGRATION_BUS, IntegrationBus } from '../ports/integration-bus.port';
 import { AppLogger, LOGGER } from '../ports/logger.port';
@@ -31,7 +30,6 @@ export class EventRelay {
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     @Inject(RELAY_SETTINGS) private readonly settings: RelaySettings,
     @Inject(LOGGER) private readonly log: AppLogger,
-    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   /** Events published since start (a figure for logs and benchmarks). */
@@ -64,27 +62,18 @@ export class EventRelay {
   }
 
   /**
-   * With tracing on, each event that carries a trace is published in a producer span of that trace,
-   * and its message carries the span's traceparent (header `traceparent`) for the consumers.
+   * Each message carries the traceparent of the span that appended its event (header `traceparent`),
+   * so that a consumer continues the event's trace across the bus. No span of the relay's own per
+   * event: on the hot path that cost more than it told (see Benchmarks, tracing's cost).
    */
   private async publishTraced(events: RecordedEvent[]): Promise<void> {
-    const spans = events.map((e) =>
-      e.metadata.traceparent
-        ? this.tracing.start(`relay publish ${e.type}`, { kind: 'producer', parent: e.metadata.traceparent, attributes: { position: e.position } })
-        : null,
+    await this.publishUntilAccepted(
+      events.map((e) => {
+        const message = toBusMessage(this.settings.topicPrefix, e);
+        const traceparent = e.metadata.traceparent;
+        return traceparent ? { ...message, headers: { ...message.headers, traceparent } } : message;
+      }),
     );
-    const messages = events.map((e, i) => {
-      const message = toBusMessage(this.settings.topicPrefix, e);
-      const traceparent = spans[i]?.traceparent;
-      return traceparent ? { ...message, headers: { ...message.headers, traceparent } } : message;
-    });
-    try {
-      await this.publishUntilAccepted(messages);
-      spans.forEach((span) => span?.end());
-    } catch (error) {
-      spans.forEach((span) => span?.end(error));
-      throw error;
-    }
   }
 
   private async publishUntilAccepted(messages: Parameters<IntegrationBus['publish']>[0]): Promise<void> {
