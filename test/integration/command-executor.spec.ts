@@ -1,4 +1,4 @@
-import { NO_TRACING } from '../../src/application/ports/tracing.port';
+import { NO_TRACING, Tracing } from '../../src/application/ports/tracing.port';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -92,11 +92,18 @@ function quotaRaceSuite(open: () => Promise<{ store: EventStore; close(): Promis
     }
   });
 
-  it('records no traceparent with tracing off (the default): events are as they were', async () => {
+  it("records the active span's traceparent on the events it appends, and none with tracing off", async () => {
     const { store, close } = await open();
     try {
-      const { events } = await raceReservations(store);
-      expect(events.filter((e) => 'traceparent' in e.metadata)).toEqual([]);
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const inSpan: Tracing = { ...NO_TRACING, enabled: true, traceparent: () => traceparent };
+      const { metrics } = countingMetrics();
+      const create = (executor: CommandExecutor, id: string) =>
+        executor.execute(projectDecider, projectStream(id), { type: 'CreateProject', projectId: id, name: id, quotas: {}, now: executor.now() }, ctx);
+      await create(new CommandExecutor(store, randomIds, systemClock, metrics, noWait, inSpan), 'prj-traced');
+      await create(new CommandExecutor(store, randomIds, systemClock, metrics, noWait, NO_TRACING), 'prj-untraced');
+      expect((await store.readStream(projectStream('prj-traced'))).map((e) => e.metadata.traceparent)).toEqual([traceparent]);
+      expect((await store.readStream(projectStream('prj-untraced'))).map((e) => e.metadata.traceparent)).toEqual([undefined]);
     } finally {
       await close();
     }

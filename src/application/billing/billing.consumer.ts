@@ -56,7 +56,7 @@ export class BillingConsumer {
     const metered = messages.filter((m) => METERED_TYPES.has(m.headers['event-type'] ?? ''));
     const events: MeteredIntegrationEvent[] = metered.map(fromBusMessage).map((e) => ({ id: e.id, type: e.type, data: e.data }));
     const resources = events.map((e) => meteredResource(e)).filter((r): r is string => r !== undefined);
-    // With tracing on: a consumer span per metered message that came with a trace, as a child of the relay's span.
+    // With tracing on: a consumer span per metered message that came with a trace, as a child of the span that appended its event.
     const spans = metered.map((m) =>
       m.headers.traceparent ? this.tracing.start(`billing meter ${m.headers['event-type']}`, { kind: 'consumer', parent: m.headers.traceparent }) : null,
     );

@@ -9,13 +9,14 @@ export type SpanOptions = {
 };
 
 /** A span started by hand (one that begins and ends apart from a single call). */
-export type StartedSpan = { readonly traceparent: string | undefined; end(error?: unknown): void };
+export type StartedSpan = { end(error?: unknown): void };
 
 /**
  * Distributed tracing: spans for the API request, the command, the append, each saga step and
- * driver call, the relay and the billing consumer, all in one trace. A trace crosses the log
- * itself: events carry the traceparent of the span that appended them (metadata.traceparent), and
- * the work they trigger continues that trace. Off (the default): no span, no cost.
+ * driver call, and the billing consumer, all in one trace. A trace crosses the log itself: events
+ * carry the traceparent of the span that appended them (metadata.traceparent), the work they
+ * trigger continues that trace, and the relay passes it on in a message header. Off (the
+ * default): no span, no cost.
  */
 export interface Tracing {
   readonly enabled: boolean;
@@ -27,7 +28,7 @@ export interface Tracing {
 }
 export const TRACING = Symbol('Tracing');
 
-const noSpan: StartedSpan = { traceparent: undefined, end: () => undefined };
+const noSpan: StartedSpan = { end: () => undefined };
 
 /** Tracing off: every call passes straight through. */
 export const NO_TRACING: Tracing = {

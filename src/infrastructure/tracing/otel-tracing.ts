@@ -57,7 +57,6 @@ export class OtelTracing implements Tracing {
   start(name: string, options: SpanOptions): StartedSpan {
     const span = this.open(name, options);
     return {
-      traceparent: this.traceparentOf(trace.setSpan(ROOT_CONTEXT, span)),
       end: (error?: unknown) => {
         if (error !== undefined) this.fail(span, error);
         span.end();
