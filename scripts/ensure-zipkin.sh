@@ -25,6 +25,14 @@ if pgrep -f "zipkin-server-$VERSION-exec.jar" >/dev/null; then
   sleep 1
 fi
 
+command -v java >/dev/null || { echo "zipkin: java is missing (apt-get install openjdk-17-jre-headless)" >&2; exit 1; }
+mkdir -p "$ZIPKIN_HOME"
+if [ ! -f "$JAR" ]; then
+  command -v mvn >/dev/null || { echo "zipkin: mvn is missing (apt-get install maven)" >&2; exit 1; }
+  echo "zipkin: fetching zipkin-server $VERSION from Maven Central"
+  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="io.zipkin:zipkin-server:$VERSION:jar:exec" -DoutputDirectory="$ZIPKIN_HOME" -Dmdep.stripVersion=false
+fi
+
 echo "zipkin: starting on 127.0.0.1:$PORT"
 # In-memory storage keeps at most 100,000 spans (the oldest traces dropped), well within the heap:
 # a benchmark with tracing on sends some 40,000 spans a run.
