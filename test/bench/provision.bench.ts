@@ -5,10 +5,12 @@
  * launches (10 at a time, from a client process of its own over keep-alive sockets), peak RSS; beside it the floor: the same number of events appended
  * straight to the same store (single-event appends, 64 writers) once provisioning has settled, and the ratio floor/provisioning.
  * Last line (PostgreSQL): `instances_per_s=<n> ratio_to_floor=<r>`. Prints figures, checks nothing.
- * Tracing's cost: on the embedded store, the same run again with tracing on (ORCH_ZIPKIN_URL, spans
- * exported to the Zipkin that scripts/ensure-zipkin.sh starts), and the slowdown in instances/s.
+ * Tracing's cost: on the embedded store, pairs of runs with tracing off and on (ORCH_ZIPKIN_URL, spans
+ * exported to the Zipkin that scripts/ensure-zipkin.sh starts) and the median slowdown in instances/s.
+ * Every run is a process of its own, so that no run inherits another's heap, JIT state or tracing.
  * Knobs: BENCH_INSTANCES (1000), BENCH_CONCURRENCY (worker concurrency, 64), BENCH_PG_POOL (20),
- * BENCH_STORES (embedded,postgres), BENCH_TRACING (compare; off to skip), BENCH_ZIPKIN_URL (http://127.0.0.1:9411).
+ * BENCH_STORES (embedded,postgres), BENCH_TRACING (compare; off to skip), BENCH_TRACING_PAIRS (5),
+ * BENCH_ZIPKIN_URL (http://127.0.0.1:9411).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -29,12 +31,15 @@ const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const PASSWORD = 'bench-password-123';
 const TRACING = process.env.BENCH_TRACING ?? 'compare';
 const ZIPKIN_URL = process.env.BENCH_ZIPKIN_URL ?? 'http://127.0.0.1:9411';
+const PAIRS = Number(process.env.BENCH_TRACING_PAIRS ?? 5);
 
 type Result = {
   store: string;
   tracing: boolean;
   seconds: number;
   instancesPerSecond: number;
+  /** The process's CPU time (all its threads) from the launch until every instance was active, per instance. */
+  cpuMsPerInstance: number;
   events: number;
   postMs: number;
   p50: number;
@@ -97,6 +102,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing
     await http.post('/v1/networks').set(auth).send({ name: 'bench', cidr: '10.64.0.0/16' });
 
     const headBefore = await eventStore.headPosition();
+    const cpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
     const post = await http
       .post('/v1/instances')
@@ -113,6 +119,8 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMsPerInstance = (cpu.user + cpu.system) / 1000 / COUNT;
     const events = (await eventStore.headPosition()) - headBefore;
 
     // The single launches come from a client process of its own, over real sockets (see launch-load.ts).
@@ -151,6 +159,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing
       tracing,
       seconds,
       instancesPerSecond: COUNT / seconds,
+      cpuMsPerInstance,
       events,
       postMs,
       p50: percentile(latencies, 50),
@@ -189,20 +198,60 @@ function print(r: Result): void {
   );
 }
 
+/** One run in a process of its own (`--one <store> <on|off> [databaseUrl]`): its result as the last line of JSON. */
+function runInChild(store: 'embedded' | 'postgres', tracing: boolean, databaseUrl?: string): Promise<Result> {
+  const script = __filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only', __filename] : [__filename];
+  const args = [...script, '--one', store, tracing ? 'on' : 'off', ...(databaseUrl ? [databaseUrl] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string) as Result) : reject(new Error(`run exited with ${code}`)),
+    );
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Tracing's cost from PAIRS pairs of runs, off and on back to back, each run a fresh process, the
+ * order alternating (off first, then on first) so that neither side always runs on a warmer
+ * machine: the median of the pairs' slowdowns, and each pair's.
+ */
+async function tracingCost(): Promise<Result[]> {
+  const pairs: Array<{ off: Result; on: Result }> = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const first = await runInChild('embedded', i % 2 === 1);
+    const second = await runInChild('embedded', i % 2 === 0);
+    pairs.push(i % 2 === 0 ? { off: first, on: second } : { off: second, on: first });
+  }
+  const slowdowns = pairs.map((p) => (1 - p.on.instancesPerSecond / p.off.instancesPerSecond) * 100);
+  pairs.forEach((p, i) =>
+    process.stdout.write(
+      `  pair ${i + 1} (${i % 2 === 0 ? 'off first' : 'on first'}): ${p.off.instancesPerSecond.toFixed(1)} off, ${p.on.instancesPerSecond.toFixed(1)} on instances/s = ${slowdowns[i].toFixed(1)}% fewer; CPU ${p.off.cpuMsPerInstance.toFixed(2)} / ${p.on.cpuMsPerInstance.toFixed(2)} ms per instance; ` +
+        `single POST p50 ${p.off.p50.toFixed(1)} / ${p.on.p50.toFixed(1)} ms, p99 ${p.off.p99.toFixed(1)} / ${p.on.p99.toFixed(1)} ms\n`,
+    ),
+  );
+  process.stdout.write(`tracing cost (embedded, median of ${PAIRS} pairs): ${median(slowdowns).toFixed(1)}% fewer instances/s with tracing on\n`);
+  return pairs.flatMap((p) => [p.off, p.on]);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--one') {
+    const result = await run(process.argv[3] as 'embedded' | 'postgres', process.argv[5], process.argv[4] === 'on');
+    // Exits once written: a pipe's write is asynchronous, and nothing else should keep the process.
+    process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
+    return;
+  }
   const results: Result[] = [];
   if (STORES.includes('embedded')) {
-    results.push(await run('embedded'));
+    results.push(await runInChild('embedded', false));
     print(results[0]);
     if (TRACING === 'compare') {
-      const traced = await run('embedded', undefined, true);
-      print(traced);
-      results.push(traced);
-      const slower = (1 - traced.instancesPerSecond / results[0].instancesPerSecond) * 100;
-      process.stdout.write(
-        `\ntracing cost (embedded): ${slower.toFixed(1)}% fewer instances/s with tracing on (${traced.instancesPerSecond.toFixed(1)} against ${results[0].instancesPerSecond.toFixed(1)}); ` +
-          `single POST p50 ${traced.p50.toFixed(1)} against ${results[0].p50.toFixed(1)} ms, p99 ${traced.p99.toFixed(1)} against ${results[0].p99.toFixed(1)} ms\n`,
-      );
+      process.stdout.write(`\ntracing off against on, ${PAIRS} pairs of runs:\n`);
+      results.push(...(await tracingCost()));
     }
   }
   if (!STORES.includes('postgres')) {
@@ -210,7 +259,7 @@ async function main(): Promise<void> {
   } else if (await postgresReachable()) {
     const database = await createTestDatabase('orch_bench_prov');
     try {
-      results.push(await run('postgres', database.url));
+      results.push(await runInChild('postgres', false, database.url));
       print(results[results.length - 1]);
     } finally {
       await database.drop();
