@@ -88,7 +88,7 @@ export class PlatformModule {
         { provide: LOGGER_INSTANCE, useValue: logger },
         { provide: LOGGER, useValue: logger },
         { provide: METRICS, useValue: new PrometheusMetrics(FAILURE_EVENT_TYPES) },
-        { provide: TRACING, useValue: tracingFor(config.zipkinUrl, role.kind) },
+        { provide: TRACING, useValue: tracingFor(config, role.kind) },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         { provide: SECRETS, useValue: new NodeSecrets(config.masterKey) },

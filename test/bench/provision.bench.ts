@@ -10,6 +10,7 @@
  * Every run is a process of its own, so that no run inherits another's heap, JIT state or tracing.
  * Knobs: BENCH_INSTANCES (1000), BENCH_CONCURRENCY (worker concurrency, 64), BENCH_PG_POOL (20),
  * BENCH_STORES (embedded,postgres), BENCH_TRACING (compare; off to skip), BENCH_TRACING_PAIRS (5),
+ * BENCH_TRACE_SAMPLE_RATIO (1: every trace recorded),
  * BENCH_ZIPKIN_URL (http://127.0.0.1:9411).
  */
 import { spawn } from 'node:child_process';
@@ -32,6 +33,7 @@ const PASSWORD = 'bench-password-123';
 const TRACING = process.env.BENCH_TRACING ?? 'compare';
 const ZIPKIN_URL = process.env.BENCH_ZIPKIN_URL ?? 'http://127.0.0.1:9411';
 const PAIRS = Number(process.env.BENCH_TRACING_PAIRS ?? 5);
+const SAMPLE_RATIO = process.env.BENCH_TRACE_SAMPLE_RATIO ?? '1';
 
 type Result = {
   store: string;
@@ -80,6 +82,7 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing
     ORCH_PROVISION_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64',
     ORCH_PG_POOL_SIZE: process.env.BENCH_PG_POOL ?? '20',
     ORCH_ZIPKIN_URL: tracing ? ZIPKIN_URL : undefined,
+    ORCH_TRACE_SAMPLE_RATIO: tracing ? SAMPLE_RATIO : undefined,
   });
   const app = await createHttpApp(config, new JsonLogger('error'));
   await app.listen(0, '127.0.0.1');
@@ -250,7 +253,7 @@ async function main(): Promise<void> {
     results.push(await runInChild('embedded', false));
     print(results[0]);
     if (TRACING === 'compare') {
-      process.stdout.write(`\ntracing off against on, ${PAIRS} pairs of runs:\n`);
+      process.stdout.write(`\ntracing off against on (ORCH_TRACE_SAMPLE_RATIO=${SAMPLE_RATIO}), ${PAIRS} pairs of runs:\n`);
       results.push(...(await tracingCost()));
     }
   }

@@ -7,7 +7,16 @@ import { KAFKA_BROKERS, describeWithKafkaAndZipkin } from '../support/services';
 
 const ZIPKIN = process.env.ZIPKIN_TEST_URL || 'http://127.0.0.1:9411';
 
-type ZipkinSpan = { id: string; parentId?: string; name: string; timestamp: number; duration?: number; kind?: string; localEndpoint?: { serviceName: string } };
+type ZipkinSpan = {
+  id: string;
+  parentId?: string;
+  name: string;
+  timestamp: number;
+  duration?: number;
+  kind?: string;
+  localEndpoint?: { serviceName: string };
+  annotations?: Array<{ timestamp: number; value: string }>;
+};
 
 /**
  * One trace from an API request to the billing consumer, in a real Zipkin server (in-memory, started
@@ -72,6 +81,7 @@ describeWithKafkaAndZipkin('Tracing to Zipkin (real processes, Kafka and Zipkin)
     const append = spans.find((s) => s.name === 'append' && s.parentId !== undefined && isUnder(spans, s, request)) as ZipkinSpan;
     expect(append).toBeDefined();
     expect(isUnder(spans, command, request)).toBe(true);
+    expect(spans.find((s) => s.id === append.parentId)?.name).toMatch(/^command /);
     // The saga's steps, in order, each continuing the trace through the event that triggered it.
     const steps = ['provisioning scheduling', 'provisioning networking', 'provisioning block_device_mapping', 'provisioning spawning'].map(first);
     expect(steps.map((s) => s.timestamp)).toEqual([...steps.map((s) => s.timestamp)].sort((a, b) => a - b));
@@ -79,15 +89,16 @@ describeWithKafkaAndZipkin('Tracing to Zipkin (real processes, Kafka and Zipkin)
     expect(steps[0].timestamp).toBeGreaterThanOrEqual(request.timestamp);
     // Driver calls inside the spawn step.
     for (const name of ['hypervisor.define', 'hypervisor.start', 'hypervisor.waituntilready']) expect(isUnder(spans, first(name), steps[3])).toBe(true);
-    expect(isUnder(spans, first('switch.plugport'), request)).toBe(true);
-    // Across Kafka: the message carries the trace of the span that appended InstanceActivated, and
-    // the billing consumer's span is that span's child, inside the spawn step.
+    expect(isUnder(spans, first('switch.plugport'), steps[3])).toBe(true);
+    expect(isUnder(spans, first('storage.createvolume'), steps[2])).toBe(true);
+    // A step's commands are timed events of its span (its events carry the step's traceparent).
+    expect(steps[3].annotations?.map((a) => a.value)).toContainEqual(`command instance-${instanceId}: 1 events appended`);
+    // Across Kafka: the message carries the trace of the span that appended InstanceActivated (the
+    // spawn step, which activates the instance), and the billing consumer's span is its child.
     const billed = first('billing meter instanceactivated');
     expect(billed.kind).toBe('CONSUMER');
-    const appendedBy = spans.find((s) => s.id === billed.parentId) as ZipkinSpan;
-    expect(appendedBy.name).toBe('command instance');
-    expect(isUnder(spans, appendedBy, steps[3])).toBe(true);
-    expect(billed.timestamp).toBeGreaterThanOrEqual(appendedBy.timestamp);
+    expect(billed.parentId).toBe(steps[3].id);
+    expect(billed.timestamp).toBeGreaterThanOrEqual(steps[3].timestamp);
     expect(new Set(spans.map((s) => s.localEndpoint?.serviceName))).toEqual(new Set(['orchestrator']));
   }, 120_000);
 });

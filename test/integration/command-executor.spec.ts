@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { CommandExecutor, MAX_COMMAND_ATTEMPTS } from '../../src/application/shared/command-executor';
 import { EventStore, WrongExpectedVersion } from '../../src/application/ports/event-store.port';
 import { Metrics } from '../../src/application/ports/metrics.port';
-import { systemContext } from '../../src/application/shared/command-context';
+import { CommandContext, systemContext } from '../../src/application/shared/command-context';
 import { projectDecider, projectStream } from '../../src/domain/identity/project/project.decider';
 import { createEventStore } from '../../src/infrastructure/event-store/event-store.factory';
 import { Database } from '../../src/infrastructure/persistence/database';
@@ -92,18 +92,41 @@ function quotaRaceSuite(open: () => Promise<{ store: EventStore; close(): Promis
     }
   });
 
-  it("records the active span's traceparent on the events it appends, and none with tracing off", async () => {
+  it("traces a request's command as a span and a provisioning step's as an event of the step's span; events carry the traceparent; none with tracing off", async () => {
     const { store, close } = await open();
     try {
-      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-      const inSpan: Tracing = { ...NO_TRACING, enabled: true, traceparent: () => traceparent };
+      const requestTrace = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const commandTrace = '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01';
+      const stepTrace = '00-4bf92f3577b34da6a3ce929d0e0e4736-53995c3f42cd8ad8-01';
+      const spans: Array<{ name: string; parent: string | undefined }> = [];
+      const stepEvents: string[] = [];
+      const span = (traceparent: string, events: string[] = []) => ({ traceparent, set: () => undefined, event: (name: string) => void events.push(name) });
+      const bound: Record<string, ReturnType<typeof span>> = { 'req-traced': span(requestTrace), 'inst-step': span(stepTrace, stepEvents) };
+      const traced: Tracing = {
+        ...NO_TRACING,
+        enabled: true,
+        spanOf: (key) => (key ? bound[key] : undefined),
+        span: (name, options, fn) => {
+          spans.push({ name, parent: options.parent });
+          return fn(span(commandTrace));
+        },
+      };
       const { metrics } = countingMetrics();
-      const create = (executor: CommandExecutor, id: string) =>
-        executor.execute(projectDecider, projectStream(id), { type: 'CreateProject', projectId: id, name: id, quotas: {}, now: executor.now() }, ctx);
-      await create(new CommandExecutor(store, randomIds, systemClock, metrics, noWait, inSpan), 'prj-traced');
-      await create(new CommandExecutor(store, randomIds, systemClock, metrics, noWait, NO_TRACING), 'prj-untraced');
-      expect((await store.readStream(projectStream('prj-traced'))).map((e) => e.metadata.traceparent)).toEqual([traceparent]);
-      expect((await store.readStream(projectStream('prj-untraced'))).map((e) => e.metadata.traceparent)).toEqual([undefined]);
+      const create = (executor: CommandExecutor, id: string, context: CommandContext) =>
+        executor.execute(projectDecider, projectStream(id), { type: 'CreateProject', projectId: id, name: id, quotas: {}, now: executor.now() }, context);
+      const tracedExecutor = new CommandExecutor(store, randomIds, systemClock, metrics, noWait, traced);
+      await create(tracedExecutor, 'prj-request', { ...ctx, requestId: 'req-traced' });
+      await create(tracedExecutor, 'prj-step', { ...ctx, requestId: null, causationId: 'inst-step' });
+      await create(new CommandExecutor(store, randomIds, systemClock, metrics, noWait, NO_TRACING), 'prj-untraced', ctx);
+      expect(spans).toEqual([
+        { name: 'command project', parent: requestTrace },
+        { name: 'append', parent: commandTrace },
+      ]);
+      expect(stepEvents).toEqual(['command project-prj-step: 1 events appended']);
+      const traceparents = async (id: string) => (await store.readStream(projectStream(id))).map((e) => e.metadata.traceparent);
+      expect(await traceparents('prj-request')).toEqual([commandTrace]);
+      expect(await traceparents('prj-step')).toEqual([stepTrace]);
+      expect(await traceparents('prj-untraced')).toEqual([undefined]);
     } finally {
       await close();
     }

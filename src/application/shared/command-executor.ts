@@ -6,6 +6,7 @@ import { AppendResult, EVENT_STORE, EventStore, NewEvent, WrongExpectedVersion }
 import { ID_GENERATOR, IdGenerator } from '../ports/id-generator.port';
 import { METRICS, Metrics } from '../ports/metrics.port';
 import { TRACING, Tracing } from '../ports/tracing.port';
+import { CommandTrace, inCommandTrace } from './command-tracing';
 import { READ_MODEL_PROGRESS, ReadModelProgress } from '../ports/read-model-progress.port';
 import { ApplicationError } from './application-error';
 import { CommandContext } from './command-context';
@@ -44,8 +45,8 @@ type Queued = {
   newStream: boolean;
   resolve: (execution: Execution<unknown, DomainEvent>) => void;
   reject: (error: unknown) => void;
-  /** The trace the command was given in, carried by its events (metadata.traceparent). */
-  traceparent: string | undefined;
+  /** Its place in its trace: the traceparent its events carry (metadata.traceparent), its append's parent. */
+  trace: CommandTrace;
 };
 
 /**
@@ -149,7 +150,7 @@ export class CommandExecutor {
       newStream?: boolean;
     } = {},
   ): Promise<Execution<S, E>> {
-    return this.tracing.span(`command ${stream.split('-')[0]}`, { attributes: { stream } }, () => this.run(decider, stream, command, context, options));
+    return inCommandTrace(this.tracing, stream, context, (trace) => this.run(decider, stream, command, context, options, trace));
   }
 
   private async run<S, C, E extends DomainEvent>(
@@ -158,10 +159,10 @@ export class CommandExecutor {
     command: C | ((state: S) => C),
     context: CommandContext,
     options: { waitForReadModels?: boolean; newStream?: boolean },
+    trace: CommandTrace,
   ): Promise<Execution<S, E>> {
     const execution = await new Promise<Execution<S, E>>((resolve, reject) => {
-      const traceparent = this.tracing.traceparent();
-      const item = { decider, command, context, newStream: options.newStream === true, resolve, reject, traceparent } as unknown as Queued;
+      const item = { decider, command, context, newStream: options.newStream === true, resolve, reject, trace } as unknown as Queued;
       const queue = this.queues.get(stream);
       if (queue) return void queue.push(item);
       this.queues.set(stream, [item]);
@@ -217,7 +218,7 @@ export class CommandExecutor {
           const from = events.length;
           current = own.reduce(decider.evolve, current);
           events.push(...own);
-          envelopes.push(...own.map((e) => this.envelope(e, item.context, item.traceparent)));
+          envelopes.push(...own.map((e) => this.envelope(e, item.context, item.trace.traceparent)));
           return { ok: true as const, own, from, state: current };
         } catch (error) {
           return { ok: false as const, error };
@@ -236,9 +237,11 @@ export class CommandExecutor {
       let result: AppendResult;
       try {
         const expected = loaded.version === 0 ? 'no_stream' : loaded.version;
-        result = await this.tracing.span('append', { kind: 'client', attributes: { stream, events: envelopes.length } }, () =>
-          this.store.append(stream, envelopes, expected),
-        );
+        const parent = group.find((item) => item.trace.appendParent)?.trace.appendParent;
+        const append = () => this.store.append(stream, envelopes, expected);
+        result = parent
+          ? await this.tracing.span('append', { kind: 'client', parent, attributes: { stream, events: envelopes.length } }, append)
+          : await append();
       } catch (error) {
         if (error instanceof WrongExpectedVersion) {
           this.metrics.commandConflict();

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, conflict, refused } from '../../domain/shared/domain-error';
 import { volumeDecider, volumeStream } from '../../domain/storage/volume/volume.decider';
+import { TRACING, Tracing, tracedCall } from '../ports/tracing.port';
 import { CommandContext } from '../shared/command-context';
 import { CommandExecutor } from '../shared/command-executor';
 import { isFinal } from '../shared/driver-error';
@@ -33,6 +34,7 @@ export class InstanceDisks {
     private readonly executor: CommandExecutor,
     @Inject(BLOCK_STORAGE) private readonly storage: BlockStorageDriver,
     @Inject(VOLUME_READ_MODEL) private readonly volumes: VolumeReadModel,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   async createRoot(r: RootVolumeRequest, ctx: CommandContext): Promise<{ created: true } | { failed: string }> {
@@ -58,7 +60,7 @@ export class InstanceDisks {
       if (!(error instanceof DomainError && error.code === 'VolumeExists')) throw error; // requested before a crash: go on
     }
     try {
-      await this.storage.createVolume({ volumeId: r.volumeId, sizeGiB: r.sizeGiB, sourceImage: r.imageSource });
+      await this.call(ctx, 'createVolume', () => this.storage.createVolume({ volumeId: r.volumeId, sizeGiB: r.sizeGiB, sourceImage: r.imageSource }));
     } catch (error) {
       if (!isFinal(error)) throw error;
       await this.executor.execute(volumeDecider, stream, { type: 'RecordCreationFailed', reason: error.message, now: this.executor.now() }, ctx, NO_WAIT);
@@ -108,7 +110,7 @@ export class InstanceDisks {
     const stream = volumeStream(volumeId);
     const { state } = await this.executor.load(volumeDecider, stream);
     if (state.status === 'absent' || state.status === 'deleted') return;
-    await this.storage.deleteVolume(volumeId);
+    await this.call(ctx, 'deleteVolume', () => this.storage.deleteVolume(volumeId));
     const now = this.executor.now();
     if (state.status === 'creating')
       await this.executor.execute(volumeDecider, stream, { type: 'RecordCreationFailed', reason: 'instance failed', now }, ctx, NO_WAIT);
@@ -119,7 +121,7 @@ export class InstanceDisks {
   /** Detaches every data volume from the instance; they stay, available (as in Nova). */
   async detachAll(instanceId: string, ctx: CommandContext): Promise<void> {
     for (const volume of await this.volumes.listAttachedTo(instanceId)) {
-      await this.storage.detach(volume.id, instanceId);
+      await this.call(ctx, 'detach', () => this.storage.detach(volume.id, instanceId));
       const stream = volumeStream(volume.id);
       const now = this.executor.now();
       if (volume.status === 'attaching') {
@@ -129,5 +131,10 @@ export class InstanceDisks {
       if (volume.status === 'in-use') await this.executor.execute(volumeDecider, stream, { type: 'RequestDetach', now }, ctx, NO_WAIT);
       await this.executor.execute(volumeDecider, stream, { type: 'RecordDetached', now }, ctx, NO_WAIT);
     }
+  }
+
+  /** A call to the block storage, a span of the trace of the work it is made for (the instance's step). */
+  private call<T>(ctx: CommandContext, method: string, fn: () => Promise<T>): Promise<T> {
+    return tracedCall(this.tracing, `storage.${method}`, this.tracing.traceOf(ctx.requestId, ctx.causationId), {}, fn);
   }
 }

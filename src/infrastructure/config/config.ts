@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ClusterConfig, clusterConfig } from './cluster-config';
 import { RegionConfig, regionConfig } from './region-config';
 import { RateLimitConfig, rateLimitConfig } from './rate-limit-config';
+import { TracingConfig, tracingConfig } from './tracing-config';
 import { ConfigError, integer, oneOf } from './config-values';
 
 export type StoreKind = 'embedded' | 'postgres';
@@ -15,7 +16,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Every setting the orchestrator reads; each is documented in the README. */
 export type Config = ClusterConfig &
   RegionConfig &
-  RateLimitConfig & {
+  RateLimitConfig &
+  TracingConfig & {
     store: StoreKind;
     dataDir: string;
     databaseUrl: string;
@@ -28,8 +30,6 @@ export type Config = ClusterConfig &
     /** A port serving only the EC2 Query API, at `/` (libcloud's default path); null: EC2 only at /ec2 of the HTTP port. */
     ec2Port: number | null;
     bootstrapPassword: string | undefined;
-    /** Zipkin's span endpoint (ORCH_ZIPKIN_URL); null: no tracing. */
-    zipkinUrl: string | null;
     /** Seed a demo cloud (hosts, flavors, an image, a network) on the start that bootstraps the admin. */
     demo: boolean;
     tokenTtlSeconds: number;
@@ -182,21 +182,6 @@ function externalVlan(env: NodeJS.ProcessEnv): number {
   return vlan;
 }
 
-/** ORCH_ZIPKIN_URL: Zipkin's base URL (its span endpoint /api/v2/spans is added) or the endpoint itself. */
-function zipkinUrl(env: NodeJS.ProcessEnv): string | null {
-  const raw = env.ORCH_ZIPKIN_URL;
-  if (!raw || raw === 'off') return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`ORCH_ZIPKIN_URL must be an http(s) URL such as http://127.0.0.1:9411, not "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('ORCH_ZIPKIN_URL must be an http or https URL');
-  if (url.pathname === '/' || url.pathname === '') url.pathname = '/api/v2/spans';
-  return url.toString();
-}
-
 function publicUrl(env: NodeJS.ProcessEnv): string | null {
   const raw = env.ORCH_PUBLIC_URL;
   if (!raw) return null;
@@ -226,7 +211,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ec2Port: !env.ORCH_EC2_PORT || env.ORCH_EC2_PORT === 'off' ? null : integer(env, 'ORCH_EC2_PORT', 8773, 0, 65535),
     bootstrapPassword: env.ORCH_BOOTSTRAP_PASSWORD || undefined,
     demo,
-    zipkinUrl: zipkinUrl(env),
     tokenTtlSeconds: integer(env, 'ORCH_TOKEN_TTL_SECONDS', 3600, 60, 30 * 24 * 3600),
     publicUrl: publicUrl(env),
     bodyLimitBytes: integer(env, 'ORCH_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
@@ -275,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...clusterConfig(env, store),
     ...regionConfig(env, store),
     ...rateLimitConfig(env),
+    ...tracingConfig(env),
   };
 }
 

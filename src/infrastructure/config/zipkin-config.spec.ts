@@ -19,3 +19,17 @@ describe('ORCH_ZIPKIN_URL', () => {
     expect(() => loadConfig({ ...base, ORCH_ZIPKIN_URL: 'not a url' })).toThrow(ConfigError);
   });
 });
+
+describe('ORCH_TRACE_SAMPLE_RATIO', () => {
+  const base = { ORCH_SECRET_KEY: 'ab'.repeat(32), ORCH_DEMO: 'off' };
+
+  it('records every trace unless set', () => {
+    expect(loadConfig(base).traceSampleRatio).toBe(1);
+    expect(loadConfig({ ...base, ORCH_TRACE_SAMPLE_RATIO: '0.1' }).traceSampleRatio).toBe(0.1);
+    expect(loadConfig({ ...base, ORCH_TRACE_SAMPLE_RATIO: '0' }).traceSampleRatio).toBe(0);
+  });
+
+  it('refuses what is not a number from 0 to 1', () => {
+    for (const bad of ['1.5', '-0.1', 'half', 'NaN']) expect(() => loadConfig({ ...base, ORCH_TRACE_SAMPLE_RATIO: bad })).toThrow(ConfigError);
+  });
+});

@@ -1,10 +1,9 @@
-import { Context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
+import { randomBytes } from 'node:crypto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { SpanAttributes, SpanOptions, StartedSpan, Tracing } from '../../application/ports/tracing.port';
+import { OpenSpan, SpanOptions, StartedSpan, Tracing } from '../../application/ports/tracing.port';
 
 const KINDS: Record<NonNullable<SpanOptions['kind']>, SpanKind> = {
   server: SpanKind.SERVER,
@@ -14,18 +13,28 @@ const KINDS: Record<NonNullable<SpanOptions['kind']>, SpanKind> = {
   consumer: SpanKind.CONSUMER,
 };
 
+/** W3C Trace Context, version 00: `00-<trace id>-<parent id>-<flags>`. */
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const INVALID_ID = /^0+$/;
+
 /**
- * Tracing with the OpenTelemetry SDK, exported to Zipkin in batches. The active span follows
- * async calls through AsyncLocalStorage; traceparents are W3C Trace Context strings.
+ * Tracing with the OpenTelemetry SDK, exported to Zipkin in batches. Parents are passed
+ * explicitly as W3C traceparents (no context manager: see the Tracing port); the work in flight
+ * is bound to its trace in a map by the id it goes by.
  */
 export class OtelTracing implements Tracing {
   readonly enabled = true;
   private readonly provider: BasicTracerProvider;
-  private readonly propagator = new W3CTraceContextPropagator();
   private readonly tracer;
+  private readonly bound = new Map<string, OpenSpan>();
 
-  constructor(zipkinUrl: string, serviceName: string) {
-    // A 1,000-instance launch makes some 40,000 spans in seconds: the queue holds that many (beyond
+  /** `sampleRatio`: the share of new traces recorded; a trace continued from a parent keeps the parent's decision. */
+  constructor(
+    zipkinUrl: string,
+    serviceName: string,
+    private readonly sampleRatio = 1,
+  ) {
+    // A 1,000-instance launch makes some 50,000 spans in seconds: the queue holds 100,000 (beyond
     // it the SDK drops spans rather than slow the work down).
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': serviceName }),
@@ -37,63 +46,88 @@ export class OtelTracing implements Tracing {
         }),
       ],
     });
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(this.propagator);
     this.tracer = this.provider.getTracer('orchestrator');
   }
 
-  async span<T>(name: string, options: SpanOptions, fn: (set: (attributes: SpanAttributes) => void) => Promise<T>): Promise<T> {
-    const span = this.open(name, options);
+  async span<T>(name: string, options: SpanOptions, fn: (span: OpenSpan) => Promise<T>): Promise<T> {
+    const span = this.start(name, options);
     try {
-      return await context.with(trace.setSpan(this.parentOf(options), span), () => fn((attributes) => span.setAttributes(attributes)));
-    } catch (error) {
-      this.fail(span, error);
-      throw error;
-    } finally {
+      const result = await fn(span);
       span.end();
+      return result;
+    } catch (error) {
+      span.end(error);
+      throw error;
     }
   }
 
   start(name: string, options: SpanOptions): StartedSpan {
-    const span = this.open(name, options);
+    const parent = parsed(options.parent);
+    // A trace not recorded costs next to nothing: no span is made, and the decision travels on in the traceparent.
+    if (parent ? !parent.sampled : Math.random() >= this.sampleRatio) return unrecorded(parent ? (options.parent as string) : newUnsampledTraceparent());
+    const span = this.tracer.startSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parentContext(parent));
+    const { traceId, spanId, traceFlags } = span.spanContext();
     return {
+      traceparent: `00-${traceId}-${spanId}-${traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`,
+      set: (attributes) => span.setAttributes(attributes),
+      event: (name) => span.addEvent(name),
       end: (error?: unknown) => {
-        if (error !== undefined) this.fail(span, error);
+        if (error !== undefined) fail(span, error);
         span.end();
       },
     };
   }
 
-  traceparent(): string | undefined {
-    return trace.getSpan(context.active()) ? this.traceparentOf(context.active()) : undefined;
+  async within<T>(key: string, span: OpenSpan, fn: () => Promise<T>): Promise<T> {
+    this.bound.set(key, span);
+    try {
+      return await fn();
+    } finally {
+      // Another piece of work may have bound the same key since (a request id a client reused).
+      if (this.bound.get(key) === span) this.bound.delete(key);
+    }
+  }
+
+  spanOf(key: string | null | undefined): OpenSpan | undefined {
+    return key ? this.bound.get(key) : undefined;
+  }
+
+  traceOf(...keys: Array<string | null | undefined>): string | undefined {
+    for (const key of keys) {
+      const span = this.spanOf(key);
+      if (span) return span.traceparent;
+    }
+    return undefined;
   }
 
   /** Exports what is still buffered; called as the process stops. */
   async shutdown(): Promise<void> {
     await this.provider.shutdown();
   }
+}
 
-  private open(name: string, options: SpanOptions): Span {
-    return this.tracer.startSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, this.parentOf(options));
-  }
+type Parent = { traceId: string; spanId: string; sampled: boolean };
 
-  private parentOf(options: SpanOptions): Context {
-    if (!options.parent) return context.active();
-    return this.propagator.extract(
-      ROOT_CONTEXT,
-      { traceparent: options.parent },
-      { get: (carrier, key) => carrier[key as 'traceparent'], keys: (c) => Object.keys(c) },
-    );
-  }
+/** A parent given as a traceparent; null (a new trace) for none or a malformed one. */
+function parsed(traceparent: string | undefined): Parent | null {
+  const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
+  if (!match || INVALID_ID.test(match[1]) || INVALID_ID.test(match[2])) return null;
+  return { traceId: match[1], spanId: match[2], sampled: (parseInt(match[3], 16) & TraceFlags.SAMPLED) !== 0 };
+}
 
-  private traceparentOf(ctx: Context): string | undefined {
-    const carrier: Record<string, string> = {};
-    this.propagator.inject(ctx, carrier, { set: (c, key, value) => (c[key] = value) });
-    return carrier.traceparent;
-  }
+function parentContext(parent: Parent | null) {
+  if (!parent) return ROOT_CONTEXT;
+  return trace.setSpanContext(ROOT_CONTEXT, { traceId: parent.traceId, spanId: parent.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+}
 
-  private fail(span: Span, error: unknown): void {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-  }
+/** A span of a trace not recorded: the same traceparent passed on, so that everything under it stays unrecorded. */
+function unrecorded(traceparent: string): StartedSpan {
+  return { traceparent, set: () => undefined, event: () => undefined, end: () => undefined };
+}
+
+const newUnsampledTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+
+function fail(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }

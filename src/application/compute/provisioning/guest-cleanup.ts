@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NetworkAttachments } from '../../network/public';
 import { AppLogger, LOGGER } from '../../ports/logger.port';
+import { TRACING, Tracing } from '../../ports/tracing.port';
 import { DriverError } from '../../shared/driver-error';
 import { HostView } from '../ports/compute-read-model.port';
 import { HYPERVISORS, HypervisorDrivers, hostRef } from '../ports/hypervisor-drivers.port';
@@ -13,11 +14,12 @@ export class GuestCleanup {
     @Inject(HYPERVISORS) private readonly hypervisors: HypervisorDrivers,
     private readonly networks: NetworkAttachments,
     @Inject(LOGGER) private readonly log: AppLogger,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   /** An unreachable host is left to the reconciler, which finds what stays there as orphans. */
   async clean(s: Present, host: HostView): Promise<void> {
-    const ref = hostRef(host);
+    const ref = hostRef(host, this.tracing.traceOf(s.instanceId));
     try {
       const hv = this.hypervisors.hypervisor(ref);
       await hv.destroy(s.instanceId);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TRACING, Tracing } from '../../ports/tracing.port';
 import { isFinal } from '../../shared/driver-error';
 import { HostDirectory } from '../host-directory';
 import { HypervisorDriver } from '../ports/hypervisor-driver.port';
@@ -20,6 +21,7 @@ export class HostAction {
     private readonly records: InstanceRecords,
     private readonly hosts: HostDirectory,
     @Inject(HYPERVISORS) private readonly hypervisors: HypervisorDrivers,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   async run(
@@ -31,7 +33,8 @@ export class HostAction {
     const now = () => this.records.now();
     if (!host) return void (await this.records.record(s, { type: 'RecordActionFailed', reason: 'the instance has no host', now: now() }));
     try {
-      await act(this.hypervisors.hypervisor(hostRef(host)), hostRef(host));
+      const ref = hostRef(host, this.tracing.traceOf(s.instanceId));
+      await act(this.hypervisors.hypervisor(ref), ref);
     } catch (error) {
       if (error instanceof SoftRebootTimedOut) return void (await this.records.record(s, { type: 'Reboot', rebootType: 'hard', now: now() }));
       if (isFinal(error)) return void (await this.records.record(s, { type: 'RecordActionFailed', reason: error.message, now: now() }));

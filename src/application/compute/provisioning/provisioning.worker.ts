@@ -139,7 +139,10 @@ export class ProvisioningWorker {
           return false;
         }
         const parent = this.traces.get(instanceId);
-        await this.tracing.span(`provisioning ${workOf(s) ?? 'step'}`, { parent, attributes: { instance: instanceId } }, () => step.run(s));
+        // The step's commands and driver calls find its span by the instance's id.
+        await this.tracing.span(`provisioning ${workOf(s) ?? 'step'}`, { parent, attributes: { instance: instanceId } }, (span) =>
+          this.tracing.within(instanceId, span, () => step.run(s)),
+        );
         return true;
       },
       () => this.loop.forget(instanceId),

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NetworkAttachments } from '../../../network/public';
+import { TRACING, Tracing } from '../../../ports/tracing.port';
 import { CommandExecutor } from '../../../shared/command-executor';
 import { DriverError } from '../../../shared/driver-error';
 import { HostDirectory } from '../../host-directory';
@@ -33,13 +34,15 @@ export class SpawnStep implements ProvisioningStep {
     @Inject(HYPERVISORS) private readonly hypervisors: HypervisorDrivers,
     @Inject(COMPUTE_READ_MODEL) private readonly compute: ComputeReadModel,
     @Inject(PROVISIONING_SETTINGS) private readonly settings: ProvisioningSettings,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   async run(s: Present): Promise<void> {
     const host = await this.hosts.hostOf(s.hostId);
     if (!host) return this.records.fail(s, `Host ${s.hostId} no longer exists`);
+    const ref = hostRef(host, this.tracing.traceOf(s.instanceId));
     try {
-      const hv = this.hypervisors.hypervisor(hostRef(host));
+      const hv = this.hypervisors.hypervisor(ref);
       const image = await activeImage(this.executor, s.request.imageId);
       const keyPair = s.request.keyName ? await this.compute.getKeyPair(s.projectId, s.request.keyName) : null;
       await hv.define({
@@ -55,7 +58,7 @@ export class SpawnStep implements ProvisioningStep {
       });
       // Started paused, plugged, then let run: the guest never boots with its network unplugged.
       await hv.start(s.instanceId, { paused: true });
-      await this.networks.plug(hostRef(host), s.instanceId, s.attachments, s.request.securityGroups);
+      await this.networks.plug(ref, s.instanceId, s.attachments, s.request.securityGroups);
       await hv.resume(s.instanceId);
       if (!(await hv.waitUntilReady(s.instanceId, this.settings.spawnTimeoutMs))) {
         throw new DriverError('transient', 'spawn', `the guest was not ready within ${this.settings.spawnTimeoutMs} ms`);

@@ -1,0 +1,81 @@
+import { OtelTracing } from './otel-tracing';
+
+const PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+const traceIdOf = (traceparent: string | undefined) => traceparent?.split('-')[1];
+
+describe('OtelTracing', () => {
+  // Nothing listens there: the spans are dropped when exported, which this test does not wait for.
+  const tracing = new OtelTracing('http://127.0.0.1:9/api/v2/spans', 'orchestrator-test');
+  afterAll(() => tracing.shutdown().catch(() => undefined));
+
+  it('continues the trace of the parent it is given, with a span id of its own', () => {
+    const span = tracing.start('child', { parent: PARENT });
+    span.end();
+    expect(span.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(span.traceparent).not.toBe(PARENT);
+  });
+
+  it('starts a new trace without a parent or with a malformed one', () => {
+    for (const parent of [undefined, 'garbage', '00-00000000000000000000000000000000-b7ad6b7169203331-01']) {
+      const span = tracing.start('root', { parent });
+      span.end();
+      expect(span.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(traceIdOf(span.traceparent)).not.toBe('0af7651916cd43dd8448eb211c80319c');
+    }
+  });
+
+  it('binds work to its span only while it runs, and finds it by the first bound key', async () => {
+    const request = tracing.start('request', { parent: PARENT });
+    let seen: string | undefined;
+    await tracing.within('req-1', request, async () => {
+      seen = tracing.traceOf(null, 'req-1', 'inst-1');
+      expect(tracing.spanOf('req-1')).toBe(request);
+    });
+    request.end();
+    expect(seen).toBe(request.traceparent);
+    expect(traceIdOf(seen)).toBe(traceIdOf(PARENT));
+    expect(tracing.traceOf('req-1')).toBeUndefined();
+  });
+
+  it('leaves a key that later work bound again (a reused request id) to that work', async () => {
+    const first = tracing.start('first', {});
+    const second = tracing.start('second', {});
+    let release: () => void = () => undefined;
+    const firstWork = tracing.within('req-2', first, () => new Promise<void>((resolve) => (release = resolve)));
+    await tracing.within('req-2', second, async () => {
+      release();
+      await firstWork;
+      expect(tracing.spanOf('req-2')).toBe(second);
+    });
+    expect(tracing.spanOf('req-2')).toBeUndefined();
+  });
+
+  it("keeps a caller's decision not to record: the same traceparent passed on, no span of its own", () => {
+    const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    const span = tracing.start('child', { parent: unsampled });
+    span.end();
+    expect(span.traceparent).toBe(unsampled);
+  });
+
+  it('records the share of new traces its sample ratio says, and everything under one it does not', () => {
+    const never = new OtelTracing('http://127.0.0.1:9/api/v2/spans', 'orchestrator-test', 0);
+    const root = never.start('root', {});
+    expect(root.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    expect(never.start('child', { parent: root.traceparent }).traceparent).toBe(root.traceparent);
+    // A caller's recorded trace is recorded whatever the ratio.
+    expect(never.start('child', { parent: PARENT }).traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    const quarter = new OtelTracing('http://127.0.0.1:9/api/v2/spans', 'orchestrator-test', 0.25);
+    const recorded = Array.from({ length: 2_000 }, () => quarter.start('root', {}).traceparent?.endsWith('-01'));
+    const share = recorded.filter(Boolean).length / recorded.length;
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.3);
+  });
+
+  it('ends a span whose work failed and passes the error on', async () => {
+    await expect(
+      tracing.span('failing', { parent: PARENT }, () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+  });
+});
