@@ -178,20 +178,26 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing
   }
 }
 
-/** Latencies (ms) of `rounds` × `concurrency` single launches made by launch-load.ts in a child process. */
-function launchLoad(baseUrl: string, token: string, rounds: number, concurrency: number): Promise<number[]> {
+/**
+ * Runs a script of this directory (`name`, compiled or under ts-node like this file) as a process of
+ * its own, with `args`; the JSON of the last line it prints.
+ */
+function runScript(name: string, args: string[]): Promise<unknown> {
+  const script = __filename.endsWith('.ts')
+    ? ['-r', 'ts-node/register/transpile-only', path.join(__dirname, `${name}.ts`)]
+    : [path.join(__dirname, `${name}.js`)];
   return new Promise((resolve, reject) => {
-    // Compiled (npm run bench:provision) or under ts-node, like this file.
-    const script = __filename.endsWith('.ts')
-      ? ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'launch-load.ts')]
-      : [path.join(__dirname, 'launch-load.js')];
-    const child = spawn(process.execPath, [...script, baseUrl, token, String(rounds), String(concurrency)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`launch-load exited with ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`${name} exited with ${code}`))));
   });
 }
+
+/** Latencies (ms) of `rounds` × `concurrency` single launches made by launch-load.ts in a child process. */
+const launchLoad = (baseUrl: string, token: string, rounds: number, concurrency: number) =>
+  runScript('launch-load', [baseUrl, token, String(rounds), String(concurrency)]) as Promise<number[]>;
 
 function print(r: Result): void {
   process.stdout.write(
@@ -201,20 +207,9 @@ function print(r: Result): void {
   );
 }
 
-/** One run in a process of its own (`--one <store> <on|off> [databaseUrl]`): its result as the last line of JSON. */
-function runInChild(store: 'embedded' | 'postgres', tracing: boolean, databaseUrl?: string): Promise<Result> {
-  const script = __filename.endsWith('.ts') ? ['-r', 'ts-node/register/transpile-only', __filename] : [__filename];
-  const args = [...script, '--one', store, tracing ? 'on' : 'off', ...(databaseUrl ? [databaseUrl] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string) as Result) : reject(new Error(`run exited with ${code}`)),
-    );
-  });
-}
+/** One run in a process of its own (`--one <store> <on|off> [databaseUrl]`). */
+const runInChild = (store: 'embedded' | 'postgres', tracing: boolean, databaseUrl?: string) =>
+  runScript('provision.bench', ['--one', store, tracing ? 'on' : 'off', ...(databaseUrl ? [databaseUrl] : [])]) as Promise<Result>;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
