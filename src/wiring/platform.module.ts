@@ -80,6 +80,9 @@ const EXPORTS = [
 @Module({})
 export class PlatformModule {
   static forRoot(config: Config, logger: JsonLogger, role: ProcessRole): DynamicModule {
+    const metrics = new PrometheusMetrics(FAILURE_EVENT_TYPES);
+    const tracing = tracingFor(config, role.kind, logger);
+    if (tracing.droppedSpans) metrics.tracingDrops(tracing.droppedSpans.bind(tracing));
     return {
       module: PlatformModule,
       imports: [CqrsModule.forRoot()],
@@ -87,8 +90,8 @@ export class PlatformModule {
         { provide: CONFIG, useValue: config },
         { provide: LOGGER_INSTANCE, useValue: logger },
         { provide: LOGGER, useValue: logger },
-        { provide: METRICS, useValue: new PrometheusMetrics(FAILURE_EVENT_TYPES) },
-        { provide: TRACING, useValue: tracingFor(config, role.kind) },
+        { provide: METRICS, useValue: metrics },
+        { provide: TRACING, useValue: tracing },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: randomIds },
         { provide: SECRETS, useValue: new NodeSecrets(config.masterKey) },

@@ -32,6 +32,7 @@ export class PrometheusMetrics implements Metrics {
     registers: [this.registry],
   });
   private lag: (() => Promise<number | null>) | null = null;
+  private spansDropped: () => number = () => 0;
 
   private readonly work = new WorkLoopMetrics(this.registry);
 
@@ -40,6 +41,16 @@ export class PrometheusMetrics implements Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'orch_' });
     for (const type of failureTypes) this.failures.inc({ type }, 0);
     const lag = () => this.lag;
+    const dropped = () => this.spansDropped();
+    new Counter({
+      name: 'orch_trace_spans_dropped_total',
+      help: 'Spans recorded but not exported: the export thread fell too far behind, or failed',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(dropped());
+      },
+    });
     new Gauge({
       name: 'orch_projection_lag_events',
       help: 'Events appended to the log that the read models have not folded yet (only from the process running the projections)',
@@ -51,6 +62,11 @@ export class PrometheusMetrics implements Metrics {
         else this.set(value);
       },
     });
+  }
+
+  /** Where the process's tracing counts the spans it dropped (its export fell behind or failed). */
+  tracingDrops(read: () => number): void {
+    this.spansDropped = read;
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {

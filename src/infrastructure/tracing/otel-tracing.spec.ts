@@ -1,4 +1,19 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { OtelTracing } from './otel-tracing';
+
+/** What the Zipkin exporter sends, as far as these tests look. */
+type ZipkinSpan = {
+  name: string;
+  id: string;
+  traceId: string;
+  parentId?: string;
+  kind?: string;
+  timestamp: number;
+  duration: number;
+  tags: Record<string, string>;
+  annotations: Array<{ timestamp: number; value: string }>;
+};
 
 const PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const traceIdOf = (traceparent: string | undefined) => traceparent?.split('-')[1];
@@ -57,7 +72,7 @@ describe('OtelTracing', () => {
     expect(span.traceparent).toBe(unsampled);
   });
 
-  it('records the share of new traces its sample ratio says, and everything under one it does not', () => {
+  it('records the share of new traces its sample ratio says, and everything under one it does not', async () => {
     const never = new OtelTracing('http://127.0.0.1:9/api/v2/spans', 'orchestrator-test', 0);
     const root = never.start('root', {});
     expect(root.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
@@ -69,6 +84,7 @@ describe('OtelTracing', () => {
     const share = recorded.filter(Boolean).length / recorded.length;
     expect(share).toBeGreaterThan(0.2);
     expect(share).toBeLessThan(0.3);
+    await Promise.all([never.shutdown(), quarter.shutdown()]);
   });
 
   it('ends a span whose work failed and passes the error on', async () => {
@@ -77,5 +93,49 @@ describe('OtelTracing', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
+  });
+
+  describe('exporting, on its own thread, to a Zipkin endpoint', () => {
+    let server: Server;
+    const received: ZipkinSpan[] = [];
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        request.on('end', () => {
+          received.push(...(JSON.parse(body) as ZipkinSpan[]));
+          response.statusCode = 202;
+          response.end();
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    });
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    it('sends each span with the ids, times and events it was recorded with', async () => {
+      const exporting = new OtelTracing(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/spans`, 'orchestrator-test');
+      const before = Date.now();
+      const step = exporting.start('provisioning spawning', { parent: PARENT, attributes: { instance: 'i-1' } });
+      step.event('command instance: 1 events appended');
+      const call = exporting.start('hypervisor.define', { kind: 'client', parent: step.traceparent, attributes: { host: 'h-1' } });
+      call.set({ domain: 'orch-i-1' });
+      call.end(new Error('libvirt said no'));
+      step.end();
+      await exporting.flush();
+      await exporting.shutdown();
+      const byName = (name: string) => received.find((s) => s.name === name) as ZipkinSpan;
+      const [stepSpan, callSpan] = [byName('provisioning spawning'), byName('hypervisor.define')];
+      expect(stepSpan).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', parentId: 'b7ad6b7169203331', id: step.traceparent?.split('-')[2] });
+      expect(stepSpan.tags).toMatchObject({ instance: 'i-1' });
+      expect(stepSpan.annotations.map((a) => a.value)).toEqual(['command instance: 1 events appended']);
+      expect(callSpan).toMatchObject({ kind: 'CLIENT', traceId: stepSpan.traceId, parentId: stepSpan.id });
+      expect(callSpan.tags).toMatchObject({ host: 'h-1', domain: 'orch-i-1', error: 'libvirt said no' });
+      // Zipkin's times are whole epoch microseconds (it refuses a fraction): the span began after `before` and lies within its parent.
+      for (const span of [stepSpan, callSpan, ...stepSpan.annotations]) expect(Number.isInteger(span.timestamp)).toBe(true);
+      expect(stepSpan.timestamp).toBeGreaterThanOrEqual(before * 1000 - 1);
+      expect(callSpan.timestamp).toBeGreaterThanOrEqual(stepSpan.timestamp);
+      expect(callSpan.timestamp + callSpan.duration).toBeLessThanOrEqual(stepSpan.timestamp + stepSpan.duration + 1);
+      expect(exporting.droppedSpans()).toBe(0);
+    });
   });
 });

@@ -1,31 +1,25 @@
-import { ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
-import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
-import { randomBytes } from 'node:crypto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { OpenSpan, SpanOptions, StartedSpan, Tracing } from '../../application/ports/tracing.port';
-
-const KINDS: Record<NonNullable<SpanOptions['kind']>, SpanKind> = {
-  server: SpanKind.SERVER,
-  client: SpanKind.CLIENT,
-  internal: SpanKind.INTERNAL,
-  producer: SpanKind.PRODUCER,
-  consumer: SpanKind.CONSUMER,
-};
+import { performance } from 'node:perf_hooks';
+import { OpenSpan, SpanAttributes, SpanOptions, StartedSpan, Tracing } from '../../application/ports/tracing.port';
+import { SpanExportThread } from './span-export-thread';
+import { SpanRecord } from './span-record';
+import { newSpanId, newTraceId } from './trace-ids';
 
 /** W3C Trace Context, version 00: `00-<trace id>-<parent id>-<flags>`. */
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const INVALID_ID = /^0+$/;
 
+/** Now, in whole epoch microseconds (Zipkin refuses a fraction), from the monotonic clock. */
+const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
 /**
- * Tracing with the OpenTelemetry SDK, exported to Zipkin in batches. Parents are passed
- * explicitly as W3C traceparents (no context manager: see the Tracing port); the work in flight
- * is bound to its trace in a map by the id it goes by.
+ * Tracing with the OpenTelemetry SDK, exported to Zipkin. Parents are passed explicitly as W3C
+ * traceparents (no context manager: see the Tracing port); the work in flight is bound to its
+ * trace in a map by the id it goes by. A span is recorded here as ids and times only; the SDK
+ * makes and exports it on a thread of its own (SpanExportThread).
  */
 export class OtelTracing implements Tracing {
   readonly enabled = true;
-  private readonly provider: BasicTracerProvider;
-  private readonly tracer;
+  private readonly exporter: SpanExportThread;
   private readonly bound = new Map<string, OpenSpan>();
 
   /** `sampleRatio`: the share of new traces recorded; a trace continued from a parent keeps the parent's decision. */
@@ -33,20 +27,9 @@ export class OtelTracing implements Tracing {
     zipkinUrl: string,
     serviceName: string,
     private readonly sampleRatio = 1,
+    onExportFailure: (error: Error) => void = () => undefined,
   ) {
-    // A 1,000-instance launch makes some 50,000 spans in seconds: the queue holds 100,000 (beyond
-    // it the SDK drops spans rather than slow the work down).
-    this.provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': serviceName }),
-      spanProcessors: [
-        new BatchSpanProcessor(new ZipkinExporter({ url: zipkinUrl, serviceName }), {
-          scheduledDelayMillis: 500,
-          maxQueueSize: 100_000,
-          maxExportBatchSize: 2_048,
-        }),
-      ],
-    });
-    this.tracer = this.provider.getTracer('orchestrator');
+    this.exporter = new SpanExportThread({ zipkinUrl, serviceName }, onExportFailure);
   }
 
   async span<T>(name: string, options: SpanOptions, fn: (span: OpenSpan) => Promise<T>): Promise<T> {
@@ -64,18 +47,18 @@ export class OtelTracing implements Tracing {
   start(name: string, options: SpanOptions): StartedSpan {
     const parent = parsed(options.parent);
     // A trace not recorded costs next to nothing: no span is made, and the decision travels on in the traceparent.
-    if (parent ? !parent.sampled : Math.random() >= this.sampleRatio) return unrecorded(parent ? (options.parent as string) : newUnsampledTraceparent());
-    const span = this.tracer.startSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parentContext(parent));
-    const { traceId, spanId, traceFlags } = span.spanContext();
-    return {
-      traceparent: `00-${traceId}-${spanId}-${traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`,
-      set: (attributes) => span.setAttributes(attributes),
-      event: (name) => span.addEvent(name),
-      end: (error?: unknown) => {
-        if (error !== undefined) fail(span, error);
-        span.end();
-      },
-    };
+    if (parent ? !parent.sampled : Math.random() >= this.sampleRatio)
+      return unrecorded(parent ? (options.parent as string) : `00-${newTraceId()}-${newSpanId()}-00`);
+    return new RecordedSpan(this.exporter, {
+      name,
+      kind: options.kind ?? 'internal',
+      traceId: parent?.traceId ?? newTraceId(),
+      spanId: newSpanId(),
+      parentSpanId: parent?.spanId,
+      startUs: nowUs(),
+      endUs: 0,
+      attributes: options.attributes,
+    });
   }
 
   async within<T>(key: string, span: OpenSpan, fn: () => Promise<T>): Promise<T> {
@@ -100,9 +83,47 @@ export class OtelTracing implements Tracing {
     return undefined;
   }
 
+  /** Spans dropped because the export thread fell behind or failed. */
+  droppedSpans(): number {
+    return this.exporter.dropped;
+  }
+
+  /** Exports everything recorded so far. */
+  flush(): Promise<void> {
+    return this.exporter.flush();
+  }
+
   /** Exports what is still buffered; called as the process stops. */
-  async shutdown(): Promise<void> {
-    await this.provider.shutdown();
+  shutdown(): Promise<void> {
+    return this.exporter.shutdown();
+  }
+}
+
+/** A span being recorded: ended, it is handed to the export thread. */
+class RecordedSpan implements StartedSpan {
+  readonly traceparent: string;
+
+  constructor(
+    private readonly exporter: SpanExportThread,
+    private readonly record: SpanRecord,
+  ) {
+    this.traceparent = `00-${record.traceId}-${record.spanId}-01`;
+  }
+
+  set(attributes: SpanAttributes): void {
+    // The attributes the span began with may be shared with other spans (a host's): never changed in place.
+    this.record.attributes = { ...this.record.attributes, ...attributes };
+  }
+
+  event(name: string): void {
+    (this.record.events ??= []).push([name, nowUs()]);
+  }
+
+  end(error?: unknown): void {
+    if (this.record.endUs) return;
+    this.record.endUs = nowUs();
+    if (error !== undefined) this.record.error = failure(error);
+    this.exporter.record(this.record);
   }
 }
 
@@ -112,12 +133,7 @@ type Parent = { traceId: string; spanId: string; sampled: boolean };
 function parsed(traceparent: string | undefined): Parent | null {
   const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
   if (!match || INVALID_ID.test(match[1]) || INVALID_ID.test(match[2])) return null;
-  return { traceId: match[1], spanId: match[2], sampled: (parseInt(match[3], 16) & TraceFlags.SAMPLED) !== 0 };
-}
-
-function parentContext(parent: Parent | null) {
-  if (!parent) return ROOT_CONTEXT;
-  return trace.setSpanContext(ROOT_CONTEXT, { traceId: parent.traceId, spanId: parent.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+  return { traceId: match[1], spanId: match[2], sampled: (parseInt(match[3], 16) & 1) !== 0 };
 }
 
 /** A span of a trace not recorded: the same traceparent passed on, so that everything under it stays unrecorded. */
@@ -125,9 +141,6 @@ function unrecorded(traceparent: string): StartedSpan {
   return { traceparent, set: () => undefined, event: () => undefined, end: () => undefined };
 }
 
-const newUnsampledTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
-
-function fail(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+function failure(error: unknown): NonNullable<SpanRecord['error']> {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'Error', message: String(error) };
 }
