@@ -1,5 +1,4 @@
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../system/worker-thread';
 import { EventStore, typeSelector } from '../../application/ports/event-store.port';
 import { Database, DatabaseLocation } from '../persistence/database';
 import { Projection } from './projection';
@@ -161,12 +160,7 @@ export async function rebuildShare(
 
 /** Runs a share's catch-ups on a worker thread of their own (replay-thread.ts). */
 function rebuildInThread(data: RebuildThreadData, progress: Progress): Promise<void> {
-  // Compiled, the worker is JavaScript beside this file; from the TypeScript sources (tests), ts-node loads it.
-  const typescript = path.extname(__filename) === '.ts';
-  const worker = new Worker(path.join(__dirname, `replay-thread${typescript ? '.ts' : '.js'}`), {
-    workerData: data,
-    ...(typescript ? { execArgv: ['-r', 'ts-node/register/transpile-only'] } : {}),
-  });
+  const worker = startWorkerThread(__dirname, 'replay-thread', data);
   return new Promise((resolve, reject) => {
     let done = false;
     worker.on('message', (message: RebuildThreadMessage) => {

@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../system/worker-thread';
 import { ExportThreadData, FromExportThread, SpanRecord, ToExportThread } from './span-record';
 
 /** Spans handed over at least this often, and at once when this many wait. */
@@ -18,7 +18,7 @@ export class SpanExportThread {
   private waiting: SpanRecord[] = [];
   private inFlight = 0;
   /** Flushes waiting for the thread, by the number each was sent with. */
-  private flushes = new Map<number, () => void>();
+  private readonly flushes = new Map<number, () => void>();
   private lastFlush = 0;
   private readonly timer: NodeJS.Timeout;
   private closing = false;
@@ -31,12 +31,7 @@ export class SpanExportThread {
     data: ExportThreadData,
     private readonly onFailure: (error: Error) => void,
   ) {
-    // Compiled, the thread is JavaScript beside this file; from the TypeScript sources (tests), ts-node loads it.
-    const typescript = path.extname(__filename) === '.ts';
-    this.worker = new Worker(path.join(__dirname, `span-export.thread${typescript ? '.ts' : '.js'}`), {
-      workerData: data,
-      ...(typescript ? { execArgv: ['-r', 'ts-node/register/transpile-only'] } : {}),
-    });
+    this.worker = startWorkerThread(__dirname, 'span-export.thread', data);
     this.worker.on('message', (message: FromExportThread) => {
       if (message.kind === 'taken') this.inFlight -= message.count;
       else this.answerFlushes(message.id);
