@@ -5,11 +5,12 @@
  * launches (10 at a time, from a client process of its own over keep-alive sockets), peak RSS; beside it the floor: the same number of events appended
  * straight to the same store (single-event appends, 64 writers) once provisioning has settled, and the ratio floor/provisioning.
  * Last line (PostgreSQL): `instances_per_s=<n> ratio_to_floor=<r>`. Prints figures, checks nothing.
- * Tracing's cost: on the embedded store, pairs of runs with tracing off and on (ORCH_ZIPKIN_URL, spans
- * exported to the Zipkin that scripts/ensure-zipkin.sh starts) and the median slowdown in instances/s.
- * Every run is a process of its own, so that no run inherits another's heap, JIT state or tracing.
+ * Tracing's cost: on the embedded store, rounds of three runs: tracing off, on (ORCH_ZIPKIN_URL, spans
+ * exported to the Zipkin that scripts/ensure-zipkin.sh starts) as configured by default, and on with
+ * every command of the launch traced whole (ORCH_TRACE_MAX_FANOUT=all); the median slowdowns in
+ * instances/s. Every run is a process of its own, so that no run inherits another's heap, JIT state or tracing.
  * Knobs: BENCH_INSTANCES (1000), BENCH_CONCURRENCY (worker concurrency, 64), BENCH_PG_POOL (20),
- * BENCH_STORES (embedded,postgres), BENCH_TRACING (compare; off to skip), BENCH_TRACING_PAIRS (5),
+ * BENCH_STORES (embedded,postgres), BENCH_TRACING (compare; off to skip), BENCH_TRACING_ROUNDS (5),
  * BENCH_TRACE_SAMPLE_RATIO (1: every trace recorded),
  * BENCH_ZIPKIN_URL (http://127.0.0.1:9411).
  */
@@ -32,12 +33,15 @@ const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(',');
 const PASSWORD = 'bench-password-123';
 const TRACING = process.env.BENCH_TRACING ?? 'compare';
 const ZIPKIN_URL = process.env.BENCH_ZIPKIN_URL ?? 'http://127.0.0.1:9411';
-const PAIRS = Number(process.env.BENCH_TRACING_PAIRS ?? 5);
+const ROUNDS = Number(process.env.BENCH_TRACING_ROUNDS ?? 5);
 const SAMPLE_RATIO = process.env.BENCH_TRACE_SAMPLE_RATIO ?? '1';
+
+/** Tracing off; on as configured by default; on with every command of a request traced whole. */
+type TracingMode = 'off' | 'on' | 'all';
 
 type Result = {
   store: string;
-  tracing: boolean;
+  tracing: TracingMode;
   seconds: number;
   instancesPerSecond: number;
   /** The process's CPU time (all its threads) from the launch until every instance was active, per instance. */
@@ -69,7 +73,7 @@ async function untilSettled(http: ReturnType<typeof request>, auth: Record<strin
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing = false): Promise<Result> {
+async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing: TracingMode = 'off'): Promise<Result> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-prov-'));
   const config = loadConfig({
     ORCH_STORE: store,
@@ -81,8 +85,9 @@ async function run(store: 'embedded' | 'postgres', databaseUrl?: string, tracing
     ORCH_POLL_INTERVAL_MS: '20',
     ORCH_PROVISION_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '64',
     ORCH_PG_POOL_SIZE: process.env.BENCH_PG_POOL ?? '20',
-    ORCH_ZIPKIN_URL: tracing ? ZIPKIN_URL : undefined,
-    ORCH_TRACE_SAMPLE_RATIO: tracing ? SAMPLE_RATIO : undefined,
+    ORCH_ZIPKIN_URL: tracing === 'off' ? undefined : ZIPKIN_URL,
+    ORCH_TRACE_SAMPLE_RATIO: tracing === 'off' ? undefined : SAMPLE_RATIO,
+    ORCH_TRACE_MAX_FANOUT: tracing === 'all' ? 'all' : undefined,
   });
   const app = await createHttpApp(config, new JsonLogger('error'));
   await app.listen(0, '127.0.0.1');
@@ -201,54 +206,62 @@ const launchLoad = (baseUrl: string, token: string, rounds: number, concurrency:
 
 function print(r: Result): void {
   process.stdout.write(
-    `\n${r.store}${r.tracing ? ' with tracing on' : ''}: ${COUNT} instances active in ${r.seconds.toFixed(2)} s = ${r.instancesPerSecond.toFixed(1)} instances/s; ${r.events} events appended\n` +
+    `\n${r.store}${r.tracing === 'off' ? '' : ` with tracing ${r.tracing}`}: ${COUNT} instances active in ${r.seconds.toFixed(2)} s = ${r.instancesPerSecond.toFixed(1)} instances/s; ${r.events} events appended\n` +
       `  POST of ${COUNT}: ${r.postMs.toFixed(0)} ms; single POSTs (200, 10 at a time): p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms\n` +
       `  peak RSS ${r.peakRssMiB.toFixed(0)} MiB; floor (same events appended directly) ${r.floorSeconds.toFixed(2)} s; ratio floor/provisioning ${r.ratio.toFixed(2)}\n`,
   );
 }
 
-/** One run in a process of its own (`--one <store> <on|off> [databaseUrl]`). */
-const runInChild = (store: 'embedded' | 'postgres', tracing: boolean, databaseUrl?: string) =>
-  runScript('provision.bench', ['--one', store, tracing ? 'on' : 'off', ...(databaseUrl ? [databaseUrl] : [])]) as Promise<Result>;
+/** One run in a process of its own (`--one <store> <off|on|all> [databaseUrl]`). */
+const runInChild = (store: 'embedded' | 'postgres', tracing: TracingMode, databaseUrl?: string) =>
+  runScript('provision.bench', ['--one', store, tracing, ...(databaseUrl ? [databaseUrl] : [])]) as Promise<Result>;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
- * Tracing's cost from PAIRS pairs of runs, off and on back to back, each run a fresh process, the
- * order alternating (off first, then on first) so that neither side always runs on a warmer
- * machine: the median of the pairs' slowdowns, and each pair's.
+ * Tracing's cost from ROUNDS rounds of three runs (off, on, all) back to back, each run a fresh
+ * process, the order rotating from round to round so that no mode always runs on a warmer
+ * machine: each round's slowdowns against its own run with tracing off, and their medians.
  */
 async function tracingCost(): Promise<Result[]> {
-  const pairs: Array<{ off: Result; on: Result }> = [];
-  for (let i = 0; i < PAIRS; i++) {
-    const first = await runInChild('embedded', i % 2 === 1);
-    const second = await runInChild('embedded', i % 2 === 0);
-    pairs.push(i % 2 === 0 ? { off: first, on: second } : { off: second, on: first });
+  const modes: TracingMode[] = ['off', 'on', 'all'];
+  const rounds: Array<Record<TracingMode, Result>> = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const order = modes.map((_, k) => modes[(k + i) % modes.length]);
+    const round: Partial<Record<TracingMode, Result>> = {};
+    for (const mode of order) round[mode] = await runInChild('embedded', mode);
+    rounds.push(round as Record<TracingMode, Result>);
   }
-  const slowdowns = pairs.map((p) => (1 - p.on.instancesPerSecond / p.off.instancesPerSecond) * 100);
-  pairs.forEach((p, i) =>
+  const slowdown = (round: Record<TracingMode, Result>, mode: TracingMode) => (1 - round[mode].instancesPerSecond / round.off.instancesPerSecond) * 100;
+  rounds.forEach((r, i) =>
     process.stdout.write(
-      `  pair ${i + 1} (${i % 2 === 0 ? 'off first' : 'on first'}): ${p.off.instancesPerSecond.toFixed(1)} off, ${p.on.instancesPerSecond.toFixed(1)} on instances/s = ${slowdowns[i].toFixed(1)}% fewer; CPU ${p.off.cpuMsPerInstance.toFixed(2)} / ${p.on.cpuMsPerInstance.toFixed(2)} ms per instance; ` +
-        `single POST p50 ${p.off.p50.toFixed(1)} / ${p.on.p50.toFixed(1)} ms, p99 ${p.off.p99.toFixed(1)} / ${p.on.p99.toFixed(1)} ms\n`,
+      `  round ${i + 1} (${modes.map((_, k) => modes[(k + i) % modes.length]).join(', ')}): ${r.off.instancesPerSecond.toFixed(1)} off, ` +
+        `${r.on.instancesPerSecond.toFixed(1)} on (${slowdown(r, 'on').toFixed(1)}% fewer), ${r.all.instancesPerSecond.toFixed(1)} all (${slowdown(r, 'all').toFixed(1)}% fewer) instances/s; ` +
+        `CPU ${r.off.cpuMsPerInstance.toFixed(2)} / ${r.on.cpuMsPerInstance.toFixed(2)} / ${r.all.cpuMsPerInstance.toFixed(2)} ms per instance; ` +
+        `single POST p99 ${r.off.p99.toFixed(1)} / ${r.on.p99.toFixed(1)} / ${r.all.p99.toFixed(1)} ms\n`,
     ),
   );
-  process.stdout.write(`tracing cost (embedded, median of ${PAIRS} pairs): ${median(slowdowns).toFixed(1)}% fewer instances/s with tracing on\n`);
-  return pairs.flatMap((p) => [p.off, p.on]);
+  const medianOf = (mode: TracingMode) => median(rounds.map((r) => slowdown(r, mode))).toFixed(1);
+  process.stdout.write(
+    `tracing cost (embedded, median of ${ROUNDS} rounds): ${medianOf('on')}% fewer instances/s with tracing on as configured by default, ` +
+      `${medianOf('all')}% with every command of the launch traced whole (ORCH_TRACE_MAX_FANOUT=all)\n`,
+  );
+  return rounds.flatMap((r) => modes.map((m) => r[m]));
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--one') {
-    const result = await run(process.argv[3] as 'embedded' | 'postgres', process.argv[5], process.argv[4] === 'on');
+    const result = await run(process.argv[3] as 'embedded' | 'postgres', process.argv[5], process.argv[4] as TracingMode);
     // Exits once written: a pipe's write is asynchronous, and nothing else should keep the process.
     process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
     return;
   }
   const results: Result[] = [];
   if (STORES.includes('embedded')) {
-    results.push(await runInChild('embedded', false));
+    results.push(await runInChild('embedded', 'off'));
     print(results[0]);
     if (TRACING === 'compare') {
-      process.stdout.write(`\ntracing off against on (ORCH_TRACE_SAMPLE_RATIO=${SAMPLE_RATIO}), ${PAIRS} pairs of runs:\n`);
+      process.stdout.write(`\ntracing off, on and on with every command traced (ORCH_TRACE_SAMPLE_RATIO=${SAMPLE_RATIO}), ${ROUNDS} rounds of runs:\n`);
       results.push(...(await tracingCost()));
     }
   }
@@ -257,7 +270,7 @@ async function main(): Promise<void> {
   } else if (await postgresReachable()) {
     const database = await createTestDatabase('orch_bench_prov');
     try {
-      results.push(await runInChild('postgres', false, database.url));
+      results.push(await runInChild('postgres', 'off', database.url));
       print(results[results.length - 1]);
     } finally {
       await database.drop();

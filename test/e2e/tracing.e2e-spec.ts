@@ -16,6 +16,7 @@ type ZipkinSpan = {
   kind?: string;
   localEndpoint?: { serviceName: string };
   annotations?: Array<{ timestamp: number; value: string }>;
+  tags?: Record<string, string>;
 };
 
 /**
@@ -34,6 +35,8 @@ describeWithKafkaAndZipkin('Tracing to Zipkin (real processes, Kafka and Zipkin)
       KAFKA_BROKERS,
       ORCH_KAFKA_TOPIC_PREFIX: `trace${randomBytes(4).toString('hex')}`,
       ORCH_SIM_LATENCY_MS: '5',
+      // A launch's quota reservation, its operation and its first instance traced whole; the rest not recorded.
+      ORCH_TRACE_MAX_FANOUT: '3',
     });
     orchestrator = await startOrchestrator(backing);
     const token = (await api(orchestrator.url).post('/v1/auth/tokens', { username: 'admin', password: ADMIN_PASSWORD, project: 'admin' })).body.token as string;
@@ -100,6 +103,53 @@ describeWithKafkaAndZipkin('Tracing to Zipkin (real processes, Kafka and Zipkin)
     expect(billed.parentId).toBe(steps[3].id);
     expect(billed.timestamp).toBeGreaterThanOrEqual(steps[3].timestamp);
     expect(new Set(spans.map((s) => s.localEndpoint?.serviceName))).toEqual(new Set(['orchestrator']));
+  }, 120_000);
+
+  it('traces the first commands of a large launch whole, and the rest of it in the same trace unrecorded, counted on the request', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const launched = await admin.post(
+      '/v1/instances',
+      { name: 'fanned', flavor: 'tiny', image: 'img', networks: [{ network: 'net' }], minCount: 4, maxCount: 4 },
+      { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    );
+    expect(launched.status).toBe(202);
+    const ids = (launched.body.instances as Array<{ id: string }>).map((i) => i.id);
+    // Every instance is provisioned, traced or not.
+    await eventually(
+      async () => Promise.all(ids.map(async (id) => (await admin.get(`/v1/instances/${id}`)).body.state as string)),
+      (states) => states.every((s) => s === 'active'),
+      'all four instances active',
+      60_000,
+      250,
+    );
+    const flags = await Promise.all(
+      ids.map(async (id) => {
+        const events = (await admin.get(`/v1/events?stream=instance-${id}`)).body.items as Array<{ metadata: { traceparent?: string } }>;
+        expect(events[0].metadata.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+        return events[0].metadata.traceparent?.slice(-2);
+      }),
+    );
+    expect(flags.sort()).toEqual(['00', '00', '00', '01']);
+    const spans = await eventually(
+      async () => {
+        const answer = await fetch(`${ZIPKIN}/api/v2/trace/${traceId}`);
+        return answer.status === 200 ? ((await answer.json()) as ZipkinSpan[]) : [];
+      },
+      (s) => s.some((span) => span.name === 'billing meter instanceactivated'),
+      'the launch with its one traced instance in Zipkin',
+      60_000,
+      500,
+    );
+    // Give the export a moment: nothing more of this trace may arrive.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const final = (await (await fetch(`${ZIPKIN}/api/v2/trace/${traceId}`)).json()) as ZipkinSpan[];
+    const count = (name: string) => final.filter((s) => s.name === name).length;
+    expect(count('command instance')).toBe(1);
+    expect(count('provisioning spawning')).toBe(1);
+    expect(count('billing meter instanceactivated')).toBe(1);
+    expect(final.length).toBeGreaterThanOrEqual(spans.length);
+    const request = final.find((s) => s.name === 'post /v1/instances') as ZipkinSpan;
+    expect(request.tags?.['orch.untraced_fanout']).toBe('3');
   }, 120_000);
 });
 

@@ -42,6 +42,13 @@ export interface Tracing {
   spanOf(key: string | null | undefined): OpenSpan | undefined;
   /** The traceparent of the span bound to the first of `keys` bound to one. */
   traceOf(...keys: Array<string | null | undefined>): string | undefined;
+  /**
+   * The parent of one more piece of work fanned out from `span` (a request's commands): the span's
+   * own traceparent for the first ORCH_TRACE_MAX_FANOUT, then the same trace marked not recorded,
+   * so that the rest of a large launch (and all it causes) costs next to nothing; the span counts
+   * them (attribute `orch.untraced_fanout`).
+   */
+  fanOutFrom(span: OpenSpan): string | undefined;
 }
 export const TRACING = Symbol('Tracing');
 
@@ -55,6 +62,7 @@ export const NO_TRACING: Tracing = {
   within: (_key, _span, fn) => fn(),
   spanOf: () => undefined,
   traceOf: () => undefined,
+  fanOutFrom: (span) => span.traceparent,
 };
 
 /**

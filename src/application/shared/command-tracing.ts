@@ -12,6 +12,9 @@ const UNTRACED: CommandTrace = { traceparent: undefined, appendParent: undefined
  * Made within background work bound to a span (an instance's provisioning step), it is a timed
  * event of that span, and its events carry the step's traceparent: a step records a dozen small
  * commands, and a span each (with its append) cost more than the trace gained from them.
+ * Past a request's first 50 commands (by default: a launch's quota, its operation and its first 48
+ * instances), a command and all it causes are in the request's trace but not recorded (see
+ * Tracing.fanOutFrom).
  */
 export function inCommandTrace<T extends { events: readonly unknown[] }>(
   tracing: Tracing,
@@ -34,7 +37,7 @@ export function inCommandTrace<T extends { events: readonly unknown[] }>(
       },
     );
   }
-  return tracing.span(`command ${stream.split('-')[0]}`, { parent: request?.traceparent, attributes: { stream } }, (span) =>
+  return tracing.span(`command ${stream.split('-')[0]}`, { parent: request && tracing.fanOutFrom(request), attributes: { stream } }, (span) =>
     run({ traceparent: span.traceparent, appendParent: span.traceparent }),
   );
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from './config-values';
+import { ConfigError, integer } from './config-values';
 
 /** Tracing (see the README's "Tracing"). */
 export type TracingConfig = {
@@ -6,10 +6,12 @@ export type TracingConfig = {
   zipkinUrl: string | null;
   /** The share of new traces recorded (ORCH_TRACE_SAMPLE_RATIO); a trace continued from a caller keeps the caller's decision. */
   traceSampleRatio: number;
+  /** How many commands of one request are traced whole (ORCH_TRACE_MAX_FANOUT; Infinity for `all`). */
+  traceMaxFanout: number;
 };
 
 export function tracingConfig(env: NodeJS.ProcessEnv): TracingConfig {
-  return { zipkinUrl: zipkinUrl(env), traceSampleRatio: sampleRatio(env) };
+  return { zipkinUrl: zipkinUrl(env), traceSampleRatio: sampleRatio(env), traceMaxFanout: maxFanout(env) };
 }
 
 /** ORCH_ZIPKIN_URL: Zipkin's base URL (its span endpoint /api/v2/spans is added) or the endpoint itself. */
@@ -35,3 +37,7 @@ function sampleRatio(env: NodeJS.ProcessEnv): number {
   if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) throw new ConfigError(`ORCH_TRACE_SAMPLE_RATIO must be a number from 0 to 1, got "${raw}"`);
   return ratio;
 }
+
+/** ORCH_TRACE_MAX_FANOUT: an integer from 1, or `all` (no limit); 50 unless set. */
+const maxFanout = (env: NodeJS.ProcessEnv): number =>
+  env.ORCH_TRACE_MAX_FANOUT === 'all' ? Infinity : integer(env, 'ORCH_TRACE_MAX_FANOUT', 50, 1, 1_000_000);

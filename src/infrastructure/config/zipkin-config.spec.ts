@@ -33,3 +33,17 @@ describe('ORCH_TRACE_SAMPLE_RATIO', () => {
     for (const bad of ['1.5', '-0.1', 'half', 'NaN']) expect(() => loadConfig({ ...base, ORCH_TRACE_SAMPLE_RATIO: bad })).toThrow(ConfigError);
   });
 });
+
+describe('ORCH_TRACE_MAX_FANOUT', () => {
+  const base = { ORCH_SECRET_KEY: 'ab'.repeat(32), ORCH_DEMO: 'off' };
+
+  it('traces the first 50 commands of a request whole unless set; `all` for no limit', () => {
+    expect(loadConfig(base).traceMaxFanout).toBe(50);
+    expect(loadConfig({ ...base, ORCH_TRACE_MAX_FANOUT: '5' }).traceMaxFanout).toBe(5);
+    expect(loadConfig({ ...base, ORCH_TRACE_MAX_FANOUT: 'all' }).traceMaxFanout).toBe(Infinity);
+  });
+
+  it('refuses what is not an integer from 1 or `all`', () => {
+    for (const bad of ['0', '-3', '2.5', 'many']) expect(() => loadConfig({ ...base, ORCH_TRACE_MAX_FANOUT: bad })).toThrow(ConfigError);
+  });
+});

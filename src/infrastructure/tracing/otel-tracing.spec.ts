@@ -20,7 +20,8 @@ const traceIdOf = (traceparent: string | undefined) => traceparent?.split('-')[1
 
 describe('OtelTracing', () => {
   // Nothing listens there: the spans are dropped when exported, which this test does not wait for.
-  const tracing = new OtelTracing('http://127.0.0.1:9/api/v2/spans', 'orchestrator-test');
+  const nowhere = { zipkinUrl: 'http://127.0.0.1:9/api/v2/spans', serviceName: 'orchestrator-test' };
+  const tracing = new OtelTracing(nowhere);
   afterAll(() => tracing.shutdown().catch(() => undefined));
 
   it('continues the trace of the parent it is given, with a span id of its own', () => {
@@ -73,18 +74,34 @@ describe('OtelTracing', () => {
   });
 
   it('records the share of new traces its sample ratio says, and everything under one it does not', async () => {
-    const never = new OtelTracing('http://127.0.0.1:9/api/v2/spans', 'orchestrator-test', 0);
+    const never = new OtelTracing({ ...nowhere, sampleRatio: 0 });
     const root = never.start('root', {});
     expect(root.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
     expect(never.start('child', { parent: root.traceparent }).traceparent).toBe(root.traceparent);
     // A caller's recorded trace is recorded whatever the ratio.
     expect(never.start('child', { parent: PARENT }).traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
-    const quarter = new OtelTracing('http://127.0.0.1:9/api/v2/spans', 'orchestrator-test', 0.25);
+    const quarter = new OtelTracing({ ...nowhere, sampleRatio: 0.25 });
     const recorded = Array.from({ length: 2_000 }, () => quarter.start('root', {}).traceparent?.endsWith('-01'));
     const share = recorded.filter(Boolean).length / recorded.length;
     expect(share).toBeGreaterThan(0.2);
     expect(share).toBeLessThan(0.3);
     await Promise.all([never.shutdown(), quarter.shutdown()]);
+  });
+
+  it('records the first `maxFanout` pieces of work fanned out from a span, then the rest of it in its trace but unrecorded', async () => {
+    const limited = new OtelTracing({ ...nowhere, maxFanout: 2 });
+    const request = limited.start('request', { parent: PARENT });
+    const parents = Array.from({ length: 5 }, () => limited.fanOutFrom(request));
+    expect(parents.slice(0, 2)).toEqual([request.traceparent, request.traceparent]);
+    const unrecorded = `${request.traceparent?.slice(0, -2)}00`;
+    expect(parents.slice(2)).toEqual([unrecorded, unrecorded, unrecorded]);
+    // What is started under an unrecorded parent is not recorded either, and passes the same traceparent on.
+    expect(limited.start('command instance', { parent: parents[4] }).traceparent).toBe(unrecorded);
+    expect(limited.start('command instance', { parent: parents[0] }).traceparent).toMatch(/-01$/);
+    // An unrecorded span has nothing to count: what fans out from it stays unrecorded.
+    const notRecorded = limited.start('child', { parent: unrecorded });
+    expect(limited.fanOutFrom(notRecorded)).toBe(unrecorded);
+    await limited.shutdown();
   });
 
   it('ends a span whose work failed and passes the error on', async () => {
@@ -113,9 +130,14 @@ describe('OtelTracing', () => {
     afterAll(() => new Promise((resolve) => server.close(resolve)));
 
     it('sends each span with the ids, times and events it was recorded with', async () => {
-      const exporting = new OtelTracing(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/spans`, 'orchestrator-test');
+      const zipkinUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/spans`;
+      const exporting = new OtelTracing({ zipkinUrl, serviceName: 'orchestrator-test', maxFanout: 1 });
       const before = Date.now();
-      const step = exporting.start('provisioning spawning', { parent: PARENT, attributes: { instance: 'i-1' } });
+      const request = exporting.start('POST /v1/instances', { kind: 'server', parent: PARENT });
+      const [first, second] = [exporting.fanOutFrom(request), exporting.fanOutFrom(request)];
+      exporting.start('command instance', { parent: second }).end();
+      request.end();
+      const step = exporting.start('provisioning spawning', { parent: first, attributes: { instance: 'i-1' } });
       step.event('command instance: 1 events appended');
       const call = exporting.start('hypervisor.define', { kind: 'client', parent: step.traceparent, attributes: { host: 'h-1' } });
       call.set({ domain: 'orch-i-1' });
@@ -125,7 +147,11 @@ describe('OtelTracing', () => {
       await exporting.shutdown();
       const byName = (name: string) => received.find((s) => s.name === name) as ZipkinSpan;
       const [stepSpan, callSpan] = [byName('provisioning spawning'), byName('hypervisor.define')];
-      expect(stepSpan).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', parentId: 'b7ad6b7169203331', id: step.traceparent?.split('-')[2] });
+      const requestSpan = byName('POST /v1/instances');
+      // The work fanned out past the limit is not sent; the request's span says how much there was.
+      expect(received.map((s) => s.name).sort()).toEqual(['POST /v1/instances', 'hypervisor.define', 'provisioning spawning']);
+      expect(requestSpan.tags).toMatchObject({ 'orch.untraced_fanout': '1' });
+      expect(stepSpan).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', parentId: requestSpan.id, id: step.traceparent?.split('-')[2] });
       expect(stepSpan.tags).toMatchObject({ instance: 'i-1' });
       expect(stepSpan.annotations.map((a) => a.value)).toEqual(['command instance: 1 events appended']);
       expect(callSpan).toMatchObject({ kind: 'CLIENT', traceId: stepSpan.traceId, parentId: stepSpan.id });

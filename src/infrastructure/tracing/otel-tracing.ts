@@ -2,14 +2,22 @@ import { performance } from 'node:perf_hooks';
 import { OpenSpan, SpanAttributes, SpanOptions, StartedSpan, Tracing } from '../../application/ports/tracing.port';
 import { SpanExportThread } from './span-export-thread';
 import { SpanRecord } from './span-record';
-import { newSpanId, newTraceId } from './trace-ids';
+import { isInvalidId, newSpanId, newTraceId } from './trace-ids';
 
 /** W3C Trace Context, version 00: `00-<trace id>-<parent id>-<flags>`. */
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-const INVALID_ID = /^0+$/;
 
 /** Now, in whole epoch microseconds (Zipkin refuses a fraction), from the monotonic clock. */
 const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+export type OtelTracingOptions = {
+  zipkinUrl: string;
+  serviceName: string;
+  /** The share of new traces recorded (1 unless given); a trace continued from a parent keeps the parent's decision. */
+  sampleRatio?: number;
+  /** How many pieces of work fanned out from one span are recorded (no limit unless given); see Tracing.fanOutFrom. */
+  maxFanout?: number;
+};
 
 /**
  * Tracing with the OpenTelemetry SDK, exported to Zipkin. Parents are passed explicitly as W3C
@@ -22,14 +30,13 @@ export class OtelTracing implements Tracing {
   private readonly exporter: SpanExportThread;
   private readonly bound = new Map<string, OpenSpan>();
 
-  /** `sampleRatio`: the share of new traces recorded; a trace continued from a parent keeps the parent's decision. */
-  constructor(
-    zipkinUrl: string,
-    serviceName: string,
-    private readonly sampleRatio = 1,
-    onExportFailure: (error: Error) => void = () => undefined,
-  ) {
-    this.exporter = new SpanExportThread({ zipkinUrl, serviceName }, onExportFailure);
+  private readonly sampleRatio: number;
+  private readonly maxFanout: number;
+
+  constructor(options: OtelTracingOptions, onExportFailure: (error: Error) => void = () => undefined) {
+    this.exporter = new SpanExportThread({ zipkinUrl: options.zipkinUrl, serviceName: options.serviceName }, onExportFailure);
+    this.sampleRatio = options.sampleRatio ?? 1;
+    this.maxFanout = options.maxFanout ?? Infinity;
   }
 
   async span<T>(name: string, options: SpanOptions, fn: (span: OpenSpan) => Promise<T>): Promise<T> {
@@ -83,6 +90,14 @@ export class OtelTracing implements Tracing {
     return undefined;
   }
 
+  fanOutFrom(span: OpenSpan): string | undefined {
+    if (!(span instanceof RecordedSpan)) return span.traceparent;
+    span.fannedOut++;
+    if (span.fannedOut <= this.maxFanout) return span.traceparent;
+    span.set({ 'orch.untraced_fanout': span.fannedOut - this.maxFanout });
+    return `${span.traceparent.slice(0, -2)}00`;
+  }
+
   /** Spans dropped because the export thread fell behind or failed. */
   droppedSpans(): number {
     return this.exporter.dropped;
@@ -102,6 +117,8 @@ export class OtelTracing implements Tracing {
 /** A span being recorded: ended, it is handed to the export thread. */
 class RecordedSpan implements StartedSpan {
   readonly traceparent: string;
+  /** How many pieces of work were fanned out from it (see fanOutFrom). */
+  fannedOut = 0;
 
   constructor(
     private readonly exporter: SpanExportThread,
@@ -132,7 +149,7 @@ type Parent = { traceId: string; spanId: string; sampled: boolean };
 /** A parent given as a traceparent; null (a new trace) for none or a malformed one. */
 function parsed(traceparent: string | undefined): Parent | null {
   const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
-  if (!match || INVALID_ID.test(match[1]) || INVALID_ID.test(match[2])) return null;
+  if (!match || isInvalidId(match[1]) || isInvalidId(match[2])) return null;
   return { traceId: match[1], spanId: match[2], sampled: (parseInt(match[3], 16) & 1) !== 0 };
 }
 

@@ -13,8 +13,11 @@ function randomHex(bytes: number): string {
   const hex = pool.toString('hex', offset, offset + bytes);
   offset += bytes;
   // An all-zero id is invalid in W3C Trace Context; 2^-64 at worst, but never send one.
-  return /^0+$/.test(hex) ? randomHex(bytes) : hex;
+  return isInvalidId(hex) ? randomHex(bytes) : hex;
 }
+
+/** Whether a trace or span id is all zeros, which W3C Trace Context holds invalid. */
+export const isInvalidId = (hex: string): boolean => /^0+$/.test(hex);
 
 export const newTraceId = () => randomHex(16);
 export const newSpanId = () => randomHex(8);

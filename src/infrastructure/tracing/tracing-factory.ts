@@ -9,7 +9,8 @@ export type ProcessTracing = Tracing & { shutdown?: () => Promise<void>; dropped
 export function tracingFor(config: TracingConfig, processKind: string, logger: JsonLogger): ProcessTracing {
   if (!config.zipkinUrl) return NO_TRACING;
   const serviceName = processKind === 'orchestrator' ? 'orchestrator' : `orchestrator-${processKind}`;
-  return new OtelTracing(config.zipkinUrl, serviceName, config.traceSampleRatio, (error) =>
+  const options = { zipkinUrl: config.zipkinUrl, serviceName, sampleRatio: config.traceSampleRatio, maxFanout: config.traceMaxFanout };
+  return new OtelTracing(options, (error) =>
     logger.errorWith('span export thread failed: spans are dropped from now on (orch_trace_spans_dropped_total)', { error: error.message }),
   );
 }
