@@ -242,9 +242,13 @@ async function tracingCost(): Promise<Result[]> {
     ),
   );
   const medianOf = (mode: TracingMode) => median(rounds.map((r) => slowdown(r, mode))).toFixed(1);
+  // CPU time per instance moves less with the machine's speed than throughput does.
+  const cpu = (mode: TracingMode) => median(rounds.map((r) => r[mode].cpuMsPerInstance));
+  const cpuMore = (mode: TracingMode) => `${cpu(mode).toFixed(2)} ms (${((cpu(mode) / cpu('off') - 1) * 100).toFixed(1)}% more)`;
   process.stdout.write(
     `tracing cost (embedded, median of ${ROUNDS} rounds): ${medianOf('on')}% fewer instances/s with tracing on as configured by default, ` +
-      `${medianOf('all')}% with every command of the launch traced whole (ORCH_TRACE_MAX_FANOUT=all)\n`,
+      `${medianOf('all')}% with every command of the launch traced whole (ORCH_TRACE_MAX_FANOUT=all); ` +
+      `CPU per instance ${cpu('off').toFixed(2)} ms off, ${cpuMore('on')} on, ${cpuMore('all')} all\n`,
   );
   return rounds.flatMap((r) => modes.map((m) => r[m]));
 }
