@@ -225,17 +225,17 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  */
 async function tracingCost(): Promise<Result[]> {
   const modes: TracingMode[] = ['off', 'on', 'all'];
+  const orderOf = (round: number) => modes.map((_, k) => modes[(k + round) % modes.length]);
   const rounds: Array<Record<TracingMode, Result>> = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const order = modes.map((_, k) => modes[(k + i) % modes.length]);
     const round: Partial<Record<TracingMode, Result>> = {};
-    for (const mode of order) round[mode] = await runInChild('embedded', mode);
+    for (const mode of orderOf(i)) round[mode] = await runInChild('embedded', mode);
     rounds.push(round as Record<TracingMode, Result>);
   }
   const slowdown = (round: Record<TracingMode, Result>, mode: TracingMode) => (1 - round[mode].instancesPerSecond / round.off.instancesPerSecond) * 100;
   rounds.forEach((r, i) =>
     process.stdout.write(
-      `  round ${i + 1} (${modes.map((_, k) => modes[(k + i) % modes.length]).join(', ')}): ${r.off.instancesPerSecond.toFixed(1)} off, ` +
+      `  round ${i + 1} (${orderOf(i).join(', ')}): ${r.off.instancesPerSecond.toFixed(1)} off, ` +
         `${r.on.instancesPerSecond.toFixed(1)} on (${slowdown(r, 'on').toFixed(1)}% fewer), ${r.all.instancesPerSecond.toFixed(1)} all (${slowdown(r, 'all').toFixed(1)}% fewer) instances/s; ` +
         `CPU ${r.off.cpuMsPerInstance.toFixed(2)} / ${r.on.cpuMsPerInstance.toFixed(2)} / ${r.all.cpuMsPerInstance.toFixed(2)} ms per instance; ` +
         `single POST p99 ${r.off.p99.toFixed(1)} / ${r.on.p99.toFixed(1)} / ${r.all.p99.toFixed(1)} ms\n`,

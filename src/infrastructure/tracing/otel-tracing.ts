@@ -91,11 +91,7 @@ export class OtelTracing implements Tracing {
   }
 
   fanOutFrom(span: OpenSpan): string | undefined {
-    if (!(span instanceof RecordedSpan)) return span.traceparent;
-    span.fannedOut++;
-    if (span.fannedOut <= this.maxFanout) return span.traceparent;
-    span.set({ 'orch.untraced_fanout': span.fannedOut - this.maxFanout });
-    return `${span.traceparent.slice(0, -2)}00`;
+    return span instanceof RecordedSpan ? span.fanOut(this.maxFanout) : span.traceparent;
   }
 
   /** Spans dropped because the export thread fell behind or failed. */
@@ -117,8 +113,9 @@ export class OtelTracing implements Tracing {
 /** A span being recorded: ended, it is handed to the export thread. */
 class RecordedSpan implements StartedSpan {
   readonly traceparent: string;
-  /** How many pieces of work were fanned out from it (see fanOutFrom). */
-  fannedOut = 0;
+  /** Pieces of work fanned out from it, recorded and not (see fanOutFrom). */
+  private recordedFanout = 0;
+  private untracedFanout = 0;
 
   constructor(
     private readonly exporter: SpanExportThread,
@@ -136,9 +133,20 @@ class RecordedSpan implements StartedSpan {
     (this.record.events ??= []).push([name, nowUs()]);
   }
 
+  /** The parent of one more piece of work fanned out from this span: itself for the first `max`, then its trace unrecorded. */
+  fanOut(max: number): string {
+    if (this.recordedFanout < max) {
+      this.recordedFanout++;
+      return this.traceparent;
+    }
+    this.untracedFanout++;
+    return `${this.traceparent.slice(0, -2)}00`;
+  }
+
   end(error?: unknown): void {
     if (this.record.endUs) return;
     this.record.endUs = nowUs();
+    if (this.untracedFanout > 0) this.set({ 'orch.untraced_fanout': this.untracedFanout });
     if (error !== undefined) this.record.error = failure(error);
     this.exporter.record(this.record);
   }
